@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .normalise import normalise_url
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class SourceKind(models.TextChoices):
+    WEB = "web", "Web article"
+    BOOK = "book", "Book"
+    PODCAST = "podcast", "Podcast episode"
+    INTERVIEW = "interview", "TV or video interview"
+    EPISODE = "episode", "The episode itself"
+    DVD = "dvd", "DVD or commentary track"
+    SOCIAL = "social", "Social media post"
+    PRESS = "press", "Press release"
+
+
+# What a citation of each kind should point at, shown as the locator's hint.
+LOCATOR_HINTS = {
+    SourceKind.WEB: "section or paragraph, if useful",
+    SourceKind.BOOK: "page, for example p. 112",
+    SourceKind.PODCAST: "minute, for example 34:10",
+    SourceKind.INTERVIEW: "timestamp, for example 02:45",
+    SourceKind.EPISODE: "timestamp in the episode, for example 18:32",
+    SourceKind.DVD: "disc and timestamp",
+    SourceKind.SOCIAL: "",
+    SourceKind.PRESS: "",
+}
+
+
+class SourceQuerySet(models.QuerySet):
+    def search(self, text):
+        return self.filter(
+            Q(title__icontains=text) | Q(url__icontains=text) | Q(publisher__icontains=text)
+        )
+
+
+class Source(models.Model):
+    """A reusable reference: shared by every citation that points at it, never copied."""
+
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.WEB)
+    title = models.CharField(max_length=300, help_text="Headline, book title or episode name.")
+    url = models.URLField(
+        "URL", max_length=500, blank=True, validators=[http_url_validator], db_index=True
+    )
+    archive_url = models.URLField(
+        "archive URL", max_length=500, blank=True, validators=[http_url_validator]
+    )
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Site, publisher, network or podcast."
+    )
+    published_date = models.DateField(null=True, blank=True)
+    accessed_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="source_has_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url)
+        self.archive_url = normalise_url(self.archive_url)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("wiki:source", kwargs={"pk": self.pk})
+
+    @property
+    def locator_hint(self):
+        return LOCATOR_HINTS.get(self.kind, "")

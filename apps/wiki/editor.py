@@ -1,0 +1,111 @@
+"""The editor's two endpoints, in place of django-markdownx's own views.
+
+markdownx's views accept anonymous users, preview without sanitising and store
+uploads under the client's extension after trusting the browser's content
+type. These answer at the same paths (the widget posts there) with login
+required, the one renderer, and uploads judged from their bytes.
+"""
+
+import uuid
+import warnings
+from functools import wraps
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from PIL import Image, UnidentifiedImageError
+
+from .rendering import render_markdown
+
+# Pillow format name -> (extension, save options). Anything else is refused.
+ACCEPTED_FORMATS = {
+    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
+    "PNG": ("png", {"optimize": True}),
+    "WEBP": ("webp", {"quality": 85}),
+}
+
+
+class UploadRefused(Exception):
+    pass
+
+
+def _login_required_json(view):
+    """Answer anonymous callers with a 403 (not a redirect: these are fetched by script)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Log in to use the editor."}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_POST
+@_login_required_json
+def preview(request):
+    """Render the editor's text with the same renderer articles use."""
+    content = request.POST.get("content", "")
+    if len(content) > settings.WIKI_MAX_BODY_LENGTH:
+        return HttpResponse(
+            "The text is too long to preview.", status=400, content_type="text/plain"
+        )
+    return HttpResponse(render_markdown(content))
+
+
+def _reencode(upload) -> tuple[bytes, str]:
+    """Return the image re-encoded into a fresh file, and its extension.
+
+    Re-encoding drops EXIF, comments and text chunks; the pixel bound is checked
+    from the header before any pixel is decoded.
+    """
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise UploadRefused(
+            f"The image is too large ({upload.size // 1024:,} KB); "
+            f"the limit is {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format not in ACCEPTED_FORMATS:
+                    raise UploadRefused("Only JPEG, PNG and WebP images can be uploaded.")
+                width, height = image.size
+                if width * height > settings.UPLOAD_MAX_PIXELS:
+                    raise UploadRefused(
+                        f"The image is too large ({width}×{height} pixels); "
+                        f"the limit is {settings.UPLOAD_MAX_PIXELS:,} pixels."
+                    )
+                image.load()
+                image_format = image.format
+                fresh = image.convert("RGB" if image_format == "JPEG" else "RGBA")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UploadRefused("The image has too many pixels to be processed safely.") from exc
+    except UnidentifiedImageError as exc:
+        raise UploadRefused("The file is not an image (JPEG, PNG or WebP).") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise UploadRefused("The image is damaged or truncated and cannot be read.") from exc
+    extension, options = ACCEPTED_FORMATS[image_format]
+    out = BytesIO()
+    fresh.save(out, format=image_format, **options)
+    return out.getvalue(), extension
+
+
+@require_POST
+@_login_required_json
+def upload(request):
+    """Store an uploaded image under a server-chosen name; answer with its Markdown."""
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        data, extension = _reencode(upload)
+    except UploadRefused as exc:
+        return JsonResponse({"image": [str(exc)]}, status=400)
+    name = f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    stored = default_storage.save(name, ContentFile(data))
+    return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})

@@ -1,0 +1,272 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from apps.catalog.models import Episode
+from apps.citations.models import Source
+
+from .rendering import render_markdown
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers can see: those with an approved revision."""
+        return self.filter(approved_revision__isnull=False)
+
+    def with_episode(self):
+        return self.select_related("episode__season__show")
+
+
+class Article(models.Model):
+    """A wiki page. Readers see ``approved_revision``; proposals wait behind it."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    episode = models.ForeignKey(
+        Episode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The episode this article is about, if any.",
+    )
+    approved_revision = models.ForeignKey(
+        "Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The revision readers see. Empty until a moderator approves one.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Stamped by the approve service; lets the home page list recent changes cheaply.
+    approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_revision__isnull=True, approved_at__isnull=True)
+                | Q(approved_revision__isnull=False, approved_at__isnull=False),
+                name="article_approved_stamp",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("wiki:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.approved_revision_id is not None
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=RevisionStatus.PENDING)
+
+    def approved(self):
+        return self.filter(status=RevisionStatus.APPROVED)
+
+    def for_queue(self):
+        """Pending proposals, oldest first, with what the queue shows in one query."""
+        return (
+            self.pending()
+            .select_related("article__episode__season__show", "author")
+            .order_by("created_at", "id")
+        )
+
+    def with_citations(self):
+        return self.prefetch_related(
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+
+
+# Fields a revision is created with; none of them may change afterwards.
+IMMUTABLE_REVISION_FIELDS = (
+    "article_id",
+    "body",
+    "summary",
+    "author_id",
+    "base_id",
+    "rendered_html",
+    "created_at",
+)
+DECISION_FIELDS = ("status", "decided_by", "decided_at", "decision_reason")
+
+
+class Revision(models.Model):
+    """One proposed text of an article. Immutable: only its decision is ever stamped."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+    body = models.TextField()
+    summary = models.CharField("edit summary", max_length=300)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions"
+    )
+    base = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The approved revision the author was editing; empty for a new article.",
+    )
+    rendered_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    status = models.CharField(
+        max_length=20, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_revisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("moderate_revision", "Can review, approve and reject proposed revisions")]
+        indexes = [models.Index(fields=["status", "created_at"], name="revision_status_created")]
+        constraints = [
+            # Lets the database check that an article's approved revision is its own.
+            models.UniqueConstraint(fields=["id", "article"], name="revision_id_article"),
+            models.CheckConstraint(
+                condition=Q(status=RevisionStatus.PENDING, decided_by__isnull=True)
+                | Q(
+                    ~Q(status=RevisionStatus.PENDING),
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                ),
+                name="revision_decision_stamped",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RevisionStatus.PENDING, decided_at__isnull=True)
+                | ~Q(status=RevisionStatus.PENDING),
+                name="revision_pending_undecided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RevisionStatus.REJECTED) | ~Q(decision_reason=""),
+                name="revision_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[RevisionStatus.APPROVED, RevisionStatus.REJECTED])
+                | ~Q(decided_by=F("author")),
+                name="revision_no_self_review",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RevisionStatus.WITHDRAWN) | Q(decided_by=F("author")),
+                name="revision_withdrawn_by_author",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="revision_has_summary"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} · revision {self.pk} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= set(DECISION_FIELDS):
+                raise ValueError(
+                    "A revision is immutable; only its decision fields can be saved "
+                    "(pass update_fields)."
+                )
+        else:
+            # Rendered once, by the one renderer, when the revision is written.
+            self.rendered_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("wiki:revision", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+    @property
+    def is_pending(self):
+        return self.status == RevisionStatus.PENDING
+
+    @property
+    def is_stale(self):
+        """True when the article's approved text has moved on since this was written."""
+        return self.base_id != self.article.approved_revision_id
+
+
+class Citation(models.Model):
+    """What one source supports in one revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(
+        blank=True, max_length=500, help_text="A short supporting quote, one sentence at most."
+    )
+    locator = models.CharField(
+        max_length=100, blank=True, help_text="Page, timestamp or minute within the source."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["revision", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(locator=""), name="citation_quote_or_locator"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} ({self.locator or 'quote'})"
+
+
+class AuditAction(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one decision (or proposal). Never updated or deleted."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="audit_events")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    from_status = models.CharField(max_length=20, choices=RevisionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RevisionStatus.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.revision_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -1,0 +1,19 @@
+"""Who may do what: the one place the moderation permission is named and checked."""
+
+from .models import RevisionStatus
+
+MODERATE_PERMISSION = "wiki.moderate_revision"
+MODERATORS_GROUP = "Moderators"
+
+
+def can_moderate(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
+
+
+def can_view_revision(user, revision) -> bool:
+    """Approved text is public; anything else only for its author and moderators."""
+    if revision.status == RevisionStatus.APPROVED:
+        return True
+    if not user.is_authenticated:
+        return False
+    return revision.author_id == user.pk or can_moderate(user)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.wiki import editor
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("apps.accounts.urls")),
+    path("moderation/", include("apps.moderation.urls")),
+    # django-markdownx's widget posts to these fixed paths (see settings).
+    path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx-preview"),
+    path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),
+    path("", include("apps.catalog.urls")),
+    path("", include("apps.wiki.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,78 @@
+"""Small helpers that build test data through the real services."""
+
+from django.contrib.auth.models import Group
+
+from apps.accounts.models import User
+from apps.catalog.models import Episode, Season, Show
+from apps.citations.models import Source, SourceKind
+from apps.wiki import services
+from apps.wiki.permissions import MODERATORS_GROUP
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username, *, moderator=False, staff=False, superuser=False):
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.com",
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+    )
+    if moderator:
+        user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+def make_episode(*, show_title="The Office", season=2, number=22, title="Casino Night"):
+    show, _ = Show.objects.get_or_create(
+        slug=show_title.lower().replace(" ", "-"), defaults={"title": show_title}
+    )
+    season_obj, _ = Season.objects.get_or_create(show=show, number=season)
+    episode, _ = Episode.objects.get_or_create(
+        season=season_obj, number=number, defaults={"title": title}
+    )
+    return episode
+
+
+def make_source(title="The story behind the kiss", **fields):
+    fields.setdefault("kind", SourceKind.WEB)
+    return Source.objects.create(title=title, **fields)
+
+
+def cite(source=None, *, quote="", locator="p. 1"):
+    return services.CitationInput(source=source or make_source(), quote=quote, locator=locator)
+
+
+def propose_article(
+    author, *, title="Casino Night trivia", body="The kiss.", episode=None, source=None
+):
+    return services.article_create(
+        author=author,
+        title=title,
+        body=body,
+        summary="New article",
+        episode=episode,
+        citations=[cite(source)],
+    )
+
+
+def propose_edit(article, author, *, body="Changed text.", source=None, base="current"):
+    if base == "current":
+        base = article.approved_revision
+    return services.revision_propose(
+        article=article,
+        author=author,
+        body=body,
+        summary="An edit",
+        citations=[cite(source)],
+        base=base,
+    )
+
+
+def published_article(author, moderator, **kwargs):
+    """An article whose first revision a moderator has approved."""
+    revision = propose_article(author, **kwargs)
+    services.revision_approve(revision=revision, moderator=moderator)
+    revision.article.refresh_from_db()
+    return revision.article
