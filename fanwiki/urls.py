@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.wiki import editor
+from apps.wiki.views import reading as wiki_reading
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),
     path("", include("apps.catalog.urls")),
     path("", include("apps.wiki.urls")),
+    path("", wiki_reading.home, name="home"),
 ]
 
 if settings.DEBUG:

@@ -1,2 +1,19 @@
+from django.urls import path
+
+from .views import proposals, reading
+
 app_name = "wiki"
-urlpatterns = []
+
+urlpatterns = [
+    path("wiki/", reading.article_list, name="article-list"),
+    path("wiki/new/", proposals.article_create, name="article-create"),
+    path("wiki/<slug:slug>/", reading.article_detail, name="article"),
+    path("wiki/<slug:slug>/edit/", proposals.article_edit, name="article-edit"),
+    path("wiki/<slug:slug>/history/", reading.article_history, name="article-history"),
+    path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
+    path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
+    path("contributions/", proposals.contributions, name="contributions"),
+    path("sources/", reading.source_list, name="source-list"),
+    path("sources/<int:pk>/", reading.source_detail, name="source"),
+    path("search/", reading.search, name="search"),
+]

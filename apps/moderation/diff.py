@@ -1,0 +1,82 @@
+"""Readable differences between two revisions: their text and their citations."""
+
+import difflib
+from dataclasses import dataclass
+
+CONTEXT = 3
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "added", "removed" or "skipped"
+    old_number: int | None
+    new_number: int | None
+    text: str
+
+
+def text_diff(old: str, new: str) -> list[DiffLine]:
+    """A line diff of two Markdown texts with long unchanged stretches collapsed."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    rows: list[DiffLine] = []
+    opcodes = matcher.get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            rows.extend(
+                _equal_block(
+                    old_lines, i1, i2, j1, first=index == 0, last=index == len(opcodes) - 1
+                )
+            )
+            continue
+        for offset, line in enumerate(old_lines[i1:i2]):
+            rows.append(DiffLine("removed", i1 + offset + 1, None, line))
+        for offset, line in enumerate(new_lines[j1:j2]):
+            rows.append(DiffLine("added", None, j1 + offset + 1, line))
+    return rows
+
+
+def _equal_block(lines, i1, i2, j1, *, first, last):
+    keep_head = 0 if first else CONTEXT
+    keep_tail = 0 if last else CONTEXT
+    block = [DiffLine("same", i + 1, j1 + (i - i1) + 1, lines[i]) for i in range(i1, i2)]
+    if len(block) <= keep_head + keep_tail + 1:
+        return block
+    hidden = len(block) - keep_head - keep_tail
+    skipped = DiffLine(
+        "skipped", None, None, f"{hidden} unchanged line{'s' if hidden != 1 else ''}"
+    )
+    return [*block[:keep_head], skipped, *block[len(block) - keep_tail :]]
+
+
+@dataclass(frozen=True)
+class CitationChange:
+    kind: str  # "added", "removed", "changed" or "same"
+    source: object
+    old: object | None
+    new: object | None
+
+
+def citation_diff(old_citations, new_citations) -> list[CitationChange]:
+    """Pair citations by source; report what was added, removed or changed."""
+    old_by_source = {}
+    for citation in old_citations:
+        old_by_source.setdefault(citation.source_id, []).append(citation)
+    changes = []
+    for citation in new_citations:
+        previous = old_by_source.get(citation.source_id)
+        if not previous:
+            changes.append(CitationChange("added", citation.source, None, citation))
+            continue
+        match = next(
+            (c for c in previous if (c.quote, c.locator) == (citation.quote, citation.locator)),
+            previous[0],
+        )
+        previous.remove(match)
+        same = (match.quote, match.locator) == (citation.quote, citation.locator)
+        changes.append(
+            CitationChange("same" if same else "changed", citation.source, match, citation)
+        )
+    for remaining in old_by_source.values():
+        for citation in remaining:
+            changes.append(CitationChange("removed", citation.source, citation, None))
+    return changes

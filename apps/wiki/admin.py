@@ -1,0 +1,144 @@
+"""Django admin for staff. Decisions go through the same services as the site."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+
+from . import services
+from .models import Article, AuditEvent, Citation, Revision
+from .permissions import can_moderate
+
+
+class ReadOnlyAdminMixin:
+    """History is written by services only: no adding, changing or deleting here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Citation
+    fields = ("position", "source", "locator", "quote")
+    readonly_fields = fields
+    extra = 0
+
+
+class AuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AuditEvent
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "episode", "approved_revision", "approved_at", "created_by")
+    list_filter = ("episode__season__show", ("approved_revision", admin.EmptyFieldListFilter))
+    list_select_related = ("episode__season", "approved_revision", "created_by")
+    search_fields = ("title", "slug")
+    # Which text is approved changes only through the review services.
+    readonly_fields = ("approved_revision", "approved_at", "created_by", "created_at")
+    fields = ("title", "slug", "episode", *readonly_fields)
+
+    def has_add_permission(self, request):
+        return False  # new articles are proposed on the site, with citations, and reviewed
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _decide_each(modeladmin, request, queryset, decide, done_message):
+    done = 0
+    for revision in queryset.select_related("article"):
+        try:
+            decide(revision)
+        except (PermissionDenied, ValidationError, services.WikiConflict) as error:
+            text = (
+                getattr(error, "message", None)
+                or "; ".join(getattr(error, "messages", []))
+                or str(error)
+            )
+            modeladmin.message_user(request, f"{revision}: {text}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message.format(count=done), messages.SUCCESS)
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "article", "author", "status", "created_at", "decided_by")
+    list_filter = ("status", "created_at", "article__episode__season__show")
+    list_select_related = ("article", "author", "decided_by")
+    search_fields = ("article__title", "summary", "body", "author__username")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "article", "author", "summary", "base", "created_at", "status", "decided_by",
+        "decided_at", "decision_reason", "body",
+    )  # fmt: skip
+    fields = readonly_fields
+    inlines = [CitationInline, AuditEventInline]
+    actions = ["approve_selected", "reject_selected"]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+    def has_moderate_permission(self, request):
+        return can_moderate(request.user)
+
+    @admin.action(description="Approve selected proposals", permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda revision: services.revision_approve(revision=revision, moderator=request.user),
+            "Approved {count} proposal(s).",
+        )
+
+    @admin.action(description="Reject selected proposals…", permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if "apply" not in request.POST or not reason:
+            if "apply" in request.POST:
+                self.message_user(request, "A reason is required to reject.", messages.ERROR)
+            return TemplateResponse(
+                request,
+                "admin/wiki/revision/reject_reason.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Reject proposals",
+                    "opts": self.model._meta,
+                    "revisions": queryset.select_related("article", "author"),
+                    "reason": reason,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda revision: services.revision_reject(
+                revision=revision, moderator=request.user, reason=reason
+            ),
+            "Rejected {count} proposal(s).",
+        )
+        return None
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "article", "revision", "to_status")
+    list_filter = ("action", "created_at")
+    list_select_related = ("actor", "article", "revision")
+    search_fields = ("article__title", "actor__username", "reason")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "actor", "action", "article", "revision", "from_status",
+                       "to_status", "reason")  # fmt: skip
+    fields = readonly_fields

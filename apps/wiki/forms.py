@@ -1,0 +1,141 @@
+"""Forms for proposing articles and edits. They validate and normalise; services save."""
+
+from django import forms
+from django.conf import settings
+from django.forms import BaseFormSet, formset_factory
+from markdownx.widgets import MarkdownxWidget
+
+from apps.catalog.models import Episode
+from apps.citations.models import Source, SourceKind
+
+from .services import NO_CITATION_MESSAGE, CitationInput
+
+NEW_SOURCE_FIELDS = ("kind", "title", "url", "author", "publisher", "published_date")
+
+
+class ProposalForm(forms.Form):
+    """The text of a proposal: Markdown body and edit summary."""
+
+    body = forms.CharField(
+        label="Article text (Markdown)",
+        widget=MarkdownxWidget(attrs={"rows": 18}),
+        max_length=settings.WIKI_MAX_BODY_LENGTH,
+    )
+    summary = forms.CharField(
+        label="Edit summary",
+        max_length=300,
+        help_text="What you changed and why, in a few words. Moderators and readers see it.",
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ArticleCreateForm(ProposalForm):
+    title = forms.CharField(max_length=200)
+    episode = forms.ModelChoiceField(
+        queryset=Episode.objects.with_show(),
+        required=False,
+        empty_label="Not about a single episode",
+        help_text="The episode this trivia is about, if any.",
+    )
+    field_order = ["title", "episode", "body", "summary"]
+
+
+class CitationForm(forms.Form):
+    """One citation: an existing source or a new one, and what it supports."""
+
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by("title"),
+        required=False,
+        empty_label="— describe a new source below —",
+        label="Existing source",
+    )
+    kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.WEB, required=False)
+    title = forms.CharField(
+        label="New source title", max_length=300, required=False,
+        help_text="Headline, book title, podcast or episode name.",
+    )  # fmt: skip
+    url = forms.URLField(
+        label="URL", max_length=500, required=False, assume_scheme="https",
+        help_text="http or https only.",
+    )  # fmt: skip
+    author = forms.CharField(max_length=200, required=False)
+    publisher = forms.CharField(max_length=200, required=False)
+    published_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    quote = forms.CharField(
+        label="Supporting quote",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One sentence at most, copied exactly.",
+    )
+    locator = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Page, minute or timestamp: p. 112, 34:10, 18:32.",
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Only http and https addresses can be cited.")
+        return url
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("source") and not (data.get("title") or "").strip():
+            self.add_error("source", "Choose an existing source or give the new source a title.")
+        if not (data.get("quote") or "").strip() and not (data.get("locator") or "").strip():
+            self.add_error(
+                "locator", "Give a supporting quote or a locator (page, timestamp, minute)."
+            )
+        return data
+
+    def to_input(self) -> CitationInput:
+        data = self.cleaned_data
+        new_source = {}
+        if not data.get("source"):
+            new_source = {name: data.get(name) or "" for name in NEW_SOURCE_FIELDS}
+            new_source["kind"] = new_source["kind"] or SourceKind.WEB
+            new_source["published_date"] = data.get("published_date")
+        return CitationInput(
+            source=data.get("source"),
+            new_source=new_source,
+            quote=data.get("quote", ""),
+            locator=data.get("locator", ""),
+        )
+
+
+class BaseCitationFormSet(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": NO_CITATION_MESSAGE,
+        "too_many_forms": "A proposal can cite at most %(num)d sources.",
+    }
+
+    def citation_inputs(self) -> list[CitationInput]:
+        """The citations to save: carried-over rows unless deleted, new rows if filled in."""
+        return [
+            form.to_input()
+            for index, form in enumerate(self.forms)
+            if not self._should_delete_form(form)
+            and (index < self.initial_form_count() or form.has_changed())
+        ]
+
+
+CitationFormSet = formset_factory(
+    CitationForm,
+    formset=BaseCitationFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+def citation_initial(revision) -> list[dict]:
+    """The formset's starting rows: the citations of the revision being edited."""
+    return [
+        {"source": c.source_id, "quote": c.quote, "locator": c.locator}
+        for c in revision.citations.all()
+    ]

@@ -1,0 +1,37 @@
+"""Fetching objects with their visibility rules, in one place for every view."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from ..models import Article, Citation, Revision
+from ..permissions import can_moderate, can_view_revision
+
+
+def citations_prefetch(lookup="citations"):
+    return Prefetch(lookup, queryset=Citation.objects.select_related("source"))
+
+
+def get_article_for_user(user, slug, *, queryset=None) -> Article:
+    """The article; 404 if it is unpublished and the user is not its creator or a moderator."""
+    queryset = queryset if queryset is not None else Article.objects.with_episode()
+    article = get_object_or_404(queryset, slug=slug)
+    if article.is_published:
+        return article
+    if user.is_authenticated and (article.created_by_id == user.pk or can_moderate(user)):
+        return article
+    raise Http404("No article with that address has been published.")
+
+
+def get_revision_for_user(user, pk, *, slug=None) -> Revision:
+    """The revision, or 404 if this user may not see it (readers see approved text only)."""
+    queryset = Revision.objects.select_related(
+        "article__episode__season__show", "author", "decided_by"
+    ).prefetch_related(citations_prefetch())
+    filters = {"pk": pk}
+    if slug is not None:
+        filters["article__slug"] = slug
+    revision = get_object_or_404(queryset, **filters)
+    if not can_view_revision(user, revision):
+        raise Http404("No such revision.")
+    return revision

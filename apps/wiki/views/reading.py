@@ -1,0 +1,140 @@
+"""Pages readers see: home, articles, history, old revisions, sources, search."""
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from apps.catalog.models import Episode, Show
+from apps.citations.models import Source
+
+from ..models import Article, Citation
+from ..permissions import can_moderate
+from .access import get_article_for_user, get_revision_for_user
+
+PAGE_SIZE = 50
+EPISODE_CODE = re.compile(r"^\s*s(\d{1,2})\s*e(\d{1,3})\s*$", re.IGNORECASE)
+
+
+@require_GET
+def home(request):
+    recent = (
+        Article.objects.published()
+        .with_episode()
+        .select_related("approved_revision__author")
+        .order_by("-approved_at")[:10]
+    )
+    shows = Show.objects.annotate(season_count=Count("seasons"))
+    return render(request, "wiki/home.html", {"recent": recent, "shows": shows})
+
+
+@require_GET
+def article_list(request):
+    page = Paginator(Article.objects.published().with_episode(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "wiki/article_list.html", {"page": page})
+
+
+@require_GET
+def article_detail(request, slug):
+    article = get_article_for_user(
+        request.user,
+        slug,
+        queryset=Article.objects.with_episode().select_related(
+            "approved_revision__author", "approved_revision__decided_by"
+        ),
+    )
+    revision = article.approved_revision
+    citations = list(revision.citations.select_related("source")) if revision else []
+    own_pending = []
+    if request.user.is_authenticated:
+        own_pending = list(
+            article.revisions.pending().filter(author=request.user).order_by("created_at")
+        )
+    pending_count = article.revisions.pending().count() if can_moderate(request.user) else None
+    return render(
+        request,
+        "wiki/article_detail.html",
+        {
+            "article": article,
+            "revision": revision,
+            "citations": citations,
+            "own_pending": own_pending,
+            "pending_count": pending_count,
+        },
+    )
+
+
+@require_GET
+def article_history(request, slug):
+    article = get_article_for_user(request.user, slug)
+    approved = (
+        article.revisions.approved()
+        .select_related("author", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+    page = Paginator(approved, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/article_history.html", {"article": article, "page": page})
+
+
+@require_GET
+def revision_detail(request, slug, pk):
+    revision = get_revision_for_user(request.user, pk, slug=slug)
+    return render(
+        request,
+        "wiki/revision_detail.html",
+        {
+            "revision": revision,
+            "article": revision.article,
+            "citations": revision.citations.all(),
+            "is_current": revision.article.approved_revision_id == revision.pk,
+        },
+    )
+
+
+@require_GET
+def source_list(request):
+    query = request.GET.get("q", "").strip()
+    sources = Source.objects.annotate(citation_count=Count("citations"))
+    if query:
+        sources = sources.search(query)
+    page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/source_list.html", {"page": page, "query": query})
+
+
+@require_GET
+def source_detail(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    # Citations in the text readers see now: those of each article's approved revision.
+    current = (
+        Citation.objects.filter(source=source, revision__article__approved_revision=F("revision"))
+        .select_related("revision__article")
+        .order_by("revision__article__title", "position")
+    )
+    return render(request, "wiki/source_detail.html", {"source": source, "citations": current})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    articles, episodes = [], []
+    if query:
+        articles = (
+            Article.objects.published()
+            .with_episode()
+            .filter(Q(title__icontains=query) | Q(approved_revision__body__icontains=query))
+            .order_by("title")[:PAGE_SIZE]
+        )
+        episode_filter = Q(title__icontains=query) | Q(production_code__iexact=query)
+        code = EPISODE_CODE.match(query)
+        if code:
+            episode_filter |= Q(season__number=int(code[1]), number=int(code[2]))
+        episodes = Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE]
+    return render(
+        request,
+        "wiki/search.html",
+        {"query": query, "articles": articles, "episodes": episodes},
+    )
