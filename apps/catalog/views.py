@@ -13,7 +13,7 @@ PUBLISHED = Q(articles__approved_revision__isnull=False)
 @require_GET
 def show_detail(request, show):
     show = get_object_or_404(Show, slug=show)
-    seasons = show.seasons.annotate(episode_count=Count("episodes"))
+    seasons = show.seasons.annotate(episode_count=Count("episodes")).order_by("number")
     return render(request, "catalog/show_detail.html", {"show": show, "seasons": seasons})
 
 
@@ -22,7 +22,9 @@ def season_detail(request, show, season):
     season = get_object_or_404(
         Season.objects.select_related("show"), show__slug=show, number=season
     )
-    episodes = season.episodes.annotate(article_count=Count("articles", filter=PUBLISHED))
+    episodes = season.episodes.annotate(
+        article_count=Count("articles", filter=PUBLISHED)
+    ).order_by("number")
     return render(request, "catalog/season_detail.html", {"season": season, "episodes": episodes})
 
 

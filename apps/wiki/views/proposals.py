@@ -163,7 +163,6 @@ def revision_withdraw(request, pk):
     try:
         services.revision_withdraw(revision=revision, user=request.user)
     except services.WikiConflict as conflict:
-        messages.error(request, conflict.message)
         return render(
             request,
             "wiki/conflict.html",

@@ -26,7 +26,7 @@ def home(request):
         .select_related("approved_revision__author")
         .order_by("-approved_at")[:10]
     )
-    shows = Show.objects.annotate(season_count=Count("seasons"))
+    shows = Show.objects.annotate(season_count=Count("seasons")).order_by("title")
     return render(request, "wiki/home.html", {"recent": recent, "shows": shows})
 
 
@@ -98,7 +98,7 @@ def revision_detail(request, slug, pk):
 @require_GET
 def source_list(request):
     query = request.GET.get("q", "").strip()
-    sources = Source.objects.annotate(citation_count=Count("citations"))
+    sources = Source.objects.annotate(citation_count=Count("citations")).order_by("title", "id")
     if query:
         sources = sources.search(query)
     page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))

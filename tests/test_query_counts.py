@@ -1,0 +1,98 @@
+"""Pages whose query count must not grow with their data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.wiki import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def add_approved_edits(article, moderator, how_many, citations_each=3):
+    fan = factories.make_user(f"writer{article.revisions.count()}")
+    for number in range(how_many):
+        article.refresh_from_db()
+        revision = services.revision_propose(
+            article=article,
+            author=fan,
+            body=f"Version {number}",
+            summary=f"Edit {number}",
+            citations=[factories.cite(locator=f"p. {n}") for n in range(citations_each)],
+            base=article.approved_revision,
+        )
+        services.revision_approve(revision=revision, moderator=moderator)
+    article.refresh_from_db()
+
+
+def test_article_page(client, article, moderator, django_assert_num_queries):
+    add_approved_edits(article, moderator, 1, citations_each=2)
+    small = count_queries(client, article.get_absolute_url())
+    add_approved_edits(article, moderator, 5, citations_each=12)
+    with django_assert_num_queries(small):
+        client.get(article.get_absolute_url())
+    assert small == 2  # the article with its approved revision, then the citations
+
+
+def test_article_page_for_a_fan(client, article, fan, moderator):
+    client.force_login(fan)
+    small = count_queries(client, article.get_absolute_url())
+    add_approved_edits(article, moderator, 4, citations_each=6)
+    factories.propose_edit(article, fan)
+    factories.propose_edit(article, fan)
+    assert count_queries(client, article.get_absolute_url()) == small
+
+
+def test_history_page(client, article, moderator, django_assert_num_queries):
+    url = reverse("wiki:article-history", args=[article.slug])
+    add_approved_edits(article, moderator, 1)
+    small = count_queries(client, url)
+    add_approved_edits(article, moderator, 8)
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def test_queue(client, article, moderator, django_assert_num_queries):
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+    factories.propose_edit(article, factories.make_user("one"))
+    small = count_queries(client, url)
+    for number in range(10):
+        factories.propose_edit(article, factories.make_user(f"queue{number}"))
+        factories.propose_article(factories.make_user(f"new{number}"), title=f"Page {number}")
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 21
+
+
+def test_review_page(client, article, moderator, django_assert_num_queries):
+    client.force_login(moderator)
+    few = factories.propose_edit(article, factories.make_user("few"))
+    small = count_queries(client, reverse("moderation:review", args=[few.pk]))
+    many = services.revision_propose(
+        article=article,
+        author=factories.make_user("many"),
+        body="x\n" * 200,
+        summary="Many citations",
+        citations=[factories.cite(locator=f"p. {n}") for n in range(15)],
+        base=article.approved_revision,
+    )
+    with django_assert_num_queries(small):
+        client.get(reverse("moderation:review", args=[many.pk]))
+
+
+def test_source_list(client, article, moderator, django_assert_num_queries):
+    url = reverse("wiki:source-list")
+    small = count_queries(client, url)
+    add_approved_edits(article, moderator, 3, citations_each=5)
+    with django_assert_num_queries(small):
+        client.get(url)

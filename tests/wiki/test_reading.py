@@ -1,0 +1,72 @@
+"""Pages readers browse: home, catalog, article, history, sources, search."""
+
+import pytest
+from django.urls import reverse
+
+from apps.wiki import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_shows_and_recent_changes(client, article):
+    page = client.get(reverse("home")).content.decode()
+    assert "The Office" in page
+    assert article.title in page
+
+
+def test_show_season_episode_pages(client, article, episode):
+    show_page = client.get(episode.season.show.get_absolute_url()).content.decode()
+    assert "Season 2" in show_page
+    season_page = client.get(episode.season.get_absolute_url()).content.decode()
+    assert "Casino Night" in season_page
+    episode_page = client.get(episode.get_absolute_url()).content.decode()
+    assert "S02E22" in episode_page
+    assert article.title in episode_page
+
+
+def test_unknown_catalog_pages_are_404(client, episode):
+    assert client.get("/shows/nothing/").status_code == 404
+    assert client.get("/shows/the-office/season/9/").status_code == 404
+    assert client.get("/shows/the-office/season/2/episode/99/").status_code == 404
+    assert client.get("/wiki/no-such-article/").status_code == 404
+
+
+def test_history_lists_only_approved_revisions(client, article, fan, moderator):
+    approved = factories.propose_edit(article, fan, body="Second version")
+    services.revision_approve(revision=approved, moderator=moderator)
+    pending = factories.propose_edit(article, fan, body="Third, pending")
+    response = client.get(reverse("wiki:article-history", args=[article.slug]))
+    revisions = list(response.context["page"].object_list)
+    assert approved in revisions and article.approved_revision in revisions
+    assert pending not in revisions
+
+
+def test_an_old_approved_revision_is_readable(client, article, fan, moderator):
+    first = article.approved_revision
+    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Original text." in page and "older approved version" in page
+
+
+def test_source_pages(client, article):
+    source = article.approved_revision.citations.get().source
+    listing = client.get(reverse("wiki:source-list"), {"q": "story"}).content.decode()
+    assert source.title in listing
+    detail = client.get(source.get_absolute_url()).content.decode()
+    assert article.title in detail
+
+
+def test_source_page_ignores_unapproved_citations(client, article, fan):
+    source = factories.make_source("Only in a proposal")
+    factories.propose_edit(article, fan, source=source)
+    detail = client.get(source.get_absolute_url()).content.decode()
+    assert "No approved article cites this source" in detail
+
+
+def test_search_finds_text_and_episode_codes(client, article, fan):
+    factories.propose_article(fan, title="Unreviewed page", body="Original text.")
+    response = client.get(reverse("wiki:search"), {"q": "original"})
+    assert list(response.context["articles"]) == [article]
+    response = client.get(reverse("wiki:search"), {"q": "s02e22"})
+    assert [e.title for e in response.context["episodes"]] == ["Casino Night"]
