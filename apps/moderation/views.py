@@ -46,6 +46,7 @@ def _review_context(revision, *, reject_form=None):
     current = article.approved_revision
     old_citations = list(current.citations.select_related("source")) if current else []
     new_citations = list(revision.citations.select_related("source"))
+    changes = citation_diff(old_citations, new_citations)
     return {
         "revision": revision,
         "article": article,
@@ -53,7 +54,8 @@ def _review_context(revision, *, reject_form=None):
         "is_stale": revision.is_pending and revision.is_stale,
         "is_own": False,
         "text_diff": text_diff(current.body if current else "", revision.body),
-        "citation_diff": citation_diff(old_citations, new_citations),
+        "citation_changes": [c for c in changes if c.kind != "same"],
+        "citations_unchanged": [c for c in changes if c.kind == "same"],
         "reject_form": reject_form or RejectForm(),
     }
 

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from apps.moderation.diff import citation_diff, text_diff
+from apps.wiki import services
+from tests import factories
+
+
+def kinds(rows):
+    return [row.kind for row in rows]
+
+
+def test_it_marks_added_and_removed_lines():
+    rows = text_diff("a\nb\nc", "a\nB\nc")
+    assert kinds(rows) == ["same", "removed", "added", "same"]
+    assert rows[1].text == "b" and rows[2].text == "B"
+    assert (rows[1].old_number, rows[2].new_number) == (2, 2)
+
+
+def test_it_collapses_long_unchanged_stretches():
+    old = "\n".join(f"line {n}" for n in range(40))
+    new = old.replace("line 20", "line twenty")
+    rows = text_diff(old, new)
+    skipped = [row for row in rows if row.kind == "skipped"]
+    assert [row.text for row in skipped] == ["17 unchanged lines", "16 unchanged lines"]
+    assert len(rows) < 15
+
+
+def test_a_new_article_is_all_added():
+    assert kinds(text_diff("", "one\ntwo")) == ["added", "added"]
+
+
+@pytest.mark.django_db
+def test_citation_diff_pairs_by_source(article, fan):
+    kept = article.approved_revision.citations.get().source
+    new_source = factories.make_source("A new book", kind="book")
+    proposal = services.revision_propose(
+        article=article,
+        author=fan,
+        body="Text",
+        summary="Edit",
+        citations=[
+            factories.cite(kept, locator="p. 99"),
+            factories.cite(new_source, locator="p. 3"),
+        ],
+        base=article.approved_revision,
+    )
+    changes = citation_diff(article.approved_revision.citations.all(), proposal.citations.all())
+    assert {(c.kind, c.source.title) for c in changes} == {
+        ("changed", kept.title),
+        ("added", "A new book"),
+    }
+    removed = citation_diff(proposal.citations.all(), article.approved_revision.citations.all())
+    assert ("removed", "A new book") in {(c.kind, c.source.title) for c in removed}
+
+
+@pytest.mark.django_db
+def test_the_review_page_shows_citation_changes(client, article, fan, moderator):
+    new_source = factories.make_source("Office Ladies", kind="podcast")
+    proposal = factories.propose_edit(article, fan, body="Changed text.", source=new_source)
+    client.force_login(moderator)
+    response = client.get(reverse("moderation:review", args=[proposal.pk]))
+    added = [c.source.title for c in response.context["citation_changes"] if c.kind == "added"]
+    removed = [c.source.title for c in response.context["citation_changes"] if c.kind == "removed"]
+    assert added == ["Office Ladies"]
+    assert removed == ["The story behind the kiss"]
+    page = response.content.decode()
+    assert "Podcast episode" in page and "Changed text." in page
