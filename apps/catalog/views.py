@@ -22,9 +22,9 @@ def season_detail(request, show, season):
     season = get_object_or_404(
         Season.objects.select_related("show"), show__slug=show, number=season
     )
-    episodes = season.episodes.annotate(
-        article_count=Count("articles", filter=PUBLISHED)
-    ).order_by("number")
+    episodes = season.episodes.annotate(article_count=Count("articles", filter=PUBLISHED)).order_by(
+        "number"
+    )
     return render(request, "catalog/season_detail.html", {"season": season, "episodes": episodes})
 
 
