@@ -6,6 +6,7 @@ type. These answer at the same paths (the widget posts there) with login
 required, the one renderer, and uploads judged from their bytes.
 """
 
+import contextlib
 import uuid
 import warnings
 from functools import wraps
@@ -17,16 +18,24 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .rendering import render_markdown
 
-# Pillow format name -> (extension, save options). Anything else is refused.
+# Pillow format name -> (format to save as, extension, save options). Anything
+# else is refused. MPO is the JPEG variant many cameras and phones write (a JPEG
+# with extra frames, e.g. a depth map): Pillow's JPEG reader reports it as MPO,
+# and it is stored as a plain JPEG of its first frame.
+_JPEG = ("JPEG", "jpg", {"quality": 85, "optimize": True})
 ACCEPTED_FORMATS = {
-    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
-    "PNG": ("png", {"optimize": True}),
-    "WEBP": ("webp", {"quality": 85}),
+    "JPEG": _JPEG,
+    "MPO": _JPEG,
+    "PNG": ("PNG", "png", {"optimize": True}),
+    "WEBP": ("WEBP", "webp", {"quality": 85}),
 }
+# The only readers Pillow may try on an upload (MPO comes through the JPEG reader),
+# so no other format's parser ever sees the bytes.
+_READERS = ["JPEG", "PNG", "WEBP"]
 
 
 class UploadRefused(Exception):
@@ -57,21 +66,40 @@ def preview(request):
     return HttpResponse(render_markdown(content))
 
 
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):,.1f} MB".replace(".0 MB", " MB")
+    return f"{n / 1024:,.1f} KB".replace(".0 KB", " KB")
+
+
+def _apply_orientation(image) -> None:
+    """Turn the pixels the way the EXIF orientation says, since the EXIF is about to go.
+
+    Phones record "rotate me" in EXIF instead of rotating the pixels. Best effort:
+    Pillow's EXIF parser raises all sorts (struct.error, TypeError...) on a damaged
+    block, and a damaged EXIF is no reason to refuse the picture.
+    """
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like
+        ImageOps.exif_transpose(image, in_place=True)
+
+
 def _reencode(upload) -> tuple[bytes, str]:
     """Return the image re-encoded into a fresh file, and its extension.
 
-    Re-encoding drops EXIF, comments and text chunks; the pixel bound is checked
-    from the header before any pixel is decoded.
+    Re-encoding into an image with no metadata drops EXIF (after applying its
+    orientation to the pixels), comments, XMP, ICC profiles and text chunks; the
+    pixel bound is checked from the header before any pixel is decoded.
     """
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise UploadRefused(
-            f"The image is too large ({upload.size // 1024:,} KB); "
-            f"the limit is {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."
+            f"The image is too large ({_size(upload.size)}); "
+            f"the limit is {_size(settings.UPLOAD_MAX_BYTES)}."
         )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
+            with Image.open(upload, formats=_READERS) as image:
                 if image.format not in ACCEPTED_FORMATS:
                     raise UploadRefused("Only JPEG, PNG and WebP images can be uploaded.")
                 width, height = image.size
@@ -81,17 +109,22 @@ def _reencode(upload) -> tuple[bytes, str]:
                         f"the limit is {settings.UPLOAD_MAX_PIXELS:,} pixels."
                     )
                 image.load()
-                image_format = image.format
-                fresh = image.convert("RGB" if image_format == "JPEG" else "RGBA")
+                save_format, extension, options = ACCEPTED_FORMATS[image.format]
+                fresh = image.convert("RGB" if save_format == "JPEG" else "RGBA")
+            _apply_orientation(fresh)
+            # convert() copies .info, and encoders write some of it back (JPEG
+            # keeps its comment): the new file starts with no metadata at all.
+            fresh.info = {}
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UploadRefused("The image has too many pixels to be processed safely.") from exc
     except UnidentifiedImageError as exc:
-        raise UploadRefused("The file is not an image (JPEG, PNG or WebP).") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
+        raise UploadRefused(
+            "The file is not a JPEG, PNG or WebP image; only those can be uploaded."
+        ) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UploadRefused("The image is damaged or truncated and cannot be read.") from exc
-    extension, options = ACCEPTED_FORMATS[image_format]
     out = BytesIO()
-    fresh.save(out, format=image_format, **options)
+    fresh.save(out, format=save_format, **options)
     return out.getvalue(), extension
 
 

@@ -41,8 +41,13 @@ ALLOWED_CLASSES = {
 }
 
 # ids are kept only in the shapes the extensions produce, so user text cannot
-# plant an arbitrary id on the page (DOM clobbering).
-_ALLOWED_ID = re.compile(r"^(?:fn|fnref)(?::\d+)+$|^h-[a-z0-9-]{1,80}$")
+# plant an arbitrary id on the page (DOM clobbering). The prefixes ("fn:",
+# "fnref:", "fnref2:", "h-") mean no kept id is a valid JavaScript identifier.
+# - footnotes: "fn:<label>" and "fnref:<label>", "fnref2:<label>"... for a note
+#   cited more than once; the label is the user's ("[^1]", "[^note]").
+# - headings (toc): "h-" + a Django slug (ASCII letters, digits, "-" and "_"),
+#   then "_1", "_2"... when a heading repeats.
+_ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
 
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -53,7 +58,10 @@ def _heading_slug(value, separator):
 
 
 def _filter_attribute(tag, attribute, value):
-    if attribute == "id" and not _ALLOWED_ID.match(value):
+    if attribute == "id" and not _ALLOWED_ID.fullmatch(value):
+        return None
+    if attribute == "class" and not ALLOWED_CLASSES.get(tag, set()).intersection(value.split()):
+        # nh3 filters the class list itself, but would leave an empty class="".
         return None
     return value
 
@@ -72,7 +80,7 @@ def _markdown():
         ],
         extension_configs={
             "markdown.extensions.tables": {"use_align_attribute": True},
-            "markdown.extensions.toc": {"slugify": _heading_slug, "baselevel": 2},
+            "markdown.extensions.toc": {"slugify": _heading_slug},
         },
         output_format="html",
     )
@@ -91,6 +99,11 @@ def sanitise_html(html: str) -> str:
     )
 
 
+# The page's title is its only <h1>; a top-level heading in the text becomes a
+# section heading, like "##", which is what most fans write for sections.
+_H1_TAG = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+
+
 def render_markdown(text: str) -> str:
     """Turn Markdown written by a user into HTML that is safe to show to anyone."""
-    return sanitise_html(_markdown().convert(text or ""))
+    return sanitise_html(_H1_TAG.sub(r"<\1h2", _markdown().convert(text or "")))
