@@ -1,0 +1,94 @@
+"""Decisions racing each other, on PostgreSQL with real concurrent transactions."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from apps.wiki import services
+from apps.wiki.models import AuditEvent, RevisionStatus
+from tests import factories
+
+pytestmark = [
+    # serialized_rollback restores the data migrations' rows (the Moderators group) after the flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
+    ),
+]
+
+
+def race(*calls):
+    """Run the calls at the same moment in separate threads; return what each raised or gave."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def setting():
+    author = factories.make_user("author")
+    moderators = [factories.make_user(f"mod{n}", moderator=True) for n in range(2)]
+    article = factories.published_article(author, moderators[0])
+    return article, moderators
+
+
+def test_two_moderators_approving_the_same_proposal(setting):
+    article, (first, second) = setting
+    proposal = factories.propose_edit(article, factories.make_user("fan"))
+    results = race(
+        lambda: services.revision_approve(revision=proposal, moderator=first),
+        lambda: services.revision_approve(revision=proposal, moderator=second),
+    )
+    assert sum(isinstance(r, services.NotPending) for r in results) == 1
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert AuditEvent.objects.filter(revision=proposal, action="approved").count() == 1
+    article.refresh_from_db()
+    assert article.approved_revision_id == proposal.pk
+
+
+def test_two_proposals_on_the_same_base(setting):
+    article, (first, second) = setting
+    one = factories.propose_edit(article, factories.make_user("fan1"), body="One")
+    two = factories.propose_edit(article, factories.make_user("fan2"), body="Two")
+    results = race(
+        lambda: services.revision_approve(revision=one, moderator=first),
+        lambda: services.revision_approve(revision=two, moderator=second),
+    )
+    assert sum(isinstance(r, services.StaleBase) for r in results) == 1
+    article.refresh_from_db()
+    one.refresh_from_db()
+    two.refresh_from_db()
+    statuses = sorted([one.status, two.status])
+    assert statuses == [RevisionStatus.APPROVED, RevisionStatus.PENDING]
+    winner = one if one.status == RevisionStatus.APPROVED else two
+    assert article.approved_revision_id == winner.pk
+
+
+def test_approve_racing_reject(setting):
+    article, (first, second) = setting
+    proposal = factories.propose_edit(article, factories.make_user("fan"))
+    results = race(
+        lambda: services.revision_approve(revision=proposal, moderator=first),
+        lambda: services.revision_reject(revision=proposal, moderator=second, reason="No"),
+    )
+    assert sum(isinstance(r, services.NotPending) for r in results) == 1
+    decisions = AuditEvent.objects.filter(revision=proposal).exclude(action="proposed")
+    assert decisions.count() == 1
+    proposal.refresh_from_db()
+    assert proposal.status == decisions.get().to_status
