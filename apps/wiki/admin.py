@@ -3,9 +3,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
-from .models import Article, AuditEvent, Citation, Revision
+from .models import Article, AuditEvent, Citation, Revision, RevisionStatus
 from .permissions import can_moderate
 
 
@@ -73,7 +75,10 @@ def _decide_each(modeladmin, request, queryset, decide, done_message):
 
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "article", "author", "status", "created_at", "decided_by")
+    list_display = (
+        "id", "article", "summary", "author", "status", "created_at", "decided_by", "review_link",
+    )  # fmt: skip
+    list_display_links = ("id",)
     list_filter = ("status", "created_at", "article__episode__season__show")
     list_select_related = ("article", "author", "decided_by")
     search_fields = ("article__title", "summary", "body", "author__username")
@@ -88,6 +93,14 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+    @admin.display(description="On the site")
+    def review_link(self, revision):
+        if revision.status == RevisionStatus.PENDING:
+            return format_html(
+                '<a href="{}">Review page</a>', reverse("moderation:review", args=[revision.pk])
+            )
+        return format_html('<a href="{}">View</a>', revision.get_absolute_url())
 
     def has_moderate_permission(self, request):
         return can_moderate(request.user)

@@ -167,3 +167,16 @@ def test_deleting_every_citation_is_refused(client, article, fan):
     assert response.status_code == 400
     assert "Cite at least one source" in response.content.decode()
     assert not Revision.objects.filter(author=fan).exists()
+
+
+def test_a_rejected_proposal_can_be_revised(client, article, fan, moderator):
+    proposal = factories.propose_edit(article, fan, body="First try, unsourced claim.")
+    client.force_login(moderator)
+    client.post(reverse("moderation:reject", args=[proposal.pk]), {"reason": "Cite it."})
+    client.force_login(fan)
+    url = reverse("wiki:article-edit", args=[article.slug])
+    response = client.get(url, {"from": proposal.pk})
+    assert response.context["form"].initial["body"] == "First try, unsourced claim."
+    # Someone else's revision cannot be used as a starting point.
+    other = factories.propose_edit(article, factories.make_user("other"), body="Not yours")
+    assert client.get(url, {"from": other.pk}).status_code == 404
