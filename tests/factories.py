@@ -59,6 +59,7 @@ def propose_article(
 
 def propose_edit(article, author, *, body="Changed text.", source=None, base="current"):
     if base == "current":
+        article.refresh_from_db()
         base = article.approved_revision
     return services.revision_propose(
         article=article,

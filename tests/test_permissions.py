@@ -96,7 +96,7 @@ def test_withdraw(login_as, proposal, persona, status, outcome):
 def test_propose_edit(login_as, article, persona):
     client = login_as(persona)
     before = Revision.objects.count()
-    source = factories.make_source()
+    source = article.approved_revision.citations.get().source  # in the registry, approved
     response = client.post(
         reverse("wiki:article-edit", args=[article.slug]),
         {
@@ -119,8 +119,8 @@ def test_propose_edit(login_as, article, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_create_article(login_as, persona):
-    source = factories.make_source()
+def test_create_article(login_as, article, persona):
+    source = article.approved_revision.citations.get().source
     response = login_as(persona).post(
         reverse("wiki:article-create"),
         {

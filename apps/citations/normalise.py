@@ -1,16 +1,25 @@
 """URL normalisation, so that the same page is recognised when cited again."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
 
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMETERS = {"fbclid", "gclid", "mc_cid", "mc_eid", "igshid", "ref_src"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(pair: str) -> bool:
+    key = unquote_plus(pair.partition("=")[0]).lower()
+    return key.startswith(TRACKING_PREFIXES) or key in TRACKING_PARAMETERS
 
 
 def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, fragments and tracking parameters.
+    """Lower-case scheme and host; drop default ports, fragments and tracking parameters.
 
-    A trailing slash is removed from non-root paths; the query's remaining
-    parameters keep their order.
+    A trailing slash is removed from non-root paths. The remaining query
+    parameters keep their order and their original encoding, so the result is
+    never longer than the input. Raises ValidationError for an invalid port.
     """
     url = url.strip()
     if not url:
@@ -18,18 +27,16 @@ def normalise_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError("The address has an invalid port number.") from exc
+    if port and DEFAULT_PORTS.get(scheme) != port:
         host = f"{host}:{port}"
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    query = urlencode(
-        [
-            (key, value)
-            for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not key.lower().startswith(TRACKING_PREFIXES)
-            and key.lower() not in TRACKING_PARAMETERS
-        ]
-    )
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair))
     return urlunsplit((scheme, host, path, query, ""))

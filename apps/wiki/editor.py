@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .rendering import render_markdown
+from .rendering import MarkdownTooComplex, render_markdown
 
 # Pillow format name -> (format to save as, extension, save options). Anything
 # else is refused. MPO is the JPEG variant many cameras and phones write (a JPEG
@@ -63,7 +63,10 @@ def preview(request):
         return HttpResponse(
             "The text is too long to preview.", status=400, content_type="text/plain"
         )
-    return HttpResponse(render_markdown(content))
+    try:
+        return HttpResponse(render_markdown(content))
+    except MarkdownTooComplex as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
 
 
 def _size(n: int) -> str:

@@ -3,13 +3,16 @@
 from django import forms
 from django.conf import settings
 from django.forms import BaseFormSet, formset_factory
+from django.utils.functional import cached_property
 from markdownx.widgets import MarkdownxWidget
 
 from apps.catalog.models import Episode
 from apps.citations.models import Source, SourceKind
+from apps.citations.normalise import normalise_url
 
 from .services import NO_CITATION_MESSAGE, CitationInput
 
+MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "author", "publisher", "published_date")
 
 
@@ -44,7 +47,7 @@ class CitationForm(forms.Form):
     """One citation: an existing source or a new one, and what it supports."""
 
     source = forms.ModelChoiceField(
-        queryset=Source.objects.order_by("title"),
+        queryset=Source.objects.none(),  # set by the formset to what the user may cite
         required=False,
         empty_label="— describe a new source below —",
         label="Existing source",
@@ -78,6 +81,9 @@ class CitationForm(forms.Form):
         url = self.cleaned_data["url"]
         if url and not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Only http and https addresses can be cited.")
+        url = normalise_url(url)
+        if len(url) > self.fields["url"].max_length:
+            raise forms.ValidationError("The address is too long.")
         return url
 
     def clean(self):
@@ -106,10 +112,30 @@ class CitationForm(forms.Form):
 
 
 class BaseCitationFormSet(BaseFormSet):
+    """Citation rows; ``sources`` is what the "existing source" menus offer and accept."""
+
     default_error_messages = {
         "too_few_forms": NO_CITATION_MESSAGE,
         "too_many_forms": "A proposal can cite at most %(num)d sources.",
     }
+
+    def __init__(self, *args, sources=None, **kwargs):
+        self.sources = sources if sources is not None else Source.objects.none()
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def _source_choices(self):
+        # Built once for every row, instead of one query per row's menu.
+        return [("", CitationForm.base_fields["source"].empty_label)] + [
+            (source.pk, f"{source.title} ({source.get_kind_display()})")
+            for source in self.sources.order_by("title", "id")
+        ]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields["source"]
+        field.queryset = self.sources
+        field.choices = self._source_choices
 
     def citation_inputs(self) -> list[CitationInput]:
         """The citations to save: carried-over rows unless deleted, new rows if filled in."""
@@ -127,7 +153,8 @@ CitationFormSet = formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=30,
+    max_num=MAX_CITATIONS,
+    absolute_max=MAX_CITATIONS,
     validate_max=True,
     can_delete=True,
 )

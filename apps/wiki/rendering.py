@@ -104,6 +104,29 @@ def sanitise_html(html: str) -> str:
 _H1_TAG = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
+# python-markdown's link parsing is quadratic in the number of open brackets
+# (10,000 of them take half a minute), and deep nesting exhausts its recursion.
+MAX_BRACKETS = 1000
+
+
+class MarkdownTooComplex(ValueError):
+    """The text cannot be rendered within reasonable time and memory."""
+
+
 def render_markdown(text: str) -> str:
-    """Turn Markdown written by a user into HTML that is safe to show to anyone."""
-    return sanitise_html(_H1_TAG.sub(r"<\1h2", _markdown().convert(text or "")))
+    """Turn Markdown written by a user into HTML that is safe to show to anyone.
+
+    Raises MarkdownTooComplex for pathological input (see MAX_BRACKETS).
+    """
+    text = text or ""
+    if text.count("[") > MAX_BRACKETS or text.count("(") > MAX_BRACKETS * 2:
+        raise MarkdownTooComplex(
+            f"The text has too many brackets to render (more than {MAX_BRACKETS:,} “[”)."
+        )
+    try:
+        html = _markdown().convert(text)
+    except RecursionError as exc:
+        raise MarkdownTooComplex(
+            "The text is nested too deeply (lists or quotes inside each other) to render."
+        ) from exc
+    return sanitise_html(_H1_TAG.sub(r"<\1h2", html))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.citations.models import Source
+from apps.citations.normalise import normalise_url
 
 from .models import (
     Article,
@@ -26,6 +27,7 @@ from .models import (
     RevisionStatus,
 )
 from .permissions import can_moderate
+from .rendering import MarkdownTooComplex
 
 
 class WikiConflict(Exception):
@@ -54,6 +56,9 @@ class CitationInput:
     locator: str = ""
 
 
+# Slugs that would collide with the wiki's own addresses (/wiki/new/).
+RESERVED_SLUGS = {"new"}
+
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 
 
@@ -78,6 +83,10 @@ def _resolve_source(citation: CitationInput, *, author) -> Source:
     if not citation.new_source:
         raise ValidationError("Each citation needs a source: choose one or describe a new one.")
     source = Source(created_by=author, **citation.new_source)
+    # Normalised before validation, so the length check and the lookup below
+    # see the address as it will be stored.
+    source.url = normalise_url(source.url or "")
+    source.archive_url = normalise_url(source.archive_url or "")
     source.full_clean(exclude=["created_by"])
     if source.url:
         # The same page cited again is the same source, not a copy of it.
@@ -120,9 +129,12 @@ def _audit(*, revision, actor, action, from_status, reason=""):
 
 
 def _write_revision(*, article, author, body, summary, base, citations) -> Revision:
-    revision = Revision.objects.create(
-        article=article, author=author, body=body, summary=summary.strip(), base=base
-    )
+    try:
+        revision = Revision.objects.create(
+            article=article, author=author, body=body, summary=summary.strip(), base=base
+        )
+    except MarkdownTooComplex as exc:
+        raise ValidationError({"body": str(exc)}) from exc
     _write_citations(revision, citations, author=author)
     _audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     return revision
@@ -142,6 +154,10 @@ def article_create(
     slug = slugify(title)[:200]
     if not slug:
         raise ValidationError({"title": "The title needs at least one letter or digit."})
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            {"title": f"“{title}” is reserved by the wiki; choose a longer title."}
+        )
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
@@ -181,11 +197,17 @@ def revision_propose(
         raise ValidationError(NO_CITATION_MESSAGE)
     if not article.is_published and article.created_by_id != author.pk and not can_moderate(author):
         raise PermissionDenied("This article is awaiting review.")
-    if base is not None and (
-        base.article_id != article.pk or base.status != RevisionStatus.APPROVED
-    ):
-        raise ValidationError("The revision you started from is not approved text of this article.")
+    if base is not None and base.article_id != article.pk:
+        raise ValidationError("The revision you started from is not part of this article.")
     with transaction.atomic():
+        current = Article.objects.values_list("approved_revision_id", flat=True).get(pk=article.pk)
+        if (base.pk if base else None) != current:
+            # Saving it would queue a proposal that can never be approved; the
+            # editor shows the conflict and keeps the text instead.
+            raise StaleBase(
+                "The article was changed while you were editing. Your text is kept below: "
+                "compare it with the current version, then submit again."
+            )
         return _write_revision(
             article=article,
             author=author,
@@ -214,6 +236,13 @@ def _check_reviewer(revision: Revision, moderator) -> None:
         raise PermissionDenied("You cannot approve or reject your own proposal.")
 
 
+AUDIT_ACTION_FOR = {
+    RevisionStatus.APPROVED: AuditAction.APPROVED,
+    RevisionStatus.REJECTED: AuditAction.REJECTED,
+    RevisionStatus.WITHDRAWN: AuditAction.WITHDRAWN,
+}
+
+
 def _decide(revision: Revision, *, status, actor, reason="") -> None:
     from_status = revision.status
     revision.status = status
@@ -221,7 +250,13 @@ def _decide(revision: Revision, *, status, actor, reason="") -> None:
     revision.decided_at = timezone.now()
     revision.decision_reason = reason
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    _audit(revision=revision, actor=actor, action=status, from_status=from_status, reason=reason)
+    _audit(
+        revision=revision,
+        actor=actor,
+        action=AUDIT_ACTION_FOR[status],
+        from_status=from_status,
+        reason=reason,
+    )
 
 
 def revision_approve(*, revision: Revision, moderator) -> Revision:

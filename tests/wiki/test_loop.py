@@ -45,7 +45,8 @@ def edit_post(article, client, **overrides):
 
 
 def test_the_whole_loop(client, article, fan, moderator):
-    source = factories.make_source("Office Ladies podcast", kind="podcast")
+    # A source the fan described earlier, not yet cited by approved text: theirs to reuse.
+    source = factories.make_source("Office Ladies podcast", kind="podcast", created_by=fan)
     client.force_login(fan)
     data = edit_post(
         article,

@@ -57,11 +57,23 @@ def test_source_pages(client, article):
     assert article.title in detail
 
 
-def test_source_page_ignores_unapproved_citations(client, article, fan):
-    source = factories.make_source("Only in a proposal")
-    factories.propose_edit(article, fan, source=source)
-    detail = client.get(source.get_absolute_url()).content.decode()
-    assert "No approved article cites this source" in detail
+def test_a_source_only_in_a_proposal_is_not_public(client, article, fan, moderator):
+    proposal = factories.propose_edit(article, fan, source=factories.make_source("Only here"))
+    source = proposal.citations.get().source
+    assert client.get(source.get_absolute_url()).status_code == 404
+    assert source.title not in client.get(reverse("wiki:source-list")).content.decode()
+    client.force_login(moderator)
+    assert client.get(source.get_absolute_url()).status_code == 200
+    services.revision_approve(revision=proposal, moderator=moderator)
+    client.logout()
+    assert article.title in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_a_source_page_lists_only_current_approved_text(client, article, fan, moderator):
+    old_source = article.approved_revision.citations.get().source
+    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    detail = client.get(old_source.get_absolute_url()).content.decode()
+    assert "No approved article cites this source at the moment" in detail
 
 
 def test_search_finds_text_and_episode_codes(client, article, fan):

@@ -1,11 +1,44 @@
 """Fetching objects with their visibility rules, in one place for every view."""
 
-from django.db.models import Prefetch
+import re
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Article, Citation, Revision
+from apps.citations.models import Source
+
+from ..models import Article, Citation, Revision, RevisionStatus
 from ..permissions import can_moderate, can_view_revision
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def int_param(request, name):
+    """A positive integer from the query string, or None for anything else."""
+    value = request.GET.get(name, "")
+    return int(value) if _ID.fullmatch(value) else None
+
+
+def text_param(request, name, *, max_length=200):
+    """A search string from the query string: trimmed, bounded, without NUL characters."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
+def sources_visible_to(user):
+    """Sources cited by approved text, plus, for their creator and moderators, the rest.
+
+    A source described in a proposal is the proposal's content: readers see it
+    only once a moderator has approved text that cites it.
+    """
+    approved = Exists(
+        Citation.objects.filter(source=OuterRef("pk"), revision__status=RevisionStatus.APPROVED)
+    )
+    if can_moderate(user):
+        return Source.objects.all()
+    if user.is_authenticated:
+        return Source.objects.filter(approved | Q(created_by=user))
+    return Source.objects.filter(approved)
 
 
 def citations_prefetch(lookup="citations"):

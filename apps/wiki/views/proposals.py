@@ -11,7 +11,7 @@ from apps.catalog.models import Episode
 from .. import services
 from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_initial
 from ..models import Revision, RevisionStatus
-from .access import get_article_for_user
+from .access import get_article_for_user, int_param, sources_visible_to
 
 CONFLICT = 409
 
@@ -47,11 +47,13 @@ def _render_editor(request, context, *, status=200):
 @require_http_methods(["GET", "POST"])
 def article_create(request):
     initial = {}
-    episode_id = request.GET.get("episode", "")
-    if episode_id.isdigit() and Episode.objects.filter(pk=episode_id).exists():
-        initial["episode"] = int(episode_id)
+    episode_id = int_param(request, "episode")
+    if episode_id and Episode.objects.filter(pk=episode_id).exists():
+        initial["episode"] = episode_id
     form = ArticleCreateForm(request.POST or None, initial=initial)
-    formset = CitationFormSet(request.POST or None, prefix="citations")
+    formset = CitationFormSet(
+        request.POST or None, prefix="citations", sources=sources_visible_to(request.user)
+    )
     if request.method == "POST":
         revision = _propose(
             request,
@@ -88,8 +90,8 @@ def article_edit(request, slug):
     current = article.approved_revision
     starting_point = current
     # "Revise" a rejected or withdrawn proposal of one's own: start from its text.
-    from_pk = request.GET.get("from", "")
-    if from_pk.isdigit():
+    from_pk = int_param(request, "from")
+    if from_pk is not None:
         starting_point = get_object_or_404(
             Revision.objects.filter(article=article, author=request.user), pk=from_pk
         )
@@ -97,25 +99,41 @@ def article_edit(request, slug):
     if starting_point is not None:
         initial["body"] = starting_point.body
     form = ProposalForm(request.POST or None, initial=initial)
+    sources = sources_visible_to(request.user)
     formset = CitationFormSet(
         request.POST or None,
         prefix="citations",
         initial=citation_initial(starting_point) if starting_point else None,
+        sources=sources,
     )
+    conflict = None
     if request.method == "POST":
-        revision = _propose(
-            request,
-            form=form,
-            formset=formset,
-            submit=lambda data, citations: services.revision_propose(
-                article=article,
-                author=request.user,
-                body=data["body"],
-                summary=data["summary"],
-                citations=citations,
-                base=_base_revision(article, data.get("base_revision")),
-            ),
-        )
+        try:
+            revision = _propose(
+                request,
+                form=form,
+                formset=formset,
+                submit=lambda data, citations: services.revision_propose(
+                    article=article,
+                    author=request.user,
+                    body=data["body"],
+                    summary=data["summary"],
+                    citations=citations,
+                    base=_base_revision(article, data.get("base_revision")),
+                ),
+            )
+        except services.StaleBase as stale:
+            # Keep everything typed; point the form at the current text so that
+            # submitting again, after comparing, goes through.
+            conflict = stale.message
+            article.refresh_from_db()
+            data = request.POST.copy()
+            data["base_revision"] = article.approved_revision_id or ""
+            form = ProposalForm(data)
+            formset = CitationFormSet(data, prefix="citations", sources=sources)
+            form.is_valid()
+            formset.is_valid()
+            revision = None
         if revision is not None:
             messages.success(
                 request,
@@ -129,9 +147,9 @@ def article_edit(request, slug):
             "form": form,
             "formset": formset,
             "article": article,
-            "changed_since": _changed_since(article, form),
+            "conflict": conflict,
         },
-        status=400 if request.method == "POST" else 200,
+        status=CONFLICT if conflict else 400 if request.method == "POST" else 200,
     )
 
 
@@ -145,15 +163,6 @@ def _base_revision(article, pk):
         raise ValidationError(
             "The revision you started from does not belong to this article."
         ) from exc
-
-
-def _changed_since(article, form) -> bool:
-    """True when the form was loaded against an older approved text than the current one."""
-    if not form.is_bound:
-        return False
-    submitted = form.data.get("base_revision") or None
-    current = article.approved_revision_id
-    return str(current or "") != str(submitted or "")
 
 
 @login_required

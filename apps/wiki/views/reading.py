@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from apps.catalog.models import Episode, Show
-from apps.citations.models import Source
 
-from ..models import Article, Citation
+from ..models import Article, Citation, RevisionStatus
 from ..permissions import can_moderate
-from .access import get_article_for_user, get_revision_for_user
+from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
 
 PAGE_SIZE = 50
 EPISODE_CODE = re.compile(r"^\s*s(\d{1,2})\s*e(\d{1,3})\s*$", re.IGNORECASE)
@@ -97,8 +96,13 @@ def revision_detail(request, slug, pk):
 
 @require_GET
 def source_list(request):
-    query = request.GET.get("q", "").strip()
-    sources = Source.objects.annotate(citation_count=Count("citations")).order_by("title", "id")
+    query = text_param(request, "q")
+    approved = Q(citations__revision__status=RevisionStatus.APPROVED)
+    sources = (
+        sources_visible_to(request.user)
+        .annotate(citation_count=Count("citations", filter=approved))
+        .order_by("title", "id")
+    )
     if query:
         sources = sources.search(query)
     page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -107,7 +111,7 @@ def source_list(request):
 
 @require_GET
 def source_detail(request, pk):
-    source = get_object_or_404(Source, pk=pk)
+    source = get_object_or_404(sources_visible_to(request.user), pk=pk)
     # Citations in the text readers see now: those of each article's approved revision.
     current = (
         Citation.objects.filter(source=source, revision__article__approved_revision=F("revision"))
@@ -119,7 +123,7 @@ def source_detail(request, pk):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request, "q")
     articles, episodes = [], []
     if query:
         articles = (

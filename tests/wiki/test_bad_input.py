@@ -1,0 +1,184 @@
+"""Bad input gets a clear answer, keeps what was typed, and writes nothing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.citations.models import Source
+from apps.wiki import services
+from apps.wiki.models import Article, Revision, RevisionStatus
+from tests import factories
+from tests.wiki.test_loop import citation_post, edit_post
+
+pytestmark = pytest.mark.django_db
+
+
+def new_article_post(**overrides):
+    data = {
+        "title": "A new page",
+        "body": "Some text.",
+        "summary": "New",
+        **citation_post(rows=[{"kind": "web", "title": "A source", "locator": "p. 1"}]),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("value", ["²", "1.5", "-1", "abc", "9" * 40, ""])
+def test_odd_ids_in_the_query_string_are_ignored(client, article, fan, value):
+    client.force_login(fan)
+    assert client.get(reverse("wiki:article-create"), {"episode": value}).status_code == 200
+    edit = reverse("wiki:article-edit", args=[article.slug])
+    assert client.get(edit, {"from": value}).status_code in (200, 404)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://example.com:99999/a", "invalid port"),
+        ("ftp://example.com/file", "Only http and https"),
+        ("javascript:alert(1)", "Enter a valid URL"),
+    ],
+)
+def test_bad_source_addresses_are_refused(client, fan, url, message):
+    client.force_login(fan)
+    data = new_article_post()
+    data["citations-0-url"] = url
+    response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Article.objects.exists() and not Source.objects.exists()
+
+
+def test_the_same_page_cited_again_is_the_same_source(client, fan):
+    existing = factories.make_source("The story", url="https://example.com/story")
+    client.force_login(fan)
+    data = new_article_post()
+    data["citations-0-url"] = "HTTPS://EXAMPLE.com/story/?utm_source=newsletter#top"
+    assert client.post(reverse("wiki:article-create"), data).status_code == 302
+    assert Source.objects.count() == 1
+    assert Revision.objects.get().citations.get().source == existing
+
+
+def test_a_long_query_string_is_not_made_longer(client, fan):
+    client.force_login(fan)
+    data = new_article_post()
+    data["citations-0-url"] = "https://example.com/?q=" + "%C3%A9" * 70
+    assert client.post(reverse("wiki:article-create"), data).status_code == 302
+    assert Source.objects.get().url == data["citations-0-url"]
+
+
+@pytest.mark.parametrize("url_name", ["wiki:search", "wiki:source-list"])
+def test_nul_characters_in_searches(client, article, url_name):
+    assert client.get(reverse(url_name), {"q": "orig\x00inal"}).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["1. " * 3000, "[" * 5000, "(" * 2500])
+def test_pathological_markdown_is_refused_with_a_message(client, fan, body):
+    client.force_login(fan)
+    response = client.post(reverse("wiki:article-create"), new_article_post(body=body))
+    assert response.status_code == 400
+    assert "The text" in response.content.decode()
+    assert not Article.objects.exists()
+    preview = client.post(reverse("markdownx-preview"), {"content": body})
+    assert preview.status_code in (200, 400)
+
+
+def test_too_many_citation_rows(client, fan):
+    client.force_login(fan)
+    data = new_article_post()
+    data["citations-TOTAL_FORMS"] = "1030"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert "at most 30" in response.content.decode()
+    assert len(queries) < 40
+    assert not Article.objects.exists()
+
+
+def test_broken_management_form(client, fan):
+    client.force_login(fan)
+    data = new_article_post()
+    del data["citations-TOTAL_FORMS"]
+    response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert not Article.objects.exists()
+
+
+def test_an_unknown_or_hidden_source_id(client, article, fan):
+    hidden = factories.make_source("Someone else's unreviewed source")
+    client.force_login(fan)
+    for value in ["999999", str(hidden.pk), "abc"]:
+        data = new_article_post()
+        data["citations-0-title"] = ""
+        data["citations-0-source"] = value
+        response = client.post(reverse("wiki:article-create"), data)
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+    assert Article.objects.count() == 1  # only the fixture's
+
+
+def test_an_unknown_episode(client, fan):
+    client.force_login(fan)
+    response = client.post(reverse("wiki:article-create"), new_article_post(episode="424242"))
+    assert response.status_code == 400
+    assert not Article.objects.exists()
+
+
+def test_a_reserved_title(client, fan):
+    client.force_login(fan)
+    response = client.post(reverse("wiki:article-create"), new_article_post(title="New"))
+    assert response.status_code == 400
+    assert "reserved" in response.content.decode()
+
+
+def test_a_duplicate_title_keeps_the_text(client, article, fan):
+    client.force_login(fan)
+    data = new_article_post(title=article.title, body="My careful text")
+    response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    assert "My careful text" in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_an_edit_against_a_stale_base_keeps_the_text(client, article, fan, moderator):
+    client.force_login(fan)
+    data = edit_post(article, client, body="My edit, typed slowly", summary="Slow edit")
+    services_edit = factories.propose_edit(article, factories.make_user("quick"), body="Quick")
+    services.revision_approve(revision=services_edit, moderator=moderator)
+    url = reverse("wiki:article-edit", args=[article.slug])
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "changed while you were editing" in page
+    assert "My edit, typed slowly" in page
+    assert not Revision.objects.filter(author=fan).exists()
+    # The form now points at the current text: submitting again goes through.
+    form = response.context["form"]
+    data["base_revision"] = form.data["base_revision"]
+    assert client.post(url, data).status_code == 302
+    proposal = Revision.objects.get(author=fan)
+    assert proposal.status == RevisionStatus.PENDING
+    assert proposal.base_id == services_edit.pk
+
+
+def test_the_edit_page_query_count_does_not_grow_with_citations(client, article, fan):
+    client.force_login(fan)
+    url = reverse("wiki:article-edit", args=[article.slug])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(20):
+        factories.make_source(f"Extra {number}", created_by=fan)
+    services.revision_propose(
+        article=article,
+        author=fan,
+        body="More citations",
+        summary="More",
+        citations=[factories.cite(locator=f"p. {n}") for n in range(8)],
+        base=article.approved_revision,
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
