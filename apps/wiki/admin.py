@@ -42,7 +42,7 @@ class AuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "episode", "approved_revision", "approved_at", "created_by")
     list_filter = ("episode__season__show", ("approved_revision", admin.EmptyFieldListFilter))
-    list_select_related = ("episode__season", "approved_revision", "created_by")
+    list_select_related = ("episode__season", "approved_revision__article", "created_by")
     search_fields = ("title", "slug")
     # Which text is approved changes only through the review services.
     readonly_fields = ("approved_revision", "approved_at", "created_by", "created_at")
@@ -149,7 +149,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "actor", "action", "article", "revision", "to_status")
     list_filter = ("action", "created_at")
-    list_select_related = ("actor", "article", "revision")
+    list_select_related = ("actor", "article", "revision__article")
     search_fields = ("article__title", "actor__username", "reason")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at", "actor", "action", "article", "revision", "from_status",

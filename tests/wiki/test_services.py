@@ -124,3 +124,24 @@ def test_the_database_refuses_a_foreign_approved_revision(article, author, moder
 def test_the_database_refuses_to_change_an_audit_event(article):
     with pytest.raises(IntegrityError), transaction.atomic():
         AuditEvent.objects.filter(article=article).update(reason="rewritten")
+
+
+def test_the_database_refuses_to_rewrite_a_revision(article, fan):
+    proposal = factories.propose_edit(article, fan)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Revision.objects.filter(pk=proposal.pk).update(body="Rewritten behind the service")
+    proposal.refresh_from_db()
+    assert proposal.body == "Changed text."
+
+
+def test_the_database_refuses_to_change_a_decided_revision(article):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Revision.objects.filter(pk=article.approved_revision_id).update(status="rejected")
+
+
+def test_the_database_refuses_an_unapproved_revision_as_approved_text(article, fan):
+    proposal = factories.propose_edit(article, fan)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(approved_revision=proposal)
+    article.refresh_from_db()
+    assert article.approved_revision_id != proposal.pk
