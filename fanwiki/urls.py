@@ -16,7 +16,7 @@ urlpatterns = [
     # django-markdownx's widget posts to these fixed paths (see settings).
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx-preview"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),
-    path("", include("apps.catalog.urls")),
+    path("", include("apps.wiki.urls_catalog")),
     path("", include("apps.wiki.urls")),
     path("", wiki_reading.home, name="home"),
 ]

@@ -82,3 +82,16 @@ def test_search_finds_text_and_episode_codes(client, article, fan):
     assert list(response.context["articles"]) == [article]
     response = client.get(reverse("wiki:search"), {"q": "s02e22"})
     assert [e.title for e in response.context["episodes"]] == ["Casino Night"]
+
+
+def test_season_page_counts_only_published_articles(client, article, fan, episode):
+    factories.propose_article(fan, title="Unreviewed trivia", episode=episode)
+    response = client.get(episode.season.get_absolute_url())
+    counts = {e.title: e.article_count for e in response.context["episodes"]}
+    assert counts == {"Casino Night": 1}
+
+
+def test_episode_page_lists_only_published_articles(client, article, fan, episode):
+    factories.propose_article(fan, title="Unreviewed trivia", episode=episode)
+    response = client.get(episode.get_absolute_url())
+    assert list(response.context["articles"]) == [article]
