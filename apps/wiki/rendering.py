@@ -11,6 +11,8 @@ import markdown
 import nh3
 from django.utils.text import slugify
 
+from .references import ReferenceExtension, ReferenceState, finalise
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
@@ -34,10 +36,11 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id"},
 }
 
-# Classes the footnote extension needs; nothing else keeps a class.
+# Classes the footnote extension and the reference markers need; nothing else keeps a class.
 ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
     "div": {"footnote"},
+    "sup": {"reference", "reference-error", "citation-needed", "disputed"},
 }
 
 # ids are kept only in the shapes the extensions produce, so user text cannot
@@ -47,7 +50,10 @@ ALLOWED_CLASSES = {
 #   cited more than once; the label is the user's ("[^1]", "[^note]").
 # - headings (toc): "h-" + a Django slug (ASCII letters, digits, "-" and "_"),
 #   then "_1", "_2"... when a heading repeats.
-_ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
+# - reference markers: "cite-ref-<number>-<use>" and "disputed-ref-<n>".
+_ALLOWED_ID = re.compile(
+    r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}|cite-ref-\d+-\d+|(?:disputed|needed)-ref-\d+"
+)
 
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -66,10 +72,11 @@ def _filter_attribute(tag, attribute, value):
     return value
 
 
-def _markdown():
+def _markdown(references: ReferenceState):
     # A fresh instance per call: python-markdown instances keep state (footnotes, toc).
     return markdown.Markdown(
         extensions=[
+            ReferenceExtension(references),
             "markdown.extensions.abbr",
             "markdown.extensions.def_list",
             "markdown.extensions.fenced_code",
@@ -116,17 +123,31 @@ class MarkdownTooComplex(ValueError):
 def render_markdown(text: str) -> str:
     """Turn Markdown written by a user into HTML that is safe to show to anyone.
 
-    Raises MarkdownTooComplex for pathological input (see MAX_BRACKETS).
+    Reference markers show their citation keys (the editor's preview knows no
+    sources). Raises MarkdownTooComplex for pathological input (see MAX_BRACKETS).
+    """
+    return render_with_references(text, None)[0]
+
+
+def render_with_references(
+    text: str, sources_by_key: dict[int, int] | None
+) -> tuple[str, ReferenceState]:
+    """Render a revision's text against its citations (citation key -> source id).
+
+    Returns the safe HTML and what the markers said: reference numbers, uses,
+    statements, unknown keys.
     """
     text = text or ""
     if text.count("[") > MAX_BRACKETS or text.count("(") > MAX_BRACKETS * 2:
         raise MarkdownTooComplex(
             f"The text has too many brackets to render (more than {MAX_BRACKETS:,} “[”)."
         )
+    references = ReferenceState(sources_by_key=sources_by_key)
     try:
-        html = _markdown().convert(text)
+        html = _markdown(references).convert(text)
     except RecursionError as exc:
         raise MarkdownTooComplex(
             "The text is nested too deeply (lists or quotes inside each other) to render."
         ) from exc
-    return sanitise_html(_H1_TAG.sub(r"<\1h2", html))
+    html = sanitise_html(_H1_TAG.sub(r"<\1h2", html))
+    return finalise(html, references), references
