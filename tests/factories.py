@@ -40,20 +40,31 @@ def make_source(title="The story behind the kiss", **fields):
     return Source.objects.create(title=title, **fields)
 
 
-def cite(source=None, *, quote="", locator="p. 1"):
-    return services.CitationInput(source=source or make_source(), quote=quote, locator=locator)
+def cite(source=None, *, quote="", locator="p. 1", key=0):
+    return services.CitationInput(
+        source=source or make_source(), quote=quote, locator=locator, key=key
+    )
+
+
+def with_markers(body, citations):
+    """The body with a marker for every citation, unless it already has markers."""
+    if "[@" in body:
+        return body
+    count = len(citations)
+    return body + " " + "".join(f"[@{key}]" for key in range(1, count + 1))
 
 
 def propose_article(
     author, *, title="Casino Night trivia", body="The kiss.", episode=None, source=None
 ):
+    citations = [cite(source)]
     return services.article_create(
         author=author,
         title=title,
-        body=body,
+        body=with_markers(body, citations),
         summary="New article",
         episode=episode,
-        citations=[cite(source)],
+        citations=citations,
     )
 
 
@@ -61,12 +72,13 @@ def propose_edit(article, author, *, body="Changed text.", source=None, base="cu
     if base == "current":
         article.refresh_from_db()
         base = article.approved_revision
+    citations = [cite(source)]
     return services.revision_propose(
         article=article,
         author=author,
-        body=body,
+        body=with_markers(body, citations),
         summary="An edit",
-        citations=[cite(source)],
+        citations=citations,
         base=base,
     )
 

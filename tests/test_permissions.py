@@ -100,7 +100,7 @@ def test_propose_edit(login_as, article, persona):
     response = client.post(
         reverse("wiki:article-edit", args=[article.slug]),
         {
-            "body": "A new text",
+            "body": "A new text [@1]",
             "summary": "Edit",
             "base_revision": article.approved_revision_id,
             "citations-TOTAL_FORMS": "1",
@@ -125,7 +125,7 @@ def test_create_article(login_as, article, persona):
         reverse("wiki:article-create"),
         {
             "title": "A new page",
-            "body": "Text",
+            "body": "Text [@1]",
             "summary": "New",
             "citations-TOTAL_FORMS": "1",
             "citations-INITIAL_FORMS": "0",

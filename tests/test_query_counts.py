@@ -22,12 +22,13 @@ def add_approved_edits(article, moderator, how_many, citations_each=3):
     fan = factories.make_user(f"writer{article.revisions.count()}")
     for number in range(how_many):
         article.refresh_from_db()
+        citations = [factories.cite(locator=f"p. {n}") for n in range(citations_each)]
         revision = services.revision_propose(
             article=article,
             author=fan,
-            body=f"Version {number}",
+            body=factories.with_markers(f"Version {number}", citations),
             summary=f"Edit {number}",
-            citations=[factories.cite(locator=f"p. {n}") for n in range(citations_each)],
+            citations=citations,
             base=article.approved_revision,
         )
         services.revision_approve(revision=revision, moderator=moderator)
@@ -78,12 +79,13 @@ def test_review_page(client, article, moderator, django_assert_num_queries):
     client.force_login(moderator)
     few = factories.propose_edit(article, factories.make_user("few"))
     small = count_queries(client, reverse("moderation:review", args=[few.pk]))
+    citations = [factories.cite(locator=f"p. {n}") for n in range(15)]
     many = services.revision_propose(
         article=article,
         author=factories.make_user("many"),
-        body="x\n" * 200,
+        body=factories.with_markers("x\n" * 200, citations),
         summary="Many citations",
-        citations=[factories.cite(locator=f"p. {n}") for n in range(15)],
+        citations=citations,
         base=article.approved_revision,
     )
     with django_assert_num_queries(small):

@@ -10,7 +10,7 @@ from apps.catalog.models import Episode
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
 
-from .services import NO_CITATION_MESSAGE, CitationInput
+from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "author", "publisher", "published_date")
@@ -76,6 +76,9 @@ class CitationForm(forms.Form):
         required=False,
         help_text="Page, minute or timestamp: p. 112, 34:10, 18:32.",
     )
+    key = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_KEY
+    )
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -108,6 +111,7 @@ class CitationForm(forms.Form):
             new_source=new_source,
             quote=data.get("quote", ""),
             locator=data.get("locator", ""),
+            key=data.get("key") or 0,
         )
 
 
@@ -136,6 +140,34 @@ class BaseCitationFormSet(BaseFormSet):
         field = form.fields["source"]
         field.queryset = self.sources
         field.choices = self._source_choices
+        if index is not None and not form.initial.get("key"):
+            # New rows are numbered after the highest number of the rows carried over.
+            carried = self.initial or []
+            if index < len(carried):
+                form.initial["key"] = index + 1
+            else:
+                top = max((row.get("key") or n + 1 for n, row in enumerate(carried)), default=0)
+                form.initial["key"] = top + index - len(carried) + 1
+
+    def clean(self):
+        super().clean()
+        keys = [
+            form.cleaned_data.get("key")
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("key")
+            and not self._should_delete_form(form)
+        ]
+        if len(keys) != len(set(keys)):
+            raise forms.ValidationError("Two citations have the same number; reload the editor.")
+
+    def form_for_key(self, key):
+        """The row whose marker number is ``key`` (for errors found by the service)."""
+        for index, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None) or {}
+            if (data.get("key") or index + 1) == key:
+                return form
+        return None
 
     def citation_inputs(self) -> list[CitationInput]:
         """The citations to save: carried-over rows unless deleted, new rows if filled in."""
@@ -163,6 +195,6 @@ CitationFormSet = formset_factory(
 def citation_initial(revision) -> list[dict]:
     """The formset's starting rows: the citations of the revision being edited."""
     return [
-        {"source": c.source_id, "quote": c.quote, "locator": c.locator}
-        for c in revision.citations.all()
+        {"source": c.source_id, "quote": c.quote, "locator": c.locator, "key": c.key or None}
+        for c in revision.citations.order_by("position", "id")
     ]

@@ -193,8 +193,9 @@ class Revision(models.Model):
                     "A revision is immutable; only its decision fields can be saved "
                     "(pass update_fields)."
                 )
-        else:
-            # Rendered once, by the one renderer, when the revision is written.
+        elif not self.rendered_html:
+            # Rendered once, by the one renderer, when the revision is written
+            # (the services render against the citations and pass the result).
             self.rendered_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
@@ -223,6 +224,15 @@ class Citation(models.Model):
         max_length=100, blank=True, help_text="Page, timestamp or minute within the source."
     )
     position = models.PositiveSmallIntegerField(default=0)
+    key = models.PositiveSmallIntegerField(
+        default=0, help_text="What the text's markers call it: [@1] is the citation with key 1."
+    )
+    number = models.PositiveSmallIntegerField(
+        default=0, help_text="Its number in the reference list (shared by citations of one source)."
+    )
+    uses = models.PositiveSmallIntegerField(
+        default=0, help_text="How many markers in the text point at it."
+    )
 
     class Meta:
         ordering = ["revision", "position", "id"]
@@ -230,10 +240,48 @@ class Citation(models.Model):
             models.CheckConstraint(
                 condition=~Q(quote="") | ~Q(locator=""), name="citation_quote_or_locator"
             ),
+            models.UniqueConstraint(
+                fields=["revision", "key"], condition=Q(key__gt=0), name="citation_unique_key"
+            ),
         ]
 
     def __str__(self):
         return f"{self.source} ({self.locator or 'quote'})"
+
+
+class StatementKind(models.TextChoices):
+    CITED = "cited", "Cited"
+    NEEDED = "needed", "Citation needed"
+    DISPUTED = "disputed", "Disputed"
+
+
+class StatementQuerySet(models.QuerySet):
+    def current(self):
+        """Statements of the text readers see now (each article's approved revision)."""
+        return self.filter(revision__article__approved_revision=F("revision"))
+
+
+class Statement(models.Model):
+    """A statement a revision's text makes, as found from the marker after it."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="statements")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=StatementKind.choices)
+    text = models.TextField()
+    anchor = models.CharField(max_length=40, blank=True)
+    citations = models.ManyToManyField(Citation, related_name="statements", blank=True)
+    since = models.DateTimeField(
+        help_text="When the statement was first written in this form (carried over by edits)."
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "position"]
+        indexes = [models.Index(fields=["kind", "since"], name="statement_kind_since")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
 class AuditAction(models.TextChoices):

@@ -7,7 +7,6 @@ check the revision's current status, stamp who/when/why and write one audit even
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,19 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.citations.models import Source
-from apps.citations.normalise import normalise_url
-
+from .citing import NO_CITATION_MESSAGE, CitationInput, write_revision
 from .models import (
     Article,
     AuditAction,
     AuditEvent,
-    Citation,
     Revision,
     RevisionStatus,
 )
 from .permissions import can_moderate
-from .rendering import MarkdownTooComplex
 
 
 class WikiConflict(Exception):
@@ -46,20 +41,8 @@ class StaleBase(WikiConflict):
     pass
 
 
-@dataclass(frozen=True)
-class CitationInput:
-    """One citation as submitted: an existing source, or the fields of a new one."""
-
-    source: Source | None = None
-    new_source: dict = field(default_factory=dict)
-    quote: str = ""
-    locator: str = ""
-
-
 # Slugs that would collide with the wiki's own addresses (/wiki/new/).
 RESERVED_SLUGS = {"new"}
-
-NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 
 
 def _check_text(*, body: str, summary: str) -> None:
@@ -77,45 +60,6 @@ def _check_text(*, body: str, summary: str) -> None:
         raise ValidationError(errors)
 
 
-def _resolve_source(citation: CitationInput, *, author) -> Source:
-    if citation.source is not None:
-        return citation.source
-    if not citation.new_source:
-        raise ValidationError("Each citation needs a source: choose one or describe a new one.")
-    source = Source(created_by=author, **citation.new_source)
-    # Normalised before validation, so the length check and the lookup below
-    # see the address as it will be stored.
-    source.url = normalise_url(source.url or "")
-    source.archive_url = normalise_url(source.archive_url or "")
-    source.full_clean(exclude=["created_by"])
-    if source.url:
-        # The same page cited again is the same source, not a copy of it.
-        existing = Source.objects.filter(url=source.url).order_by("id").first()
-        if existing is not None:
-            return existing
-    source.save()
-    return source
-
-
-def _write_citations(revision: Revision, citations: Sequence[CitationInput], *, author) -> None:
-    if not citations:
-        raise ValidationError(NO_CITATION_MESSAGE)
-    rows = []
-    for position, citation in enumerate(citations):
-        quote, locator = citation.quote.strip(), citation.locator.strip()
-        if not quote and not locator:
-            raise ValidationError(
-                "Each citation needs a supporting quote or a locator (page, timestamp, minute)."
-            )
-        source = _resolve_source(citation, author=author)
-        rows.append(
-            Citation(
-                revision=revision, source=source, quote=quote, locator=locator, position=position
-            )
-        )
-    Citation.objects.bulk_create(rows)
-
-
 def _audit(*, revision, actor, action, from_status, reason=""):
     AuditEvent.objects.create(
         revision=revision,
@@ -129,13 +73,9 @@ def _audit(*, revision, actor, action, from_status, reason=""):
 
 
 def _write_revision(*, article, author, body, summary, base, citations) -> Revision:
-    try:
-        revision = Revision.objects.create(
-            article=article, author=author, body=body, summary=summary.strip(), base=base
-        )
-    except MarkdownTooComplex as exc:
-        raise ValidationError({"body": str(exc)}) from exc
-    _write_citations(revision, citations, author=author)
+    revision = write_revision(
+        article=article, author=author, body=body, summary=summary, base=base, citations=citations
+    )
     _audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     return revision
 

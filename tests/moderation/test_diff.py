@@ -37,7 +37,7 @@ def test_citation_diff_pairs_by_source(article, fan):
     proposal = services.revision_propose(
         article=article,
         author=fan,
-        body="Text",
+        body="Text [@1][@2]",
         summary="Edit",
         citations=[
             factories.cite(kept, locator="p. 99"),

@@ -95,7 +95,7 @@ def test_revisions_and_audit_events_are_read_only(client, article, staff):
     response = client.post(url, {"body": "Rewritten", "status": "rejected"})
     assert response.status_code == 403
     revision.refresh_from_db()
-    assert revision.body == "Original text."
+    assert revision.body == "Original text. [@1]"
     event = AuditEvent.objects.filter(revision=revision).first()
     response = client.post(
         reverse("admin:wiki_auditevent_delete", args=[event.pk]), {"post": "yes"}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def new_article_post(**overrides):
     data = {
         "title": "A new page",
-        "body": "Some text.",
+        "body": "Some text. [@1]",
         "summary": "New",
         **citation_post(rows=[{"kind": "web", "title": "A source", "locator": "p. 1"}]),
     }
@@ -145,7 +145,7 @@ def test_a_duplicate_title_keeps_the_text(client, article, fan):
 
 def test_an_edit_against_a_stale_base_keeps_the_text(client, article, fan, moderator):
     client.force_login(fan)
-    data = edit_post(article, client, body="My edit, typed slowly", summary="Slow edit")
+    data = edit_post(article, client, body="My edit, typed slowly [@1]", summary="Slow edit")
     services_edit = factories.propose_edit(article, factories.make_user("quick"), body="Quick")
     services.revision_approve(revision=services_edit, moderator=moderator)
     url = reverse("wiki:article-edit", args=[article.slug])
@@ -171,12 +171,13 @@ def test_the_edit_page_query_count_does_not_grow_with_citations(client, article,
         client.get(url)
     for number in range(20):
         factories.make_source(f"Extra {number}", created_by=fan)
+    citations = [factories.cite(locator=f"p. {n}") for n in range(8)]
     services.revision_propose(
         article=article,
         author=fan,
-        body="More citations",
+        body=factories.with_markers("More citations", citations),
         summary="More",
-        citations=[factories.cite(locator=f"p. {n}") for n in range(8)],
+        citations=citations,
         base=article.approved_revision,
     )
     with CaptureQueriesContext(connection) as many:

@@ -51,7 +51,7 @@ def test_the_whole_loop(client, article, fan, moderator):
     data = edit_post(
         article,
         client,
-        body="Original text.\n\nThe director never called action.",
+        body="Original text. [@1]\n\nThe director never called action.[@2]",
         summary="Add the director's trick",
     )
     data.update(
@@ -119,7 +119,7 @@ def test_a_fan_creates_an_article_with_a_new_source(client, fan, moderator, epis
     data = {
         "title": "Casino Night trivia",
         "episode": str(episode.pk),
-        "body": "## The kiss\n\nIt was filmed late.",
+        "body": "## The kiss\n\nIt was filmed late.[@1]",
         "summary": "New article",
         **citation_post(
             rows=[
@@ -177,7 +177,7 @@ def test_a_rejected_proposal_can_be_revised(client, article, fan, moderator):
     client.force_login(fan)
     url = reverse("wiki:article-edit", args=[article.slug])
     response = client.get(url, {"from": proposal.pk})
-    assert response.context["form"].initial["body"] == "First try, unsourced claim."
+    assert response.context["form"].initial["body"] == "First try, unsourced claim. [@1]"
     # Someone else's revision cannot be used as a starting point.
     other = factories.propose_edit(article, factories.make_user("other"), body="Not yours")
     assert client.get(url, {"from": other.pk}).status_code == 404

@@ -82,20 +82,15 @@ def test_the_approved_revision_cites_at_least_four_sources_including_both_articl
     assert {DIRECTING_CHOICE, STORY_BEHIND} <= titles
 
 
-def test_the_disagreement_is_shown_with_both_sources():
+def test_the_disagreement_is_a_disputed_statement_with_both_sources():
     seed()
     revision = approved_revision()
-    body = revision.body
-    assert "## Where the sources disagree" in body
-    section = body.split("## Where the sources disagree", 1)[1]
-    assert "Directing Choice" in section
-    assert "Story Behind" in section
-    assert "does not pick a side" in section
-    quotes = revision.citations.exclude(quote="").values_list("source__title", "quote")
-    assert any(
-        title == DIRECTING_CHOICE and "first-ever on-screen kiss" in q for title, q in quotes
-    )
-    assert any(title == STORY_BEHIND and "one kiss more experienced" in q for title, q in quotes)
+    disputed = revision.statements.get(kind="disputed")
+    assert "Fischer" in disputed.text
+    sides = {c.source.title: c.quote for c in disputed.citations.select_related("source")}
+    assert "first-ever on-screen kiss" in sides[DIRECTING_CHOICE]
+    assert "one kiss more experienced" in sides[STORY_BEHIND]
+    assert 'class="disputed"' in revision.rendered_html
 
 
 def test_the_sources_have_no_invented_publisher_url_or_date():

@@ -131,7 +131,7 @@ def test_the_database_refuses_to_rewrite_a_revision(article, fan):
     with pytest.raises(IntegrityError), transaction.atomic():
         Revision.objects.filter(pk=proposal.pk).update(body="Rewritten behind the service")
     proposal.refresh_from_db()
-    assert proposal.body == "Changed text."
+    assert proposal.body == "Changed text. [@1]"
 
 
 def test_the_database_refuses_to_change_a_decided_revision(article):

@@ -84,72 +84,61 @@ ARTICLE_SUMMARY = "New article: how Jim and Pam's first kiss was filmed, with so
 
 _MARRIAGE_ITEM = (
     "- Both actors got married in July 2010, a week apart: Fischer to the writer Lee Kirk, "
-    "Krasinski to the actor Emily Blunt (Directing Choice article)."
+    "Krasinski to the actor Emily Blunt.[@11]"
 )
 
+# Markers: [@n] cites the n-th entry of ARTICLE_CITATIONS (its key); the
+# disputed marker names the citation on each side of the disagreement.
 ARTICLE_BODY = f"""\
 "Casino Night", the last episode of the second season of *The Office*, is the one in \
-which Jim and Pam kiss for the first time (Story Behind article).
-
-*Each statement ends with its source in brackets. The two web articles are called the \
-Directing Choice article and the Story Behind article, after their headlines; the \
-citations give every source's full title with a supporting quote or locator.*
+which Jim and Pam kiss for the first time.[@1]
 
 ## The moment on screen
 
 Jim confesses his love to Pam out in the parking lot. She goes back into the office and \
-phones her mother, and while she is still on the line Jim walks in and kisses her \
-(Directing Choice article).
+phones her mother, and while she is still on the line Jim walks in and kisses her.[@2]
 
 ## How the kiss was filmed
 
-- Fischer and Krasinski were deliberately separated for the whole shooting day \
-(Story Behind article, reporting the Office Ladies podcast).
+- Fischer and Krasinski were deliberately separated for the whole shooting day.[@3]
 - The script marked the moment with a single, very excited stage direction: \
-"JIM KISSES PAM!!!" (Story Behind article).
+"JIM KISSES PAM!!!"[@4]
 - Director Ken Kwapis never said "action". He told Fischer to begin once he had walked \
-off, so his exit was the cue (Directing Choice article, drawing on Fischer's book).
+off, so his exit was the cue.[@5]
 - Fischer writes that as soon as he left she felt fully inside Pam's world, and she \
-calls the kiss that followed perfect (Fischer's book).
+calls the kiss that followed perfect.[@6, 7]
 
 ## Nerves on both sides
 
 - Krasinski remembers being very nervous: he thought of it as the biggest scene he had \
-played on the show so far (Office Ladies podcast).
-- Fischer recalls that Kwapis judged both of his leads to be extremely nervous that day \
-(Office Ladies podcast, as reported in the Story Behind article).
+played on the show so far.[@8]
+- Fischer recalls that Kwapis judged both of his leads to be extremely nervous that \
+day.[@3]
 
 ## The scene before the kiss
 
 - Fans mostly ask about the kiss, but Fischer says the scene the two of them put the \
 most effort into was the one just before it, in the parking lot, where Jim tells Pam \
-"I love you" (Office Ladies podcast).
-- She adds that Krasinski cried in some of the takes of that scene (Office Ladies \
-podcast, as reported in the Story Behind article).
+"I love you".[@9]
+- She adds that Krasinski cried in some of the takes of that scene.[@10]
 
 ## After the show
 
 {_MARRIAGE_ITEM}
 
-## Where the sources disagree
+## Whose first on-screen kiss?
 
-Was the kiss the first on-screen kiss for both actors, or only for Krasinski? The two \
-web articles this page relies on give different answers:
+The sources agree that it was Krasinski's first on-screen kiss.[@12, 14] Whether it was \
+Fischer's first as well is disputed: one article says it was the first for both actors, \
+the other that Fischer was one kiss more experienced than her co-star.[disputed @12 @14] \
+The first article adds, crediting BuzzFeed, that Krasinski told Fischer at the time that \
+it was not his first.[@13]
 
-- The Directing Choice article ("'The Office': The Interesting Directing Choice…") says \
-it was the first on-screen kiss for both Fischer and Krasinski. Crediting BuzzFeed, it \
-adds that Krasinski told Fischer it was not his first (Directing Choice \
-article; BuzzFeed).
-- The Story Behind article ("The Story Behind Jim & Pam's First Kiss…") agrees that it \
-was Krasinski's first, but says Fischer had one kiss more experience than her co-star, \
-which would mean it was not her first (Story Behind article).
-
-The wiki does not pick a side: both claims are shown here as their sources make them. \
 If you can cite something that settles the question, such as the exact minute of the \
 Office Ladies episode, please propose an edit.
 """
 
-# (source key, quote, locator), in the order the statements appear.
+# (source key, quote, locator); the body's marker [@n] names the n-th entry.
 ARTICLE_CITATIONS = [
     (
         "story_behind",
@@ -227,8 +216,7 @@ PROPOSAL_SUMMARY = "Add what Fischer said about Krasinski on Watch What Happens 
 _WWHL_ITEM = (
     "- In a 2016 appearance on *Watch What Happens Live*, Fischer said that the part of her "
     "that is Pam and the part of Krasinski that is Jim really did love each other, while "
-    "the two actors themselves would not make a perfect couple (Watch What Happens Live, "
-    "2016)."
+    "the two actors themselves would not make a perfect couple.[@15]"
 )
 
 PROPOSAL_BODY = ARTICLE_BODY.replace(_MARRIAGE_ITEM, f"{_MARRIAGE_ITEM}\n{_WWHL_ITEM}", 1)
@@ -239,7 +227,6 @@ _WWHL_CITATION = (
     "the perfect match.",
     VIA_DIRECTING_CHOICE,
 )
-# The proposal keeps every citation of the text it edits and adds its own after
-# the marriage item's citation, which it follows in the text.
-_AFTER = next(i for i, c in enumerate(ARTICLE_CITATIONS) if c[2] == RUMOURS_SECTION) + 1
-PROPOSAL_CITATIONS = [*ARTICLE_CITATIONS[:_AFTER], _WWHL_CITATION, *ARTICLE_CITATIONS[_AFTER:]]
+# The proposal keeps every citation of the text it edits (keys 1-14) and adds
+# its own as citation 15, which its new item's marker names.
+PROPOSAL_CITATIONS = [*ARTICLE_CITATIONS, _WWHL_CITATION]

@@ -20,12 +20,23 @@ def _apply_service_errors(error: ValidationError, form, formset) -> None:
     """Show a service's refusal next to the field it concerns, keeping what was typed."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
+            row = _citation_row(formset, field)
             for message in errors:
-                form.add_error(target, message)
+                if row is not None:
+                    row.add_error(None, message)
+                else:
+                    form.add_error(field if field in form.fields else None, message)
     else:
         for message in error.messages:
             formset._non_form_errors.append(message)
+
+
+def _citation_row(formset, field):
+    """The citation row a service error names ("citation-3"), if it names one."""
+    prefix, _, key = field.partition("-")
+    if prefix != "citation" or not key.isascii() or not key.isdigit():
+        return None
+    return formset.form_for_key(int(key))
 
 
 def _propose(request, *, form, formset, submit):

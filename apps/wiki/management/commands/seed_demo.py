@@ -162,8 +162,8 @@ class Command(BaseCommand):
     @staticmethod
     def _citations(specs, sources):
         return [
-            services.CitationInput(source=sources[key], quote=quote, locator=locator)
-            for key, quote, locator in specs
+            services.CitationInput(source=sources[name], quote=quote, locator=locator, key=number)
+            for number, (name, quote, locator) in enumerate(specs, start=1)
         ]
 
     def _article(self, episode, sources, fan, moderator):

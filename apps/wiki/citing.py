@@ -1,0 +1,169 @@
+"""Writing a revision's citations and statements, and checking its markers.
+
+Used by the services inside their transactions; nothing here commits on its own.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.citations.models import Source
+from apps.citations.normalise import normalise_url
+
+from .models import Citation, Revision, Statement
+from .references import ReferenceState
+from .rendering import MarkdownTooComplex, render_with_references
+
+NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
+MAX_KEY = 999
+
+
+@dataclass(frozen=True)
+class CitationInput:
+    """One citation as submitted: an existing source, or the fields of a new one.
+
+    ``key`` is the number the text's markers use for it ([@1]); 0 means "the
+    next free number", in submission order.
+    """
+
+    source: Source | None = None
+    new_source: dict = field(default_factory=dict)
+    quote: str = ""
+    locator: str = ""
+    key: int = 0
+
+
+def citation_field(key: int) -> str:
+    """The error key under which a problem with one citation row is reported."""
+    return f"citation-{key}"
+
+
+def _keyed(citations: Sequence[CitationInput]) -> list[tuple[int, CitationInput]]:
+    taken = {c.key for c in citations if c.key}
+    if len(taken) != len([c for c in citations if c.key]):
+        raise ValidationError("Two citations have the same number; give each its own.")
+    if any(key > MAX_KEY for key in taken):
+        raise ValidationError(f"Citation numbers go up to {MAX_KEY}.")
+    keyed, next_key = [], 1
+    for citation in citations:
+        key = citation.key
+        if not key:
+            while next_key in taken:
+                next_key += 1
+            key = next_key
+            taken.add(key)
+        keyed.append((key, citation))
+    return keyed
+
+
+def _resolve_source(citation: CitationInput, *, author) -> Source:
+    if citation.source is not None:
+        return citation.source
+    if not citation.new_source:
+        raise ValidationError("Each citation needs a source: choose one or describe a new one.")
+    source = Source(created_by=author, **citation.new_source)
+    # Normalised before validation, so the length check and the lookup below
+    # see the address as it will be stored.
+    source.url = normalise_url(source.url or "")
+    source.archive_url = normalise_url(source.archive_url or "")
+    source.full_clean(exclude=["created_by"])
+    if source.url:
+        # The same page cited again is the same source, not a copy of it.
+        existing = Source.objects.filter(url=source.url).order_by("id").first()
+        if existing is not None:
+            return existing
+    source.save()
+    return source
+
+
+def _check_markers(references: ReferenceState, keys: list[int]) -> None:
+    """Every marker names a citation, and every citation is used by a marker."""
+    errors = {}
+    if references.unknown_keys:
+        unknown = ", ".join(f"[@{k}]" for k in sorted(set(references.unknown_keys)))
+        known = ", ".join(str(k) for k in sorted(keys))
+        errors["body"] = (
+            f"{unknown} names no citation of this proposal (its citations are {known}). "
+            "Fix the number, or add the citation below."
+        )
+    for key in references.unused_keys():
+        errors[citation_field(key)] = (
+            f"Citation {key} is not used: put [@{key}] after the statement it supports, "
+            "or remove the citation."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def write_revision(*, article, author, body, summary, base, citations) -> Revision:
+    """Create a revision with its citations and statements; refuse bad markers."""
+    if not citations:
+        raise ValidationError(NO_CITATION_MESSAGE)
+    keyed = _keyed(citations)
+    for _key, citation in keyed:
+        if not citation.quote.strip() and not citation.locator.strip():
+            raise ValidationError(
+                "Each citation needs a supporting quote or a locator (page, timestamp, minute)."
+            )
+    sources = {key: _resolve_source(citation, author=author) for key, citation in keyed}
+    try:
+        html, references = render_with_references(
+            body, {key: source.pk for key, source in sources.items()}
+        )
+    except MarkdownTooComplex as exc:
+        raise ValidationError({"body": str(exc)}) from exc
+    _check_markers(references, list(sources))
+
+    revision = Revision.objects.create(
+        article=article,
+        author=author,
+        body=body,
+        summary=summary.strip(),
+        base=base,
+        rendered_html=html,
+    )
+    numbers = references.numbers_by_key
+    rows = Citation.objects.bulk_create(
+        Citation(
+            revision=revision,
+            source=sources[key],
+            quote=citation.quote.strip(),
+            locator=citation.locator.strip(),
+            position=position,
+            key=key,
+            number=numbers.get(key, 0),
+            uses=references.uses_by_key.get(key, 0),
+        )
+        for position, (key, citation) in enumerate(keyed)
+    )
+    _write_statements(revision, references, {row.key: row for row in rows}, base=base)
+    return revision
+
+
+def _write_statements(revision, references, citations_by_key, *, base) -> None:
+    # A statement carried over unchanged from the base keeps its age, so
+    # "citation needed" lists stay oldest first across edits.
+    earlier = {}
+    if base is not None:
+        earlier = {(s.kind, s.text): s.since for s in base.statements.all()}
+    now = timezone.now()
+    statements = Statement.objects.bulk_create(
+        Statement(
+            revision=revision,
+            position=position,
+            kind=found.kind,
+            text=found.text,
+            anchor=found.anchor,
+            since=earlier.get((found.kind, found.text), now),
+        )
+        for position, found in enumerate(references.statements)
+    )
+    Through = Statement.citations.through
+    Through.objects.bulk_create(
+        Through(statement_id=statement.pk, citation_id=citations_by_key[key].pk)
+        for statement, found in zip(statements, references.statements, strict=True)
+        for key in dict.fromkeys(found.keys)
+        if key in citations_by_key
+    )
