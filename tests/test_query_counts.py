@@ -41,7 +41,34 @@ def test_article_page(client, article, moderator, django_assert_num_queries):
     add_approved_edits(article, moderator, 5, citations_each=12)
     with django_assert_num_queries(small):
         client.get(article.get_absolute_url())
-    assert small == 2  # the article with its approved revision, then the citations
+    # The article with its approved revision, its citations, its flagged statements.
+    assert small == 3
+
+
+def test_article_page_with_disputes(client, article, moderator, django_assert_num_queries):
+    fan = factories.make_user("disputer")
+
+    def approve(body, count):
+        article.refresh_from_db()
+        citations = [factories.cite(locator=f"p. {n}") for n in range(count)]
+        revision = services.revision_propose(
+            article=article,
+            author=fan,
+            body=body,
+            summary="Disputes",
+            citations=citations,
+            base=article.approved_revision,
+        )
+        services.revision_approve(revision=revision, moderator=moderator)
+
+    approve("A claim. [disputed @1 @2] Unsourced. [citation needed]", 2)
+    small = count_queries(client, article.get_absolute_url())
+    body = " ".join(f"Claim {n}. [disputed @{2 * n + 1} @{2 * n + 2}]" for n in range(6))
+    approve(body + " More. [citation needed] Again. [citation needed]", 12)
+    with django_assert_num_queries(small):
+        response = client.get(article.get_absolute_url())
+    assert len(response.context["notes"].disputes) == 6
+    assert small == 4
 
 
 def test_article_page_for_a_fan(client, article, fan, moderator):

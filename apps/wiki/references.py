@@ -91,9 +91,15 @@ class ReferenceState:
         return sorted(key for key in self.sources_by_key if not self.uses_by_key.get(key))
 
 
+# Markers not yet turned into elements (the patterns run one after another):
+# a marker ends the statement before it.
+_RAW_MARKER = re.compile("|".join((CITE_PATTERN, NEEDED_PATTERN[4:], DISPUTED_PATTERN[4:])), re.I)
+
+
 def statement_text(preceding: str) -> str:
     """The sentence a marker follows, as plain text (at most 300 characters)."""
-    text = _PLACEHOLDER.sub(" ", preceding)
+    text = _RAW_MARKER.split(preceding)[-1] if _RAW_MARKER.search(preceding) else preceding
+    text = _PLACEHOLDER.sub(" ", text)
     text = _LINK.sub(r"\1", text)
     text = _FORMATTING.sub("", text)
     text = " ".join(text.split())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import proposals, reading
+from .views import proposals, reading, statements
 
 app_name = "wiki"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("sources/", reading.source_list, name="source-list"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),
     path("search/", reading.search, name="search"),
+    path("citation-needed/", statements.citation_needed, name="citation-needed"),
+    path("disputed/", statements.disputed, name="disputed"),
 ]

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -41,10 +41,6 @@ def sources_visible_to(user):
     return Source.objects.filter(approved)
 
 
-def citations_prefetch(lookup="citations"):
-    return Prefetch(lookup, queryset=Citation.objects.select_related("source"))
-
-
 def get_article_for_user(user, slug, *, queryset=None) -> Article:
     """The article; 404 if it is unpublished and the user is not its creator or a moderator."""
     queryset = queryset if queryset is not None else Article.objects.with_episode()
@@ -60,7 +56,7 @@ def get_revision_for_user(user, pk, *, slug=None) -> Revision:
     """The revision, or 404 if this user may not see it (readers see approved text only)."""
     queryset = Revision.objects.select_related(
         "article__episode__season__show", "author", "decided_by"
-    ).prefetch_related(citations_prefetch())
+    )
     filters = {"pk": pk}
     if slug is not None:
         filters["article__slug"] = slug

@@ -3,14 +3,15 @@
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from apps.catalog.models import Episode, Show
 
-from ..models import Article, Citation, RevisionStatus
+from ..models import Article, Citation, RevisionStatus, Statement
 from ..permissions import can_moderate
+from ..presenting import revision_notes
 from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
 
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ def article_detail(request, slug):
         ),
     )
     revision = article.approved_revision
-    citations = list(revision.citations.select_related("source")) if revision else []
+    notes = revision_notes(revision) if revision else None
     own_pending = []
     if request.user.is_authenticated:
         own_pending = list(
@@ -60,7 +61,7 @@ def article_detail(request, slug):
         {
             "article": article,
             "revision": revision,
-            "citations": citations,
+            "notes": notes,
             "own_pending": own_pending,
             "pending_count": pending_count,
         },
@@ -88,7 +89,7 @@ def revision_detail(request, slug, pk):
         {
             "revision": revision,
             "article": revision.article,
-            "citations": revision.citations.all(),
+            "notes": revision_notes(revision),
             "is_current": revision.article.approved_revision_id == revision.pk,
         },
     )
@@ -116,6 +117,7 @@ def source_detail(request, pk):
     current = (
         Citation.objects.filter(source=source, revision__article__approved_revision=F("revision"))
         .select_related("revision__article")
+        .prefetch_related(Prefetch("statements", queryset=Statement.objects.order_by("position")))
         .order_by("revision__article__title", "position")
     )
     return render(request, "wiki/source_detail.html", {"source": source, "citations": current})

@@ -1,0 +1,84 @@
+"""What a revision shows readers beside its text: references and disputed statements."""
+
+from dataclasses import dataclass, field
+from string import ascii_lowercase
+
+from .models import Citation, Statement, StatementKind
+
+
+@dataclass
+class Reference:
+    """One entry of the reference list: a source, with every citation of it."""
+
+    number: int
+    source: object
+    citations: list = field(default_factory=list)
+    backlinks: list = field(default_factory=list)  # (anchor id, label)
+
+
+@dataclass
+class Dispute:
+    number: int
+    statement: Statement
+    sides: list  # citations, each with .reference_number
+
+
+@dataclass
+class RevisionNotes:
+    references: list
+    disputes: list
+    needed: list
+
+
+def _backlink_labels(count):
+    if count == 1:
+        return ["^"]
+    return [ascii_lowercase[i] if i < 26 else str(i + 1) for i in range(count)]
+
+
+def reference_list(citations) -> list[Reference]:
+    """Group citations by reference number (one per source), numbered as in the text."""
+    entries: dict[int, Reference] = {}
+    for position, citation in enumerate(citations, start=1):
+        # Citations written before markers have no number: one entry each, in order.
+        number = citation.number or position
+        entry = entries.setdefault(number, Reference(number, citation.source))
+        entry.citations.append(citation)
+    for entry in entries.values():
+        uses = sum(c.uses for c in entry.citations)
+        entry.backlinks = (
+            [
+                (f"cite-ref-{entry.number}-{i}", label)
+                for i, label in enumerate(_backlink_labels(uses), start=1)
+            ]
+            if uses
+            else []
+        )
+    return sorted(entries.values(), key=lambda entry: entry.number)
+
+
+def revision_notes(revision) -> RevisionNotes:
+    """References, disputes and citation-needed statements of one revision (3 queries)."""
+    citations = list(
+        Citation.objects.filter(revision=revision)
+        .select_related("source")
+        .order_by("position", "id")
+    )
+    statements = list(revision.statements.exclude(kind=StatementKind.CITED))
+    by_id = {c.pk: c for c in citations}
+    sides: dict[int, list] = {}
+    if any(s.kind == StatementKind.DISPUTED for s in statements):
+        links = Statement.citations.through.objects.filter(
+            statement__revision=revision, statement__kind=StatementKind.DISPUTED
+        ).values_list("statement_id", "citation_id")
+        for statement_id, citation_id in links:
+            sides.setdefault(statement_id, []).append(by_id[citation_id])
+    disputed = [s for s in statements if s.kind == StatementKind.DISPUTED]
+    return RevisionNotes(
+        references=reference_list(citations),
+        disputes=[
+            Dispute(index, statement, sides.get(statement.pk, []))
+            for index, statement in enumerate(disputed, start=1)
+        ],
+        needed=[s for s in statements if s.kind == StatementKind.NEEDED],
+    )

@@ -1,0 +1,36 @@
+"""Work lists across the wiki: statements that need a citation, and disputed ones."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..models import Citation, Statement, StatementKind
+
+PAGE_SIZE = 50
+
+
+def _current(kind):
+    return (
+        Statement.objects.current()
+        .filter(kind=kind)
+        .select_related("revision__article__episode__season__show")
+        .order_by("since", "id")
+    )
+
+
+@require_GET
+def citation_needed(request):
+    """Statements of approved text marked [citation needed], oldest first."""
+    page = Paginator(_current(StatementKind.NEEDED), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/citation_needed.html", {"page": page})
+
+
+@require_GET
+def disputed(request):
+    """Statements of approved text on which the cited sources disagree."""
+    statements = _current(StatementKind.DISPUTED).prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    )
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/disputed.html", {"page": page})
