@@ -3,6 +3,9 @@
 import difflib
 from dataclasses import dataclass
 
+from apps.wiki.models import StatementKind
+from apps.wiki.references import strip_markers as statement_text_cleaner
+
 CONTEXT = 3
 
 
@@ -80,3 +83,28 @@ def citation_diff(old_citations, new_citations) -> list[CitationChange]:
         for citation in remaining:
             changes.append(CitationChange("removed", citation.source, citation, None))
     return changes
+
+
+def _plain(text: str) -> str:
+    return " ".join(statement_text_cleaner(text).split())
+
+
+def uncited_statements(current, proposal) -> list[str]:
+    """Statements the current text cites that the proposal keeps without any citation.
+
+    A statement is matched by its words: still present in the proposal's text,
+    but no longer followed by a marker.
+    """
+    if current is None:
+        return []
+    cited_before = [
+        s.text for s in current.statements.all() if s.kind != StatementKind.NEEDED and s.text
+    ]
+    cited_now = {s.text for s in proposal.statements.all() if s.kind != StatementKind.NEEDED}
+    needed_now = {s.text for s in proposal.statements.all() if s.kind == StatementKind.NEEDED}
+    body = _plain(proposal.body)
+    return [
+        text
+        for text in dict.fromkeys(cited_before)
+        if text not in cited_now and (text in needed_now or _plain(text) in body)
+    ]

@@ -13,7 +13,7 @@ from apps.wiki import services
 from apps.wiki.models import Revision
 from apps.wiki.permissions import can_moderate
 
-from .diff import citation_diff, text_diff
+from .diff import citation_diff, text_diff, uncited_statements
 from .forms import RejectForm
 
 PAGE_SIZE = 50
@@ -54,6 +54,7 @@ def _review_context(revision, *, reject_form=None):
         "is_stale": revision.is_pending and revision.is_stale,
         "is_own": False,
         "text_diff": text_diff(current.body if current else "", revision.body),
+        "uncited": uncited_statements(current, revision),
         "citation_changes": [c for c in changes if c.kind != "same"],
         "citations_unchanged": [c for c in changes if c.kind == "same"],
         "reject_form": reject_form or RejectForm(),

@@ -96,6 +96,11 @@ class ReferenceState:
 _RAW_MARKER = re.compile("|".join((CITE_PATTERN, NEEDED_PATTERN[4:], DISPUTED_PATTERN[4:])), re.I)
 
 
+def strip_markers(text: str) -> str:
+    """Markdown text without markers, link syntax or formatting characters."""
+    return _FORMATTING.sub("", _LINK.sub(r"\1", _RAW_MARKER.sub(" ", text)))
+
+
 def statement_text(preceding: str) -> str:
     """The sentence a marker follows, as plain text (at most 300 characters)."""
     text = _RAW_MARKER.split(preceding)[-1] if _RAW_MARKER.search(preceding) else preceding

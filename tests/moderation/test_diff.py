@@ -66,3 +66,32 @@ def test_the_review_page_shows_citation_changes(client, article, fan, moderator)
     assert removed == ["The story behind the kiss"]
     page = response.content.decode()
     assert "Podcast episode" in page and "Changed text." in page
+
+
+@pytest.mark.django_db
+def test_the_review_page_names_statements_that_lost_their_citation(client, article, fan, moderator):
+    current = factories.propose_edit(
+        article, fan, body="Kwapis never called action.[@1] He walked away.[@1]"
+    )
+    services.revision_approve(revision=current, moderator=moderator)
+    proposal = factories.propose_edit(
+        article,
+        factories.make_user("trimmer"),
+        body="Kwapis never called action. He walked away.[@1]",
+    )
+    client.force_login(moderator)
+    response = client.get(reverse("moderation:review", args=[proposal.pk]))
+    assert response.context["uncited"] == ["Kwapis never called action."]
+    assert "lost its citation" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_statement_turned_into_citation_needed_is_named(client, article, fan, moderator):
+    current = factories.propose_edit(article, fan, body="Claim.[@1] Other.[@1]")
+    services.revision_approve(revision=current, moderator=moderator)
+    proposal = factories.propose_edit(
+        article, factories.make_user("doubter"), body="Claim. [citation needed] Other.[@1]"
+    )
+    client.force_login(moderator)
+    response = client.get(reverse("moderation:review", args=[proposal.pk]))
+    assert response.context["uncited"] == ["Claim."]
