@@ -2,9 +2,13 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+
+from apps.citations.models import Source
 
 from . import services
 from .models import Article, AuditEvent, Citation, Revision, RevisionStatus
@@ -55,18 +59,19 @@ class ArticleAdmin(admin.ModelAdmin):
         return False
 
 
+def _error_text(error) -> str:
+    return (
+        getattr(error, "message", None) or "; ".join(getattr(error, "messages", [])) or str(error)
+    )
+
+
 def _decide_each(modeladmin, request, queryset, decide, done_message):
     done = 0
     for revision in queryset.select_related("article"):
         try:
             decide(revision)
         except (PermissionDenied, ValidationError, services.WikiConflict) as error:
-            text = (
-                getattr(error, "message", None)
-                or "; ".join(getattr(error, "messages", []))
-                or str(error)
-            )
-            modeladmin.message_user(request, f"{revision}: {text}", messages.ERROR)
+            modeladmin.message_user(request, f"{revision}: {_error_text(error)}", messages.ERROR)
         else:
             done += 1
     if done:
@@ -155,3 +160,79 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "actor", "action", "article", "revision", "from_status",
                        "to_status", "reason")  # fmt: skip
     fields = readonly_fields
+
+
+class SourceCitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Every citation of the source, with the revision and article it belongs to."""
+
+    model = Citation
+    fk_name = "source"
+    fields = ("revision", "article", "revision_status", "locator", "quote")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = False
+    verbose_name_plural = "Citations of this source"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("revision__article")
+
+    @admin.display(description="Article")
+    def article(self, citation):
+        return citation.revision.article
+
+    @admin.display(description="Status")
+    def revision_status(self, citation):
+        return citation.revision.get_status_display()
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "author", "publisher", "url", "citation_count")
+    list_filter = ("kind",)
+    search_fields = ("title", "url", "publisher", "author")
+    readonly_fields = ("created_by", "created_at")
+    date_hierarchy = "created_at"
+    inlines = [SourceCitationInline]
+    actions = ["merge_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+
+    @admin.display(description="Citations", ordering="citation_total")
+    def citation_count(self, source):
+        return source.citation_total
+
+    @admin.action(description="Merge selected duplicate sources…", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        sources = list(queryset.order_by("created_at", "id"))
+        keep_id = request.POST.get("keep", "")
+        if "apply" in request.POST and keep_id.isascii() and keep_id.isdigit():
+            keep = next((s for s in sources if s.pk == int(keep_id)), None)
+            if keep is not None:
+                try:
+                    moved = services.source_merge(keep=keep, duplicates=sources, actor=request.user)
+                except (PermissionDenied, ValidationError, services.WikiConflict) as error:
+                    self.message_user(request, _error_text(error), messages.ERROR)
+                    return None
+                self.message_user(
+                    request,
+                    f"Merged {len(sources) - 1} source(s) into “{keep}”; "
+                    f"{moved} citation(s) now point at it.",
+                    messages.SUCCESS,
+                )
+                return None
+        if len(sources) < 2:
+            self.message_user(request, "Select two or more sources to merge.", messages.WARNING)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/citations/source/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge duplicate sources",
+                "opts": self.model._meta,
+                "sources": queryset.annotate(total=Count("citations")).order_by("created_at", "id"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -14,11 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.citations.models import Source
+
 from .citing import NO_CITATION_MESSAGE, CitationInput, write_revision
 from .models import (
     Article,
     AuditAction,
     AuditEvent,
+    Citation,
     Revision,
     RevisionStatus,
 )
@@ -241,3 +244,26 @@ def revision_withdraw(*, revision: Revision, user) -> Revision:
         _article, revision = _lock(revision)
         _decide(revision, status=RevisionStatus.WITHDRAWN, actor=user)
     return revision
+
+
+def source_merge(*, keep: Source, duplicates, actor) -> int:
+    """Fold duplicate sources into ``keep``: their citations point at it, then they go.
+
+    Returns how many citations were moved. No citation is lost: the duplicates
+    are deleted only after nothing refers to them.
+    """
+    if not (
+        actor.has_perm("citations.change_source") and actor.has_perm("citations.delete_source")
+    ):
+        raise PermissionDenied("Merging sources needs permission to change and delete sources.")
+    duplicate_ids = {source.pk for source in duplicates} - {keep.pk}
+    if not duplicate_ids:
+        raise ValidationError("Choose at least one other source to merge into the one you keep.")
+    with transaction.atomic():
+        # Lock every source involved so a citation cannot be added to a duplicate meanwhile.
+        locked = list(Source.objects.select_for_update().filter(pk__in=duplicate_ids | {keep.pk}))
+        if len(locked) != len(duplicate_ids) + 1:
+            raise WikiConflict("One of the sources no longer exists; reload and try again.")
+        moved = Citation.objects.filter(source_id__in=duplicate_ids).update(source=keep)
+        Source.objects.filter(pk__in=duplicate_ids).delete()
+    return moved
