@@ -20,19 +20,6 @@ class SourceKind(models.TextChoices):
     PRESS = "press", "Press release"
 
 
-# What a citation of each kind should point at, shown as the locator's hint.
-LOCATOR_HINTS = {
-    SourceKind.WEB: "section or paragraph, if useful",
-    SourceKind.BOOK: "page, for example p. 112",
-    SourceKind.PODCAST: "minute, for example 34:10",
-    SourceKind.INTERVIEW: "timestamp, for example 02:45",
-    SourceKind.EPISODE: "timestamp in the episode, for example 18:32",
-    SourceKind.DVD: "disc and timestamp",
-    SourceKind.SOCIAL: "",
-    SourceKind.PRESS: "",
-}
-
-
 class SourceQuerySet(models.QuerySet):
     def search(self, text):
         return self.filter(
@@ -84,7 +71,3 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("wiki:source", kwargs={"pk": self.pk})
-
-    @property
-    def locator_hint(self):
-        return LOCATOR_HINTS.get(self.kind, "")

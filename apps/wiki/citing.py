@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.citations.kinds import clean_locator
 from apps.citations.models import Source
 from apps.citations.normalise import normalise_url
 
@@ -108,6 +109,12 @@ def write_revision(*, article, author, body, summary, base, citations) -> Revisi
                 "Each citation needs a supporting quote or a locator (page, timestamp, minute)."
             )
     sources = {key: _resolve_source(citation, author=author) for key, citation in keyed}
+    locators = {}
+    for key, citation in keyed:
+        try:
+            locators[key] = clean_locator(sources[key].kind, citation.locator)
+        except ValidationError as error:
+            raise ValidationError({citation_field(key): error.messages}) from error
     try:
         html, references = render_with_references(
             body, {key: source.pk for key, source in sources.items()}
@@ -130,7 +137,7 @@ def write_revision(*, article, author, body, summary, base, citations) -> Revisi
             revision=revision,
             source=sources[key],
             quote=citation.quote.strip(),
-            locator=citation.locator.strip(),
+            locator=locators[key],
             position=position,
             key=key,
             number=numbers.get(key, 0),

@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from markdownx.widgets import MarkdownxWidget
 
 from apps.catalog.models import Episode
+from apps.citations.kinds import FIELD_LABELS, KIND_FIELDS, LOCATORS, clean_locator
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
 
@@ -91,6 +92,11 @@ class CitationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        kind = data["source"].kind if data.get("source") else data.get("kind") or SourceKind.WEB
+        try:
+            data["locator"] = clean_locator(kind, data.get("locator", ""))
+        except forms.ValidationError as error:
+            self.add_error("locator", error)
         if not data.get("source") and not (data.get("title") or "").strip():
             self.add_error("source", "Choose an existing source or give the new source a title.")
         if not (data.get("quote") or "").strip() and not (data.get("locator") or "").strip():
@@ -128,12 +134,29 @@ class BaseCitationFormSet(BaseFormSet):
         super().__init__(*args, **kwargs)
 
     @cached_property
+    def _sources(self):
+        # Read once for every row, instead of one query per row's menu.
+        return list(self.sources.order_by("title", "id"))
+
+    @cached_property
     def _source_choices(self):
-        # Built once for every row, instead of one query per row's menu.
         return [("", CitationForm.base_fields["source"].empty_label)] + [
-            (source.pk, f"{source.title} ({source.get_kind_display()})")
-            for source in self.sources.order_by("title", "id")
+            (source.pk, f"{source.title} ({source.get_kind_display()})") for source in self._sources
         ]
+
+    def kind_settings(self) -> dict:
+        """What the editor's script needs to adapt each row to its source's kind."""
+        return {
+            "kinds": {
+                kind: {
+                    "fields": KIND_FIELDS[kind],
+                    "labels": FIELD_LABELS.get(kind, {}),
+                    "locator": LOCATORS[kind],
+                }
+                for kind in SourceKind.values
+            },
+            "sourceKinds": {str(source.pk): source.kind for source in self._sources},
+        }
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -18,6 +18,41 @@
     body.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  var settingsNode = document.getElementById("source-kinds");
+  var settings = settingsNode ? JSON.parse(settingsNode.textContent) : null;
+  var OPTIONAL = ["url", "author", "publisher", "published_date"];
+
+  // Show the fields and the locator wording that fit the row's kind of source:
+  // the chosen existing source's kind, or the kind picked for a new one.
+  function adapt(row) {
+    if (!settings) { return; }
+    var chosen = row.querySelector("select[name$='-source']");
+    var kindSelect = row.querySelector("select[name$='-kind']");
+    var kind = (chosen && chosen.value && settings.sourceKinds[chosen.value]) ||
+      (kindSelect && kindSelect.value) || "web";
+    var config = settings.kinds[kind] || settings.kinds.web;
+    OPTIONAL.forEach(function (name) {
+      var wrap = row.querySelector(".field-" + name);
+      if (wrap) { wrap.hidden = config.fields.indexOf(name) === -1; }
+    });
+    ["publisher", "author"].forEach(function (name) {
+      var label = row.querySelector(".field-" + name + " label");
+      if (!label) { return; }
+      if (!label.hasAttribute("data-default")) { label.setAttribute("data-default", label.textContent); }
+      label.textContent = config.labels[name] || label.getAttribute("data-default");
+    });
+    var locatorLabel = row.querySelector(".field-locator label");
+    var locator = row.querySelector("input[name$='-locator']");
+    if (locatorLabel) { locatorLabel.textContent = config.locator[0]; }
+    if (locator) { locator.placeholder = config.locator[1]; }
+  }
+
+  Array.prototype.forEach.call(container.querySelectorAll(".citation-form"), adapt);
+  form.addEventListener("change", function (event) {
+    var row = event.target.closest(".citation-form");
+    if (row && event.target.matches("select")) { adapt(row); }
+  });
+
   function highestKey() {
     var keys = Array.prototype.map.call(
       container.querySelectorAll("input[name$='-key']"),
@@ -46,6 +81,7 @@
       added.querySelector("input[name$='-key']").value = String(key);
       added.querySelector(".citation-key").textContent = String(key);
       added.querySelector(".citation-marker").textContent = "[@" + key + "]";
+      adapt(added);
       var first = added.querySelector("select, input:not([type=hidden]), textarea");
       if (first) { first.focus(); }
     }

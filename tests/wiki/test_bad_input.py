@@ -183,3 +183,25 @@ def test_the_edit_page_query_count_does_not_grow_with_citations(client, article,
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [("book", "112", "p. 112"), ("book", "12-14", "pp. 12–14"), ("podcast", "34:10", "34:10")],
+)
+def test_locators_are_written_the_way_their_kind_expects(client, fan, kind, typed, stored):
+    client.force_login(fan)
+    data = new_article_post()
+    data.update({"citations-0-kind": kind, "citations-0-locator": typed})
+    assert client.post(reverse("wiki:article-create"), data).status_code == 302
+    assert Revision.objects.get().citations.get().locator == stored
+
+
+def test_a_time_written_as_a_bare_number_is_refused(client, fan):
+    client.force_login(fan)
+    data = new_article_post()
+    data.update({"citations-0-kind": "podcast", "citations-0-locator": "34"})
+    response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert "minutes and seconds" in response.content.decode()
+    assert not Article.objects.exists()
