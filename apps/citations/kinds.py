@@ -8,13 +8,13 @@ from .models import SourceKind
 
 # The fields the form shows for a new source of each kind (title always).
 KIND_FIELDS = {
-    SourceKind.WEB: ["url", "author", "publisher", "published_date"],
+    SourceKind.WEB: ["url", "archive_url", "author", "publisher", "published_date"],
     SourceKind.BOOK: ["author", "publisher", "published_date"],
     SourceKind.PODCAST: ["publisher", "author", "url", "published_date"],
     SourceKind.INTERVIEW: ["publisher", "url", "published_date"],
     SourceKind.EPISODE: ["publisher", "published_date"],
     SourceKind.DVD: ["publisher", "published_date"],
-    SourceKind.SOCIAL: ["url", "author", "published_date"],
+    SourceKind.SOCIAL: ["url", "archive_url", "author", "published_date"],
     SourceKind.PRESS: ["publisher", "url", "published_date"],
 }
 

@@ -14,7 +14,7 @@ from apps.citations.normalise import normalise_url
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 
 MAX_CITATIONS = 30
-NEW_SOURCE_FIELDS = ("kind", "title", "url", "author", "publisher", "published_date")
+NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
 
 
 class ProposalForm(forms.Form):
@@ -62,6 +62,10 @@ class CitationForm(forms.Form):
         label="URL", max_length=500, required=False, assume_scheme="https",
         help_text="http or https only.",
     )  # fmt: skip
+    archive_url = forms.URLField(
+        label="Archived copy", max_length=500, required=False, assume_scheme="https",
+        help_text="Optional: a copy in a web archive, in case the page changes.",
+    )  # fmt: skip
     author = forms.CharField(max_length=200, required=False)
     publisher = forms.CharField(max_length=200, required=False)
     published_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -81,14 +85,20 @@ class CitationForm(forms.Form):
         widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_KEY
     )
 
-    def clean_url(self):
-        url = self.cleaned_data["url"]
+    def _clean_address(self, name):
+        url = self.cleaned_data[name]
         if url and not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Only http and https addresses can be cited.")
         url = normalise_url(url)
-        if len(url) > self.fields["url"].max_length:
+        if len(url) > self.fields[name].max_length:
             raise forms.ValidationError("The address is too long.")
         return url
+
+    def clean_url(self):
+        return self._clean_address("url")
+
+    def clean_archive_url(self):
+        return self._clean_address("archive_url")
 
     def clean(self):
         data = super().clean()

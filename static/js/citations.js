@@ -20,7 +20,7 @@
 
   var settingsNode = document.getElementById("source-kinds");
   var settings = settingsNode ? JSON.parse(settingsNode.textContent) : null;
-  var OPTIONAL = ["url", "author", "publisher", "published_date"];
+  var OPTIONAL = ["url", "archive_url", "author", "publisher", "published_date"];
 
   // Show the fields and the locator wording that fit the row's kind of source:
   // the chosen existing source's kind, or the kind picked for a new one.
