@@ -82,10 +82,12 @@ def _resolve_source(citation: CitationInput, *, author) -> Source:
 def _check_markers(references: ReferenceState, keys: list[int]) -> None:
     """Every marker names a citation, and every citation is used by a marker."""
     errors = {}
+    if references.problems:
+        errors["body"] = list(dict.fromkeys(references.problems))
     if references.unknown_keys:
         unknown = ", ".join(f"[@{k}]" for k in sorted(set(references.unknown_keys)))
         known = ", ".join(str(k) for k in sorted(keys))
-        errors["body"] = (
+        errors.setdefault("body", []).append(
             f"{unknown} names no citation of this proposal (its citations are {known}). "
             "Fix the number, or add the citation below."
         )

@@ -39,9 +39,13 @@ def _backlink_labels(count):
 def reference_list(citations) -> list[Reference]:
     """Group citations by reference number (one per source), numbered as in the text."""
     entries: dict[int, Reference] = {}
-    for position, citation in enumerate(citations, start=1):
-        # Citations written before markers have no number: one entry each, in order.
-        number = citation.number or position
+    unnumbered = max((c.number for c in citations), default=0)
+    for citation in citations:
+        number = citation.number
+        if not number:
+            # Written before markers existed: an entry of its own after the numbered ones.
+            unnumbered += 1
+            number = unnumbered
         entry = entries.setdefault(number, Reference(number, citation.source))
         entry.citations.append(citation)
     for entry in entries.values():

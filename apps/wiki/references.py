@@ -13,34 +13,41 @@ Readers see Wikipedia-style numbered superscripts: the number belongs to the
 each superscript links to the reference list, which links back.
 
 Markers inside code spans and code blocks stay literal: python-markdown handles
-code before these patterns run.
+code before these patterns run. The ids the markers get carry a per-rendering
+nonce until :func:`finalise` gives them their final names, so raw HTML in the
+text cannot pass itself off as a marker.
 """
 
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.util import ETX, STX
+from markdown.util import INLINE_PLACEHOLDER_RE
 
 KIND_CITED = "cited"
 KIND_NEEDED = "needed"
 KIND_DISPUTED = "disputed"
+MAX_KEYS_PER_MARKER = 10
 
-CITE_PATTERN = r"\[@\s*(\d{1,4}(?:\s*,\s*@?\s*\d{1,4})*)\s*\]"
-NEEDED_PATTERN = r"(?i)\[citation needed\]"
-DISPUTED_PATTERN = r"(?i)\[disputed((?:\s*,?\s*@\s*\d{1,4})*)\s*\]"
+# Each separator is one alternative with at least one required character, so no
+# two repeats can match the same text (no catastrophic backtracking).
+CITE_PATTERN = r"\[@\s*(\d{1,4}(?:\s*,\s*(?:@\s*)?\d{1,4})*)\s*\]"
+NEEDED_PATTERN = r"\[citation needed\]"
+DISPUTED_PATTERN = r"\[disputed((?:\s*(?:,\s*)?@\s*\d{1,4})*)\s*\]"
 
 # Runs before links (160) so "[@1]" is never read as a link; after escapes (180)
 # and code spans (190), so "\[@1]" and "`[@1]`" stay literal.
 PRIORITY = 175
 
 _KEYS = re.compile(r"\d{1,4}")
-_PLACEHOLDER = re.compile(re.escape(STX) + r"[^" + re.escape(ETX) + r"]*" + re.escape(ETX))
+_RAW_MARKER = re.compile("|".join((CITE_PATTERN, NEEDED_PATTERN, DISPUTED_PATTERN)), re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FORMATTING = re.compile(r"[*_`~]+|<[^>]+>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=\S)")
+_SPLIT = "\x00"  # where an earlier marker stood: statements never run across it
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,24 @@ class ReferenceState:
     """What one rendering found: reference numbers, uses, statements and mistakes."""
 
     sources_by_key: dict[int, int] | None
+    nonce: str = field(default_factory=lambda: secrets.token_hex(4))
     numbers_by_source: dict[int, int] = field(default_factory=dict)
     uses_by_key: dict[int, int] = field(default_factory=dict)
     uses_by_number: dict[int, int] = field(default_factory=dict)
     unknown_keys: list[int] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    marker_nodes: set[int] = field(default_factory=set)  # id() of the elements markers made
+
+    @property
+    def preview(self) -> bool:
+        """The editor's preview knows no sources: markers show their citation keys."""
+        return self.sources_by_key is None
 
     def number_for(self, key: int) -> int | None:
         """The reader-facing number of a citation key, or None if the key is unknown."""
-        if self.sources_by_key is None:
-            return key  # the editor's preview knows no sources: show the keys
+        if self.preview:
+            return key
         source_id = self.sources_by_key.get(key)
         if source_id is None:
             return None
@@ -77,7 +92,7 @@ class ReferenceState:
 
     @property
     def numbers_by_key(self) -> dict[int, int]:
-        if self.sources_by_key is None:
+        if self.preview:
             return {}
         return {
             key: self.numbers_by_source[source_id]
@@ -86,14 +101,9 @@ class ReferenceState:
         }
 
     def unused_keys(self) -> list[int]:
-        if self.sources_by_key is None:
+        if self.preview:
             return []
         return sorted(key for key in self.sources_by_key if not self.uses_by_key.get(key))
-
-
-# Markers not yet turned into elements (the patterns run one after another):
-# a marker ends the statement before it.
-_RAW_MARKER = re.compile("|".join((CITE_PATTERN, NEEDED_PATTERN[4:], DISPUTED_PATTERN[4:])), re.I)
 
 
 def strip_markers(text: str) -> str:
@@ -103,20 +113,17 @@ def strip_markers(text: str) -> str:
 
 def statement_text(preceding: str) -> str:
     """The sentence a marker follows, as plain text (at most 300 characters)."""
-    text = _RAW_MARKER.split(preceding)[-1] if _RAW_MARKER.search(preceding) else preceding
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _FORMATTING.sub("", text)
-    text = " ".join(text.split())
-    sentences = _SENTENCE_END.split(text)
-    sentence = sentences[-1] if sentences else ""
+    text = _RAW_MARKER.sub(_SPLIT, preceding).rsplit(_SPLIT, 1)[-1]
+    text = " ".join(strip_markers(text).split())
+    sentence = _SENTENCE_END.split(text)[-1] if text else ""
     if len(sentence) > 300:
         sentence = "…" + sentence[-299:]
     return sentence
 
 
 def _keys(text: str) -> tuple[int, ...]:
-    return tuple(int(k) for k in _KEYS.findall(text or ""))
+    """The distinct keys a marker names, in order."""
+    return tuple(dict.fromkeys(int(k) for k in _KEYS.findall(text or "")))
 
 
 class _MarkerProcessor(InlineProcessor):
@@ -124,9 +131,31 @@ class _MarkerProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self._state = state_getter
 
+    def _preceding(self, data, m):
+        """The text before the marker, cut at the last earlier marker in the same block."""
+        stashed = self.md.treeprocessors["inline"].stashed_nodes
+        state = self._state()
+
+        def placeholder(match):
+            node = stashed.get(match[1])
+            return _SPLIT if id(node) in state.marker_nodes else " "
+
+        return INLINE_PLACEHOLDER_RE.sub(placeholder, data[: m.start(0)])
+
+    def _record(self, element, kind, data, m, keys=(), anchor=""):
+        state = self._state()
+        state.marker_nodes.add(id(element))
+        state.statements.append(
+            Statement(kind, statement_text(self._preceding(data, m)), keys, anchor)
+        )
+        return element, m.start(0), m.end(0)
+
     def _superscripts(self, keys, holder):
         """Add one superscript per key; return the id of the first, for the statement."""
         state = self._state()
+        if len(keys) > MAX_KEYS_PER_MARKER:
+            state.problems.append(f"A marker can name at most {MAX_KEYS_PER_MARKER} citations.")
+            keys = keys[:MAX_KEYS_PER_MARKER]
         first = ""
         for key in keys:
             number = state.number_for(key)
@@ -139,58 +168,14 @@ class _MarkerProcessor(InlineProcessor):
             state.uses_by_key[key] = state.uses_by_key.get(key, 0) + 1
             use = state.uses_by_number.get(number, 0) + 1
             state.uses_by_number[number] = use
+            anchor = f"cite-ref-{state.nonce}-{number}-{use}"
+            first = first or anchor
             sup.set("class", "reference")
-            sup.set("id", f"cite-ref-{number}-{use}")
-            first = first or f"cite-ref-{number}-{use}"
+            sup.set("id", anchor)
             link = etree.SubElement(sup, "a")
             link.set("href", f"#cite-note-{number}")
             link.text = f"[{number}]"
         return first
-
-
-class CiteProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 - python-markdown's name
-        keys = _keys(m.group(1))
-        holder = etree.Element("span")
-        anchor = self._superscripts(keys, holder)
-        self._state().statements.append(
-            Statement(KIND_CITED, statement_text(data[: m.start(0)]), keys, anchor)
-        )
-        return _unwrap(holder), m.start(0), m.end(0)
-
-
-class NeededProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802
-        state = self._state()
-        anchor = f"needed-ref-{len(state.statements) + 1}"
-        sup = etree.Element("sup")
-        sup.set("class", "citation-needed")
-        sup.set("id", anchor)
-        sup.text = "[citation needed]"
-        text = statement_text(data[: m.start(0)])
-        state.statements.append(Statement(KIND_NEEDED, text, (), anchor))
-        return sup, m.start(0), m.end(0)
-
-
-class DisputedProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802
-        keys = _keys(m.group(1))
-        state = self._state()
-        index = sum(1 for s in state.statements if s.kind == KIND_DISPUTED) + 1
-        holder = etree.Element("span")
-        mark = etree.SubElement(holder, "sup")
-        mark.set("class", "disputed")
-        mark.set("id", f"disputed-ref-{index}")
-        link = etree.SubElement(mark, "a")
-        link.set("href", f"#disputed-{index}")
-        link.text = "[sources disagree]"
-        self._superscripts(keys, holder)
-        state.statements.append(
-            Statement(
-                KIND_DISPUTED, statement_text(data[: m.start(0)]), keys, f"disputed-ref-{index}"
-            )
-        )
-        return _unwrap(holder), m.start(0), m.end(0)
 
 
 def _unwrap(holder):
@@ -199,8 +184,47 @@ def _unwrap(holder):
     return children[0] if len(children) == 1 else holder
 
 
+class CiteProcessor(_MarkerProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 - python-markdown's name
+        keys = _keys(m.group(1))
+        holder = etree.Element("span")
+        anchor = self._superscripts(keys, holder)
+        return self._record(_unwrap(holder), KIND_CITED, data, m, keys, anchor)
+
+
+class NeededProcessor(_MarkerProcessor):
+    def handleMatch(self, m, data):  # noqa: N802
+        state = self._state()
+        anchor = f"needed-ref-{state.nonce}-{len(state.statements) + 1}"
+        sup = etree.Element("sup")
+        sup.set("class", "citation-needed")
+        sup.set("id", anchor)
+        sup.text = "[citation needed]"
+        return self._record(sup, KIND_NEEDED, data, m, (), anchor)
+
+
+class DisputedProcessor(_MarkerProcessor):
+    def handleMatch(self, m, data):  # noqa: N802
+        keys = _keys(m.group(1))
+        state = self._state()
+        if len(keys) < 2:
+            state.problems.append(
+                "A disputed marker names the citation of each side, such as [disputed @1 @2]."
+            )
+        anchor = f"disputed-ref-{state.nonce}-{len(state.statements) + 1}"
+        holder = etree.Element("span")
+        mark = etree.SubElement(holder, "sup")
+        mark.set("class", "disputed")
+        mark.set("id", anchor)
+        link = etree.SubElement(mark, "a")
+        link.set("href", f"#disputed-{state.nonce}-{len(state.statements) + 1}")
+        link.text = "[sources disagree]"
+        self._superscripts(keys, holder)
+        return self._record(_unwrap(holder), KIND_DISPUTED, data, m, keys, anchor)
+
+
 class ReferenceExtension(Extension):
-    """Registers the three markers; the state is reset by the caller for each rendering."""
+    """Registers the three markers, reporting into ``state``."""
 
     def __init__(self, state: ReferenceState, **kwargs):
         self.state = state
@@ -210,30 +234,42 @@ class ReferenceExtension(Extension):
         def getter():
             return self.state
 
-        md.inlinePatterns.register(
-            DisputedProcessor(DISPUTED_PATTERN, md, getter), "disputed", PRIORITY + 2
+        patterns = md.inlinePatterns
+        patterns.register(
+            DisputedProcessor("(?i)" + DISPUTED_PATTERN, md, getter), "disputed", PRIORITY + 2
         )
-        md.inlinePatterns.register(
-            NeededProcessor(NEEDED_PATTERN, md, getter), "citation-needed", PRIORITY + 1
+        patterns.register(
+            NeededProcessor("(?i)" + NEEDED_PATTERN, md, getter), "citation-needed", PRIORITY + 1
         )
-        md.inlinePatterns.register(CiteProcessor(CITE_PATTERN, md, getter), "cite", PRIORITY)
+        patterns.register(CiteProcessor(CITE_PATTERN, md, getter), "cite", PRIORITY)
 
 
-_REFERENCE_SUP = re.compile(
-    r'<sup class="reference" id="cite-ref-(\d+)-(\d+)"><a href="#cite-note-\d+"([^>]*)>\[\d+\]</a>'
-)
-_DISPUTED_SUP = re.compile(r'<sup class="disputed" id="disputed-ref-(\d+)"><a href="#disputed-\d+"')
-_ANY_ANCHOR = re.compile(r'id="((?:cite|disputed|needed)-ref-[\d-]+)"')
+def generated_id_pattern(nonce: str) -> str:
+    """The ids markers carry before finalise(); the sanitiser keeps only these."""
+    return rf"(?:cite-ref-{nonce}-\d+-\d+|(?:disputed|needed)-ref-{nonce}-\d+)"
 
 
 def finalise(html: str, state: ReferenceState) -> str:
-    """Number references and disputes in document order, as readers read them.
+    """Give the markers their final ids and numbers, in reading order.
 
     python-markdown does not process blocks in document order (a list can be
-    handled before the paragraph above it), so the numbers given while parsing
-    are put in reading order here, and the statements sorted the same way.
+    handled before the paragraph above it), so references, disputes and
+    statements are numbered here, in the order readers meet them. A marker
+    that did not survive into the HTML where it was counted (inside a link or
+    an image, for example) is reported as a problem.
     """
-    position = {anchor: index for index, anchor in enumerate(_ANY_ANCHOR.findall(html))}
+    nonce = re.escape(state.nonce)
+    reference_sup = re.compile(
+        rf'<sup class="reference" id="cite-ref-{nonce}-(\d+)-(\d+)">'
+        rf'<a href="#cite-note-\d+"([^>]*)>\[\d+\]</a>'
+    )
+    other_sup = re.compile(
+        rf'<sup class="(disputed|citation-needed)" id="(disputed|needed)-ref-{nonce}-(\d+)">'
+    )
+    dispute_link = re.compile(rf'href="#disputed-{nonce}-(\d+)"')
+    anchors = re.findall(rf'id="((?:cite|disputed|needed)-ref-{nonce}-[\d-]+)"', html)
+    position = {anchor: index for index, anchor in enumerate(anchors)}
+
     renamed: dict[str, str] = {}
     new_number: dict[int, int] = {}
     uses: dict[int, int] = {}
@@ -241,30 +277,46 @@ def finalise(html: str, state: ReferenceState) -> str:
     def reference(match):
         old, old_use, rest = int(match[1]), match[2], match[3]
         number = new_number.setdefault(old, len(new_number) + 1)
+        if state.preview:
+            number = old
         uses[number] = uses.get(number, 0) + 1
-        renamed[f"cite-ref-{old}-{old_use}"] = f"cite-ref-{number}-{uses[number]}"
+        renamed[f"cite-ref-{state.nonce}-{old}-{old_use}"] = f"cite-ref-{number}-{uses[number]}"
         return (
             f'<sup class="reference" id="cite-ref-{number}-{uses[number]}">'
             f'<a href="#cite-note-{number}"{rest}>[{number}]</a>'
         )
 
-    html = _REFERENCE_SUP.sub(reference, html)
-    disputes: dict[str, int] = {}
+    html = reference_sup.sub(reference, html)
+    counters = {"disputed": {}, "needed": {}}
 
-    def disputed(match):
-        index = disputes.setdefault(match[1], len(disputes) + 1)
-        renamed[f"disputed-ref-{match[1]}"] = f"disputed-ref-{index}"
-        return f'<sup class="disputed" id="disputed-ref-{index}"><a href="#disputed-{index}"'
+    def other(match):
+        css, kind, old = match[1], match[2], match[3]
+        index = counters[kind].setdefault(old, len(counters[kind]) + 1)
+        renamed[f"{kind}-ref-{state.nonce}-{old}"] = f"{kind}-ref-{index}"
+        return f'<sup class="{css}" id="{kind}-ref-{index}">'
 
-    html = _DISPUTED_SUP.sub(disputed, html)
-    state.numbers_by_source = {
-        source: new_number[old]
-        for source, old in state.numbers_by_source.items()
-        if old in new_number
-    }
-    state.uses_by_number = uses
+    html = other_sup.sub(other, html)
+    html = dispute_link.sub(
+        lambda match: f'href="#disputed-{counters["disputed"].get(match[1], 0)}"', html
+    )
+
+    expected = sum(state.uses_by_key.values())
+    found = sum(uses.values())
+    missing = [s for s in state.statements if s.anchor and s.anchor not in renamed]
+    if found != expected or missing:
+        state.problems.append(
+            "A marker is inside a link or an image, where it cannot be "
+            "shown: put markers after the link or image, at the end of the statement."
+        )
+    if not state.preview:
+        state.numbers_by_source = {
+            source: new_number[old]
+            for source, old in state.numbers_by_source.items()
+            if old in new_number
+        }
+        state.uses_by_number = uses
     ordered = sorted(state.statements, key=lambda s: position.get(s.anchor, len(position)))
     state.statements = [
-        Statement(s.kind, s.text, s.keys, renamed.get(s.anchor, s.anchor)) for s in ordered
+        Statement(s.kind, s.text, s.keys, renamed.get(s.anchor, "")) for s in ordered
     ]
     return html

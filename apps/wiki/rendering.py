@@ -11,7 +11,7 @@ import markdown
 import nh3
 from django.utils.text import slugify
 
-from .references import ReferenceExtension, ReferenceState, finalise
+from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -50,10 +50,9 @@ ALLOWED_CLASSES = {
 #   cited more than once; the label is the user's ("[^1]", "[^note]").
 # - headings (toc): "h-" + a Django slug (ASCII letters, digits, "-" and "_"),
 #   then "_1", "_2"... when a heading repeats.
-# - reference markers: "cite-ref-<number>-<use>" and "disputed-ref-<n>".
-_ALLOWED_ID = re.compile(
-    r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}|cite-ref-\d+-\d+|(?:disputed|needed)-ref-\d+"
-)
+_ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
+# Reference markers' ids are allowed only with the nonce of the rendering that
+# made them (see references.generated_id_pattern); finalise() renames them.
 
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
@@ -63,13 +62,18 @@ def _heading_slug(value, separator):
     return "h-" + (slugify(value) or "section")[:78]
 
 
-def _filter_attribute(tag, attribute, value):
-    if attribute == "id" and not _ALLOWED_ID.fullmatch(value):
-        return None
-    if attribute == "class" and not ALLOWED_CLASSES.get(tag, set()).intersection(value.split()):
-        # nh3 filters the class list itself, but would leave an empty class="".
-        return None
-    return value
+def _attribute_filter(extra_ids: re.Pattern | None):
+    def keep(tag, attribute, value):
+        if attribute == "id" and not (
+            _ALLOWED_ID.fullmatch(value) or (extra_ids and extra_ids.fullmatch(value))
+        ):
+            return None
+        if attribute == "class" and not ALLOWED_CLASSES.get(tag, set()).intersection(value.split()):
+            # nh3 filters the class list itself, but would leave an empty class="".
+            return None
+        return value
+
+    return keep
 
 
 def _markdown(references: ReferenceState):
@@ -93,13 +97,13 @@ def _markdown(references: ReferenceState):
     )
 
 
-def sanitise_html(html: str) -> str:
+def sanitise_html(html: str, *, extra_ids: re.Pattern | None = None) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=_attribute_filter(extra_ids),
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
@@ -149,5 +153,8 @@ def render_with_references(
         raise MarkdownTooComplex(
             "The text is nested too deeply (lists or quotes inside each other) to render."
         ) from exc
-    html = sanitise_html(_H1_TAG.sub(r"<\1h2", html))
+    html = sanitise_html(
+        _H1_TAG.sub(r"<\1h2", html),
+        extra_ids=re.compile(generated_id_pattern(references.nonce)),
+    )
     return finalise(html, references), references

@@ -1,6 +1,7 @@
 """Inline reference markers: parsing, numbering, validation, and what readers see."""
 
 import re
+import signal
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from apps.wiki import services
 from apps.wiki.models import Article, StatementKind
-from apps.wiki.rendering import render_with_references
+from apps.wiki.rendering import render_markdown, render_with_references
 from tests import factories
 from tests.wiki.test_loop import citation_post
 
@@ -208,3 +209,68 @@ def test_source_page_query_count(client, author, moderator, django_assert_num_qu
     with django_assert_num_queries(len(few)):
         response = client.get(url)
     assert len(response.context["citations"]) == 8
+
+
+@pytest.fixture
+def time_limit():
+    """Fail fast, instead of hanging, if a pattern backtracks catastrophically."""
+
+    def expire(signum, frame):
+        raise TimeoutError("the marker patterns took too long")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(5)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "text", ["[@1" + ",   1" * 40 + "x", "[disputed" + "   @1" * 40 + "x", "[@1" + ", @2" * 3000]
+)
+def test_near_markers_do_not_backtrack(time_limit, text):
+    html, _ = render_with_references(text, {1: 10, 2: 20})
+    assert html
+
+
+def test_a_marker_inside_a_link_or_image_is_refused(client, fan):
+    client.force_login(fan)
+    for body in ["See [the interview [@1]](https://example.com/a).", "![photo [@1]](/x.png)"]:
+        response = new_article(client, body, [dict(ROW, key="1")])
+        assert response.status_code == 400
+        assert "inside a link or an image" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_raw_html_cannot_pass_for_a_marker():
+    forged = '<sup class="reference" id="cite-ref-7-1"><a href="#cite-note-7">[7]</a></sup>'
+    html, refs = render_with_references(forged + " A.[@1] B.[@2]", {1: 10, 2: 20})
+    assert 'id="cite-ref-7-1"' not in html
+    assert numbers(html) == [1, 2]
+    assert refs.numbers_by_key == {1: 1, 2: 2}
+
+
+def test_keys_in_one_marker_are_distinct_and_few():
+    html, refs = render_with_references("Fact.[@1, 1, 1]", {1: 10})
+    assert numbers(html) == [1]
+    assert refs.uses_by_key == {1: 1}
+    _, refs = render_with_references("Fact.[@" + ", ".join(str(n) for n in range(1, 13)) + "]", {})
+    assert any("at most 10" in problem for problem in refs.problems)
+
+
+@pytest.mark.parametrize("marker", ["[disputed]", "[disputed @1]"])
+def test_a_dispute_needs_two_sides(marker):
+    _, refs = render_with_references(f"Claim. {marker}", {1: 10})
+    assert any("each side" in problem for problem in refs.problems)
+
+
+def test_a_statement_starts_after_the_previous_marker():
+    _, refs = render_with_references(
+        "Fact one [@1] and fact two [@2]. X is true [citation needed] and Y [@1].", {1: 10, 2: 20}
+    )
+    assert [s.text for s in refs.statements] == ["Fact one", "and fact two", "X is true", "and Y"]
+
+
+def test_the_preview_numbers_markers_by_citation_key():
+    html = render_markdown("Later.[@3] Earlier.[@1]")
+    assert numbers(html) == [3, 1]
