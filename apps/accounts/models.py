@@ -1,8 +1,22 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Trust(models.TextChoices):
+    AUTO = "auto", "By the rule (approved proposals, no recent rejection)"
+    TRUSTED = "trusted", "Trusted by a moderator"
+    UNTRUSTED = "untrusted", "Not trusted (a moderator's decision)"
 
 
 class User(AbstractUser):
     """The site's user. Custom from the first migration so fields can be added later."""
+
+    trust = models.CharField(
+        max_length=20,
+        choices=Trust.choices,
+        default=Trust.AUTO,
+        help_text="Trusted fans' proposals can be approved automatically.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

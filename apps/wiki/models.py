@@ -9,6 +9,30 @@ from apps.citations.models import Source
 from .rendering import render_markdown
 
 
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged into a newer revision"
+
+
+class RejectionReason(models.TextChoices):
+    UNSOURCED = "unsourced", "A statement is not supported by its citation"
+    SOURCE = "source", "A source is unreliable or cannot be checked"
+    WORDING = "wording", "Copied wording: write it in your own words"
+    SPOILER = "spoiler", "Unmarked spoiler"
+    OFF_TOPIC = "off-topic", "Off topic for this article"
+    VANDALISM = "vandalism", "Vandalism or a test edit"
+    OTHER = "other", "Other (see the note)"
+
+
+class Protection(models.TextChoices):
+    OPEN = "open", "Open: any signed-up fan may propose"
+    TRUSTED = "trusted", "Trusted fans and moderators only"
+    MODERATORS = "moderators", "Moderators only"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers can see: those with an approved revision."""
@@ -45,6 +69,12 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Stamped by the approve service; lets the home page list recent changes cheaply.
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    protection = models.CharField(
+        max_length=20, choices=Protection.choices, default=Protection.OPEN
+    )
+    protection_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the protection lapses back to open; empty: never."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -67,13 +97,6 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.approved_revision_id is not None
-
-
-class RevisionStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -107,7 +130,14 @@ IMMUTABLE_REVISION_FIELDS = (
     "rendered_html",
     "created_at",
 )
-DECISION_FIELDS = ("status", "decided_by", "decided_at", "decision_reason")
+DECISION_FIELDS = (
+    "status",
+    "decided_by",
+    "decided_at",
+    "decision_reason",
+    "reason_code",
+    "automatic",
+)
 
 
 class Revision(models.Model):
@@ -142,6 +172,26 @@ class Revision(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    reason_code = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    automatic = models.BooleanField(
+        default=False, help_text="Approved by the trust policy rather than by a moderator."
+    )
+    revises = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revised_by",
+        help_text="The rejected, withdrawn or conflicting proposal this one starts from.",
+    )
+    merged_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_into",
+        help_text="The stale proposal whose changes this revision carries onto newer text.",
+    )
 
     objects = RevisionQuerySet.as_manager()
 
@@ -172,8 +222,13 @@ class Revision(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[RevisionStatus.APPROVED, RevisionStatus.REJECTED])
-                | ~Q(decided_by=F("author")),
-                name="revision_no_self_review",
+                | ~Q(decided_by=F("author"))
+                | Q(status=RevisionStatus.APPROVED, automatic=True),
+                name="revision_no_self_review_v2",
+            ),
+            models.CheckConstraint(
+                condition=~Q(automatic=True) | Q(status=RevisionStatus.APPROVED),
+                name="revision_automatic_is_approval",
             ),
             models.CheckConstraint(
                 condition=~Q(status=RevisionStatus.WITHDRAWN) | Q(decided_by=F("author")),
@@ -287,8 +342,11 @@ class Statement(models.Model):
 class AuditAction(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"
+    AUTO_APPROVED = "auto-approved", "Approved automatically"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged into a newer revision"
+    REVERTED = "reverted", "Reverted to an older revision"
 
 
 class AuditEvent(models.Model):
@@ -318,3 +376,53 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class ReviewClaim(models.Model):
+    """A moderator's note that they are reviewing a proposal; it lapses at ``expires_at``."""
+
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_claims"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.moderator} reviewing {self.revision_id} until {self.expires_at:%H:%M}"
+
+
+class Follow(models.Model):
+    """A user who wants to hear when an article's approved text changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.article}"
+
+
+class TrustChange(models.Model):
+    """An append-only record of a moderator granting or withdrawing a fan's trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trust_changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trust = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} set {self.user} to {self.trust}"
