@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.citations",
     "apps.wiki",
     "apps.moderation",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.wiki.context_processors.moderation",
+                "apps.notifications.context_processors.unread",
             ],
         },
     },
@@ -186,3 +188,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Moderation policy. Proposals by moderators and by trusted fans are approved
+# automatically (and logged as automatic); everyone else goes through review.
+WIKI_AUTO_APPROVE = {"moderators": True, "trusted": True}
+# A fan becomes trusted after this many approved proposals, with no rejection in
+# the last quiet_days, on an account at least min_account_days old.
+WIKI_TRUST_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}
+# How long a moderator's claim on a proposal lasts.
+WIKI_CLAIM_MINUTES = 30

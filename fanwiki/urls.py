@@ -13,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static_url("images/favicon.svg"))),
     path("accounts/", include("apps.accounts.urls")),
     path("moderation/", include("apps.moderation.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     # django-markdownx's widget posts to these fixed paths (see settings).
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx-preview"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),

@@ -13,3 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Most tests exercise review; the ones about automatic approval turn it on.
+WIKI_AUTO_APPROVE = {"moderators": False, "trusted": True}

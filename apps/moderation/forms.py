@@ -1,10 +1,84 @@
 from django import forms
 
+from apps.accounts.models import Trust
+from apps.catalog.models import Show
+from apps.wiki.models import Protection, RejectionReason
+
 
 class RejectForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "— choose a reason —"), *RejectionReason.choices],
+        required=False,
+    )
     reason = forms.CharField(
+        label="Note to the author",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        required=False,
         help_text="The author sees this. Say what would make the proposal acceptable.",
-        error_messages={"required": "Give the author a reason for the rejection."},
     )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("reason_code") and not (data.get("reason") or "").strip():
+            raise forms.ValidationError(
+                "Give the author a reason: choose one, write a note, or both."
+            )
+        if (
+            data.get("reason_code") == RejectionReason.OTHER
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Say what the problem is.")
+        return data
+
+
+AGES = {"1h": 1, "1d": 24, "3d": 72, "7d": 168}
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; anything invalid is simply not applied."""
+
+    show = forms.ModelChoiceField(
+        queryset=Show.objects.order_by("title"), required=False, to_field_name="slug",
+        empty_label="All shows",
+    )  # fmt: skip
+    episode = forms.CharField(required=False, max_length=10, help_text="Code, e.g. S02E22")
+    author = forms.CharField(required=False, max_length=150)
+    kind = forms.ChoiceField(
+        choices=[("", "New articles and edits"), ("new", "New articles"), ("edit", "Edits")],
+        required=False,
+    )
+    age = forms.ChoiceField(
+        label="Waiting at least",
+        choices=[
+            ("", "Any time"),
+            ("1h", "1 hour"),
+            ("1d", "1 day"),
+            ("3d", "3 days"),
+            ("7d", "a week"),
+        ],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        choices=[("oldest", "Oldest first"), ("newest", "Newest first")], required=False
+    )
+
+
+class RevertForm(forms.Form):
+    reason = forms.CharField(max_length=500, help_text="Readers see this in the history.")
+
+
+class ProtectForm(forms.Form):
+    level = forms.ChoiceField(choices=Protection.choices)
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Empty: until a moderator changes it.",
+    )
+
+
+class TrustForm(forms.Form):
+    trust = forms.ChoiceField(choices=Trust.choices)
+    reason = forms.CharField(max_length=500, required=False)

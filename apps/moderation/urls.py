@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "moderation"
 
@@ -9,4 +9,12 @@ urlpatterns = [
     path("revisions/<int:pk>/", views.review, name="review"),
     path("revisions/<int:pk>/approve/", views.approve, name="approve"),
     path("revisions/<int:pk>/reject/", views.reject, name="reject"),
+    path("revisions/<int:pk>/approve-merged/", views.approve_merged, name="approve-merged"),
+    path("revisions/<int:pk>/claim/", views.claim, name="claim"),
+    path("revisions/<int:pk>/release/", views.release, name="release"),
+    path("users/<str:username>/trust/", views.set_trust, name="trust"),
+    path("articles/<slug:slug>/", views.article_tools, name="article"),
+    path("articles/<slug:slug>/revert/<int:pk>/", views.revert, name="revert"),
+    path("stats/", reports.statistics, name="stats"),
+    path("audit/", reports.audit_log, name="audit"),
 ]

@@ -1,23 +1,30 @@
-"""The moderators' interface: the queue, the review page and the two decisions."""
+"""The moderators' interface: the queue, the review page and the decisions."""
 
+import re
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.wiki import services
-from apps.wiki.models import Revision
+from apps.wiki.diff import citation_diff, text_diff, uncited_statements
+from apps.wiki.merging import merge_revisions
+from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
+from apps.wiki.policy import effective_protection, is_trusted
 
-from .diff import citation_diff, text_diff, uncited_statements
-from .forms import RejectForm
+from .forms import AGES, ProtectForm, QueueFilterForm, RejectForm, RevertForm, TrustForm
 
 PAGE_SIZE = 50
 CONFLICT = 409
+EPISODE_CODE = re.compile(r"^\s*s(\d{1,2})\s*e(\d{1,3})\s*$", re.IGNORECASE)
 
 
 def moderator_required(view):
@@ -34,46 +41,99 @@ def moderator_required(view):
     return wrapper
 
 
+def _filtered_queue(form):
+    revisions = Revision.objects.for_queue().select_related("claim__moderator")
+    if not form.is_valid():
+        return revisions
+    data = form.cleaned_data
+    if data.get("show"):
+        revisions = revisions.filter(article__episode__season__show=data["show"])
+    code = EPISODE_CODE.match(data.get("episode") or "")
+    if code:
+        revisions = revisions.filter(
+            article__episode__season__number=int(code[1]), article__episode__number=int(code[2])
+        )
+    if data.get("author"):
+        revisions = revisions.filter(author__username__iexact=data["author"].strip())
+    if data.get("kind"):
+        revisions = revisions.filter(base__isnull=data["kind"] == "new")
+    if data.get("age"):
+        revisions = revisions.filter(
+            created_at__lte=timezone.now() - timedelta(hours=AGES[data["age"]])
+        )
+    if data.get("sort") == "newest":
+        revisions = revisions.order_by("-created_at", "-id")
+    return revisions
+
+
 @require_GET
 @moderator_required
 def queue(request):
-    page = Paginator(Revision.objects.for_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "moderation/queue.html", {"page": page})
+    form = QueueFilterForm(request.GET or None)
+    page = Paginator(_filtered_queue(form), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/queue.html",
+        {"page": page, "filters": form, "now": timezone.now()},
+    )
 
 
-def _review_context(revision, *, reject_form=None):
+def _active_claim(revision):
+    claim = ReviewClaim.objects.select_related("moderator").filter(revision=revision).first()
+    return claim if claim and claim.expires_at > timezone.now() else None
+
+
+def _review_context(request, revision, *, reject_form=None):
     article = revision.article
     current = article.approved_revision
     old_citations = list(current.citations.select_related("source")) if current else []
     new_citations = list(revision.citations.select_related("source"))
     changes = citation_diff(old_citations, new_citations)
+    is_stale = revision.is_pending and revision.is_stale
+    merged = merge_revisions(revision.base, current, revision) if is_stale and current else None
     return {
         "revision": revision,
         "article": article,
         "current": current,
-        "is_stale": revision.is_pending and revision.is_stale,
-        "is_own": False,
+        "is_stale": is_stale,
+        "merged": merged,
+        "merged_diff": text_diff(current.body, merged.body) if merged else None,
+        "is_own": revision.author_id == request.user.pk,
+        "claim": _active_claim(revision) if revision.is_pending else None,
+        "side": request.GET.get("view") == "side",
         "text_diff": text_diff(current.body if current else "", revision.body),
         "uncited": uncited_statements(current, revision),
         "citation_changes": [c for c in changes if c.kind != "same"],
         "citations_unchanged": [c for c in changes if c.kind == "same"],
         "reject_form": reject_form or RejectForm(),
+        "author_trusted": is_trusted(revision.author),
+        "trust_form": TrustForm(initial={"trust": revision.author.trust}),
+        "revised": revision.revises,
     }
 
 
 def _get_revision(pk):
     return get_object_or_404(
         Revision.objects.select_related(
-            "article__episode__season__show", "article__approved_revision", "author", "decided_by"
+            "article__episode__season__show",
+            "article__approved_revision",
+            "author",
+            "decided_by",
+            "base",
+            "revises",
         ),
         pk=pk,
     )
 
 
 def _render_review(request, revision, *, status=200, **kwargs):
-    context = _review_context(revision, **kwargs)
-    context["is_own"] = revision.author_id == request.user.pk
+    context = _review_context(request, revision, **kwargs)
     return render(request, "moderation/review.html", context, status=status)
+
+
+def _conflict(request, pk, conflict, **kwargs):
+    messages.error(request, conflict.message)
+    return _render_review(request, _get_revision(pk), status=CONFLICT, **kwargs)
 
 
 @require_GET
@@ -89,9 +149,23 @@ def approve(request, pk):
     try:
         services.revision_approve(revision=revision, moderator=request.user)
     except services.WikiConflict as conflict:
-        messages.error(request, conflict.message)
-        return _render_review(request, _get_revision(pk), status=CONFLICT)
+        return _conflict(request, pk, conflict)
     messages.success(request, f"Approved: readers now see this text of “{revision.article}”.")
+    return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def approve_merged(request, pk):
+    revision = _get_revision(pk)
+    try:
+        carried = services.revision_approve_merged(revision=revision, moderator=request.user)
+    except services.WikiConflict as conflict:
+        return _conflict(request, pk, conflict)
+    messages.success(
+        request,
+        f"Approved the merged text as version #{carried.pk}, credited to {carried.author}.",
+    )
     return redirect("moderation:queue")
 
 
@@ -104,15 +178,115 @@ def reject(request, pk):
         return _render_review(request, revision, status=400, reject_form=form)
     try:
         services.revision_reject(
-            revision=revision, moderator=request.user, reason=form.cleaned_data["reason"]
+            revision=revision,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            reason_code=form.cleaned_data["reason_code"],
         )
     except ValidationError as error:
-        form.add_error("reason", error.messages[0])
+        form.add_error(None, error.messages[0])
         return _render_review(request, revision, status=400, reject_form=form)
     except services.WikiConflict as conflict:
-        messages.error(request, conflict.message)
-        return _render_review(request, _get_revision(pk), status=CONFLICT, reject_form=form)
+        return _conflict(request, pk, conflict, reject_form=form)
     messages.success(
         request, f"Rejected the proposal for “{revision.article}”; the author sees why."
     )
     return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def claim(request, pk):
+    revision = _get_revision(pk)
+    try:
+        services.review_claim(revision=revision, moderator=request.user)
+    except services.WikiConflict as conflict:
+        return _conflict(request, pk, conflict)
+    messages.success(request, "You are reviewing this proposal; other moderators see that.")
+    return redirect("moderation:review", pk=pk)
+
+
+@require_POST
+@moderator_required
+def release(request, pk):
+    revision = _get_revision(pk)
+    try:
+        services.review_release(revision=revision, moderator=request.user)
+    except services.WikiConflict as conflict:
+        return _conflict(request, pk, conflict)
+    messages.success(request, "Released: another moderator can take this proposal.")
+    return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def set_trust(request, username):
+    user = get_object_or_404(get_user_model(), username=username)
+    form = TrustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how far to trust this fan.")
+    else:
+        services.user_set_trust(
+            user=user,
+            trust=form.cleaned_data["trust"],
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
+    return redirect(request.POST.get("next") or "moderation:queue")
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def article_tools(request, slug):
+    """Protection of an article, for moderators."""
+    article = get_object_or_404(Article, slug=slug)
+    form = ProtectForm(
+        request.POST or None,
+        initial={"level": article.protection, "expires_at": article.protection_expires_at},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.article_protect(
+                article=article,
+                level=form.cleaned_data["level"],
+                expires_at=form.cleaned_data["expires_at"],
+                moderator=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Protection saved.")
+            return redirect("moderation:article", slug=slug)
+    return render(
+        request,
+        "moderation/article.html",
+        {
+            "article": article,
+            "form": form,
+            "effective": effective_protection(article),
+            "pending": article.revisions.pending().select_related("author"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@moderator_required
+def revert(request, slug, pk):
+    article = get_object_or_404(Article, slug=slug)
+    target = get_object_or_404(Revision, pk=pk, article=article, status=RevisionStatus.APPROVED)
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the article is reverted.")
+        return redirect(target)
+    try:
+        restored = services.revision_revert(
+            article=article, to=target, moderator=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.WikiConflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect(target)
+    messages.success(request, f"Restored version #{target.pk} as the new version #{restored.pk}.")
+    return redirect(article)

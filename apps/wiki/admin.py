@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from apps.citations.models import Source
 
 from . import services
+from .diff import text_diff
 from .models import Article, AuditEvent, Citation, Revision, RevisionStatus
 from .permissions import can_moderate
 
@@ -98,6 +99,18 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+    change_form_template = "admin/wiki/revision/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if revision is not None:
+            # The diff against the text readers saw when this was proposed (its base).
+            base = revision.base
+            extra["text_diff"] = text_diff(base.body if base else "", revision.body)
+            extra["diff_base"] = base
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
     @admin.display(description="On the site")
     def review_link(self, revision):

@@ -100,7 +100,9 @@ def _check_markers(references: ReferenceState, keys: list[int]) -> None:
         raise ValidationError(errors)
 
 
-def write_revision(*, article, author, body, summary, base, citations) -> Revision:
+def write_revision(
+    *, article, author, body, summary, base, citations, revises=None, merged_from=None
+) -> Revision:
     """Create a revision with its citations and statements; refuse bad markers."""
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
@@ -131,6 +133,8 @@ def write_revision(*, article, author, body, summary, base, citations) -> Revisi
         body=body,
         summary=summary.strip(),
         base=base,
+        revises=revises,
+        merged_from=merged_from,
         rendered_html=html,
     )
     numbers = references.numbers_by_key

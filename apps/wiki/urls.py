@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import proposals, reading, statements
+from .feeds import RecentChangesFeed
+from .views import following, proposals, reading, recent, statements
 
 app_name = "wiki"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("wiki/<slug:slug>/", reading.article_detail, name="article"),
     path("wiki/<slug:slug>/edit/", proposals.article_edit, name="article-edit"),
     path("wiki/<slug:slug>/history/", reading.article_history, name="article-history"),
+    path("wiki/<slug:slug>/follow/", following.follow, name="article-follow"),
+    path("wiki/<slug:slug>/unfollow/", following.unfollow, name="article-unfollow"),
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
     path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
     path("contributions/", proposals.contributions, name="contributions"),
@@ -18,4 +21,6 @@ urlpatterns = [
     path("search/", reading.search, name="search"),
     path("citation-needed/", statements.citation_needed, name="citation-needed"),
     path("disputed/", statements.disputed, name="disputed"),
+    path("recent/", recent.recent, name="recent"),
+    path("recent/feed/", RecentChangesFeed(), name="recent-feed"),
 ]

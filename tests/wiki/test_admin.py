@@ -127,3 +127,11 @@ def test_revision_admin_page_shows_its_citations(client, article, staff):
     )
     assert response.status_code == 200
     assert "The story behind the kiss" in response.content.decode()
+
+
+def test_the_revision_admin_page_shows_the_diff(client, article, fan, staff):
+    proposal = factories.propose_edit(article, fan, body="A changed sentence.")
+    client.force_login(staff)
+    page = client.get(reverse("admin:wiki_revision_change", args=[proposal.pk])).content.decode()
+    assert f"version #{article.approved_revision_id}" in page
+    assert "<ins>A changed sentence. [@1]</ins>" in page or "<ins>" in page

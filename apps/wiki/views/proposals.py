@@ -10,7 +10,9 @@ from apps.catalog.models import Episode
 
 from .. import services
 from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_initial
+from ..merging import merge_revisions
 from ..models import Revision, RevisionStatus
+from ..policy import protection_refusal
 from .access import get_article_for_user, int_param, sources_visible_to
 
 CONFLICT = 409
@@ -80,11 +82,7 @@ def article_create(request):
             ),
         )
         if revision is not None:
-            messages.success(
-                request,
-                "Thank you. Your new article awaits review by a moderator; "
-                "readers will see it once it is approved.",
-            )
+            _thank(request, revision)
             return redirect(revision)
     return _render_editor(
         request,
@@ -93,29 +91,64 @@ def article_create(request):
     )
 
 
+def _starting_point(request, article):
+    """Where an edit starts: the approved text, or one of the author's own proposals.
+
+    ``?from=<id>`` revises a rejected, withdrawn or pending proposal of the
+    author's. A pending one that has gone stale opens as a three-way merge onto
+    the current text, conflicts marked for the author to resolve.
+    Returns (revises, body, citation rows, notice).
+    """
+    current = article.approved_revision
+    from_pk = int_param(request, "from")
+    if from_pk is None:
+        return (
+            None,
+            current.body if current else "",
+            citation_initial(current) if current else None,
+            "",
+        )
+    revises = get_object_or_404(
+        Revision.objects.filter(article=article, author=request.user).select_related("base"),
+        pk=from_pk,
+    )
+    if revises.status == RevisionStatus.PENDING and current and revises.base_id != current.pk:
+        merged = merge_revisions(revises.base, current, revises)
+        rows = [
+            {"source": c.source.pk, "quote": c.quote, "locator": c.locator, "key": c.key}
+            for c in merged.citations
+        ]
+        notice = (
+            f"The article changed after you wrote this proposal. {merged.conflicts} place(s) "
+            "where both changed the same words are shown between <<<<<<< and >>>>>>> "
+            "markers: keep what should stay from each side, delete the markers, and submit."
+            if merged.conflicts
+            else "The article changed after you wrote this proposal; your changes have been "
+            "carried onto the current text below. Check it and submit."
+        )
+        return revises, merged.body, rows or citation_initial(revises), notice
+    return revises, revises.body, citation_initial(revises), ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request, slug):
     # Unpublished articles are visible (and editable) to their creator and moderators only.
     article = get_article_for_user(request.user, slug)
-    current = article.approved_revision
-    starting_point = current
-    # "Revise" a rejected or withdrawn proposal of one's own: start from its text.
-    from_pk = int_param(request, "from")
-    if from_pk is not None:
-        starting_point = get_object_or_404(
-            Revision.objects.filter(article=article, author=request.user), pk=from_pk
+    refusal = protection_refusal(request.user, article)
+    if refusal:
+        return render(
+            request, "wiki/protected.html", {"article": article, "message": refusal}, status=403
         )
-    initial = {"base_revision": current.pk if current else None}
-    if starting_point is not None:
-        initial["body"] = starting_point.body
-    form = ProposalForm(request.POST or None, initial=initial)
+    current = article.approved_revision
+    revises, body, rows, notice = _starting_point(request, article)
+    form = ProposalForm(
+        request.POST or None,
+        initial={"base_revision": current.pk if current else None, "body": body},
+    )
     sources = sources_visible_to(request.user)
     formset = CitationFormSet(
-        request.POST or None,
-        prefix="citations",
-        initial=citation_initial(starting_point) if starting_point else None,
-        sources=sources,
+        request.POST or None, prefix="citations", initial=rows, sources=sources
     )
     conflict = None
     if request.method == "POST":
@@ -131,6 +164,7 @@ def article_edit(request, slug):
                     summary=data["summary"],
                     citations=citations,
                     base=_base_revision(article, data.get("base_revision")),
+                    revises=revises,
                 ),
             )
         except services.StaleBase as stale:
@@ -146,11 +180,7 @@ def article_edit(request, slug):
             formset.is_valid()
             revision = None
         if revision is not None:
-            messages.success(
-                request,
-                "Thank you. Your edit awaits review; readers keep seeing the current text "
-                "until a moderator approves it.",
-            )
+            _thank(request, revision)
             return redirect(article)
     return _render_editor(
         request,
@@ -159,9 +189,24 @@ def article_edit(request, slug):
             "formset": formset,
             "article": article,
             "conflict": conflict,
+            "notice": notice,
+            "revises": revises,
         },
         status=CONFLICT if conflict else 400 if request.method == "POST" else 200,
     )
+
+
+def _thank(request, revision):
+    if revision.automatic:
+        messages.success(
+            request, "Your change is live: as a trusted editor it was approved at once."
+        )
+    else:
+        messages.success(
+            request,
+            "Thank you. Your proposal awaits review; readers keep seeing the current text "
+            "until a moderator approves it.",
+        )
 
 
 def _base_revision(article, pk):

@@ -3,13 +3,13 @@
 import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from apps.catalog.models import Episode, Show
 
-from ..models import Article, Citation, RevisionStatus, Statement
+from ..models import Article, Citation, Follow, RevisionStatus, Statement
 from ..permissions import can_moderate
 from ..presenting import revision_notes
 from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
@@ -40,13 +40,14 @@ def article_list(request):
 
 @require_GET
 def article_detail(request, slug):
-    article = get_article_for_user(
-        request.user,
-        slug,
-        queryset=Article.objects.with_episode().select_related(
-            "approved_revision__author", "approved_revision__decided_by"
-        ),
+    queryset = Article.objects.with_episode().select_related(
+        "approved_revision__author", "approved_revision__decided_by"
     )
+    if request.user.is_authenticated:
+        # Asked in the article's own query: following costs the page no extra query.
+        follows = Follow.objects.filter(article=OuterRef("pk"), user_id=request.user.pk)
+        queryset = queryset.annotate(is_following=Exists(follows))
+    article = get_article_for_user(request.user, slug, queryset=queryset)
     revision = article.approved_revision
     notes = revision_notes(revision) if revision else None
     own_pending = []
@@ -54,7 +55,9 @@ def article_detail(request, slug):
         own_pending = list(
             article.revisions.pending().filter(author=request.user).order_by("created_at")
         )
-    pending_count = article.revisions.pending().count() if can_moderate(request.user) else None
+    article_pending_count = (
+        article.revisions.pending().count() if can_moderate(request.user) else None
+    )
     return render(
         request,
         "wiki/article_detail.html",
@@ -63,7 +66,8 @@ def article_detail(request, slug):
             "revision": revision,
             "notes": notes,
             "own_pending": own_pending,
-            "pending_count": pending_count,
+            "article_pending_count": article_pending_count,
+            "is_following": getattr(article, "is_following", False),
         },
     )
 
@@ -77,7 +81,25 @@ def article_history(request, slug):
         .order_by("-decided_at", "-id")
     )
     page = Paginator(approved, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "wiki/article_history.html", {"article": article, "page": page})
+    is_moderator = can_moderate(request.user)
+    decisions = (
+        article.audit_events.select_related("actor", "revision")
+        .defer("revision__body", "revision__rendered_html")
+        .order_by("-created_at", "-id")
+    )
+    if not is_moderator:
+        # Readers see only what made text public: no proposals, rejections or their reasons.
+        decisions = decisions.filter(to_status__in=[RevisionStatus.APPROVED, RevisionStatus.MERGED])
+    return render(
+        request,
+        "wiki/article_history.html",
+        {
+            "article": article,
+            "page": page,
+            "decisions": decisions[:PAGE_SIZE],
+            "is_moderator": is_moderator,
+        },
+    )
 
 
 @require_GET

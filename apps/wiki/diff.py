@@ -1,24 +1,73 @@
-"""Readable differences between two revisions: their text and their citations."""
+"""Readable differences between two revisions: their text (by line and word) and citations."""
 
 import difflib
+import re
 from dataclasses import dataclass
 
-from apps.wiki.models import StatementKind
-from apps.wiki.references import strip_markers as statement_text_cleaner
+from .models import StatementKind
+from .references import strip_markers as statement_text_cleaner
 
 CONTEXT = 3
 
 
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "same", "added", "removed" or "skipped"
+    """One row of a diff.
+
+    ``kind`` is "same", "changed" (a line edited in place), "added", "removed"
+    or "skipped" (a collapsed unchanged stretch; ``text`` says how long).
+    ``old``/``new`` are word segments: (op, text) with op "equal", "delete" or
+    "insert", for showing what changed inside the line.
+    """
+
+    kind: str
     old_number: int | None
     new_number: int | None
-    text: str
+    text: str = ""
+    old: tuple = ()
+    new: tuple = ()
+
+    @property
+    def inline(self):
+        """Old and new words interleaved, for the one-column view."""
+        if self.kind != "changed":
+            return ()
+        merged, old, new = [], list(self.old), list(self.new)
+        while old or new:
+            if old and old[0][0] == "delete":
+                merged.append(old.pop(0))
+            elif new and new[0][0] == "insert":
+                merged.append(new.pop(0))
+            else:
+                segment = (old or new)[0]
+                merged.append(segment)
+                old and old.pop(0)
+                new and new.pop(0)
+        return tuple(merged)
+
+
+def word_diff(old: str, new: str) -> tuple[tuple, tuple]:
+    """Word segments of two versions of a line: what was deleted, what inserted."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    old_parts, new_parts = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            old_parts.append(("equal", "".join(a[i1:i2])))
+            new_parts.append(("equal", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            old_parts.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            new_parts.append(("insert", "".join(b[j1:j2])))
+    return tuple(old_parts), tuple(new_parts)
 
 
 def text_diff(old: str, new: str) -> list[DiffLine]:
-    """A line diff of two Markdown texts with long unchanged stretches collapsed."""
+    """A line diff of two Markdown texts, with words marked inside edited lines and long
+    unchanged stretches collapsed."""
     old_lines, new_lines = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     rows: list[DiffLine] = []
@@ -31,9 +80,15 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
                 )
             )
             continue
-        for offset, line in enumerate(old_lines[i1:i2]):
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(paired):
+            old_words, new_words = word_diff(old_lines[i1 + offset], new_lines[j1 + offset])
+            rows.append(
+                DiffLine("changed", i1 + offset + 1, j1 + offset + 1, "", old_words, new_words)
+            )
+        for offset, line in enumerate(old_lines[i1 + paired : i2], start=paired):
             rows.append(DiffLine("removed", i1 + offset + 1, None, line))
-        for offset, line in enumerate(new_lines[j1:j2]):
+        for offset, line in enumerate(new_lines[j1 + paired : j2], start=paired):
             rows.append(DiffLine("added", None, j1 + offset + 1, line))
     return rows
 
@@ -45,10 +100,12 @@ def _equal_block(lines, i1, i2, j1, *, first, last):
     if len(block) <= keep_head + keep_tail + 1:
         return block
     hidden = len(block) - keep_head - keep_tail
-    skipped = DiffLine(
-        "skipped", None, None, f"{hidden} unchanged line{'s' if hidden != 1 else ''}"
-    )
-    return [*block[:keep_head], skipped, *block[len(block) - keep_tail :]]
+    label = f"{hidden} unchanged line{'s' if hidden != 1 else ''}"
+    return [
+        *block[:keep_head],
+        DiffLine("skipped", None, None, label),
+        *block[len(block) - keep_tail :],
+    ]
 
 
 @dataclass(frozen=True)

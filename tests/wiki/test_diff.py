@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from apps.moderation.diff import citation_diff, text_diff
 from apps.wiki import services
+from apps.wiki.diff import citation_diff, text_diff
 from tests import factories
 
 
@@ -11,10 +11,24 @@ def kinds(rows):
 
 
 def test_it_marks_added_and_removed_lines():
-    rows = text_diff("a\nb\nc", "a\nB\nc")
-    assert kinds(rows) == ["same", "removed", "added", "same"]
-    assert rows[1].text == "b" and rows[2].text == "B"
-    assert (rows[1].old_number, rows[2].new_number) == (2, 2)
+    rows = text_diff("a\nb\nc", "a\nb\nX\nc\nd")
+    assert kinds(rows) == ["same", "same", "added", "same", "added"]
+    rows = text_diff("a\nb\nc", "a\nc")
+    assert kinds(rows) == ["same", "removed", "same"]
+    assert (rows[1].old_number, rows[1].text) == (2, "b")
+
+
+def test_an_edited_line_shows_its_words():
+    rows = text_diff(
+        "intro\nJim kisses Pam in the office.", "intro\nJim kisses Pam in the dark office!"
+    )
+    changed = rows[1]
+    assert changed.kind == "changed"
+    assert (changed.old_number, changed.new_number) == (2, 2)
+    assert ("insert", "dark ") in changed.new
+    assert ("delete", ".") in changed.old and ("insert", "!") in changed.new
+    inline = "".join(f"[{op[0]}:{text}]" if op != "equal" else text for op, text in changed.inline)
+    assert inline == "Jim kisses Pam in the [i:dark ]office[d:.][i:!]"
 
 
 def test_it_collapses_long_unchanged_stretches():

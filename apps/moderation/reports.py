@@ -1,0 +1,88 @@
+"""Read-only pages for moderators: statistics and the audit log."""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from apps.wiki.models import AuditAction, AuditEvent
+
+from . import stats
+from .views import moderator_required
+
+PAGE_SIZE = 50
+DAY = "%Y-%m-%d"
+DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format=DAY)
+
+
+@require_GET
+@moderator_required
+def statistics(request):
+    numbers = stats.moderation_stats(now=timezone.now())
+    times = numbers["review_times"]
+    numbers["durations"] = {
+        "oldest": stats.humane_duration(numbers["backlog"].oldest_age),
+        "median": stats.humane_duration(times.median),
+        "p90": stats.humane_duration(times.p90),
+    }
+    return render(request, "moderation/stats.html", numbers)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; each one that does not validate is simply not applied."""
+
+    actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *AuditAction.choices], label="Action"
+    )
+    article = forms.SlugField(required=False, max_length=200, label="Article (slug)")
+    since = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="From")
+    until = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="Until")
+
+
+def _start_of(day: date, *, days_later: int = 0) -> datetime | None:
+    """Midnight (local time) at the start of the day; None past the calendar's ends."""
+    try:
+        return timezone.make_aware(datetime.combine(day + timedelta(days=days_later), time.min))
+    except (OverflowError, ValueError):
+        return None
+
+
+def filter_events(events, data):
+    """Apply the valid filters of ``data`` (a query dict); the rest are ignored."""
+    form = AuditFilterForm(data)
+    form.is_valid()
+    # cleaned_data holds only the fields that validated; empty ones are "no filter".
+    valid = {name: value for name, value in form.cleaned_data.items() if value}
+    if "actor" in valid:
+        events = events.filter(actor__username=valid["actor"])
+    if "action" in valid:
+        events = events.filter(action=valid["action"])
+    if "article" in valid:
+        events = events.filter(article__slug=valid["article"])
+    if "since" in valid and (start := _start_of(valid["since"])):
+        events = events.filter(created_at__gte=start)
+    # Until a day means through the end of it: before the next day starts.
+    if "until" in valid and (end := _start_of(valid["until"], days_later=1)):
+        events = events.filter(created_at__lt=end)
+    return form, events
+
+
+@require_GET
+@moderator_required
+def audit_log(request):
+    events = (
+        AuditEvent.objects.select_related("actor", "article", "revision__article")
+        .defer("revision__body", "revision__rendered_html")
+        .order_by("-created_at", "-id")
+    )
+    form, events = filter_events(events, request.GET)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/audit.html",
+        {"form": form, "page": page, "auto_approved": AuditAction.AUTO_APPROVED},
+    )

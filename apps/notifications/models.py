@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user_id=user.pk)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message for one user, with a link to what it is about."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField()
+    url = models.CharField(max_length=500, help_text="A path on this site, such as /wiki/x/.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header counts a user's unread notifications on every page.
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+        ]
+
+    def __str__(self):
+        return f"To {self.user}: {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """The first line of the message (the email's subject)."""
+        return self.message.strip().partition("\n")[0].strip()
+
+    @property
+    def details(self) -> str:
+        """The message after its first line."""
+        return self.message.strip().partition("\n")[2].strip()
+
+    @property
+    def link(self) -> str:
+        """The URL if it is a path on this site; anything else is not shown as a link."""
+        return self.url if url_has_allowed_host_and_scheme(self.url, allowed_hosts=None) else ""
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,38 @@
+"""A signed-in user's notifications: the list, and marking them read."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Notification
+
+PAGE_SIZE = 50
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+@require_GET
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.for_user(request.user).order_by("-created_at", "-id")
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def mark_read(request):
+    """Mark all the user's unread notifications read, or only the one named by ``id``."""
+    unread = Notification.objects.for_user(request.user).unread()
+    notification_id = request.POST.get("id", "")
+    if notification_id:
+        if not _ID.fullmatch(notification_id):
+            return HttpResponseBadRequest("The notification id must be a number.")
+        # Someone else's id matches nothing: it is neither marked nor revealed.
+        unread = unread.filter(pk=int(notification_id))
+    unread.update(read_at=timezone.now())
+    return redirect("notifications:list")

@@ -1,0 +1,196 @@
+"""Three-way merges: carry a stale proposal's changes onto the newer approved text.
+
+A proposal P was written against base B; meanwhile the approved text moved on
+to C. ``merge_texts(B, C, P)`` keeps every change C made and every change P
+made; where both changed the same lines differently it reports a conflict and
+writes both sides, between markers, for the author to resolve. The approved
+change is never dropped: a conflict is never resolved automatically.
+
+The algorithm is the classic diff3: find the stretches of B that neither side
+changed (sync regions) and decide each stretch between them on its own.
+"""
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .citing import CitationInput
+from .references import CITE_PATTERN, DISPUTED_PATTERN
+
+CONFLICT_START = "<<<<<<< the current approved text"
+CONFLICT_MIDDLE = "======="
+CONFLICT_END = ">>>>>>> your proposal"
+CONFLICT_LINE = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class MergedText:
+    text: str
+    conflicts: int
+
+    @property
+    def clean(self) -> bool:
+        return self.conflicts == 0
+
+
+def _sync_regions(base, ours, theirs):
+    """(base_start, base_end, ours_start, ours_end, theirs_start, theirs_end) of unchanged runs."""
+    ours_blocks = SequenceMatcher(None, base, ours, autojunk=False).get_matching_blocks()
+    theirs_blocks = SequenceMatcher(None, base, theirs, autojunk=False).get_matching_blocks()
+    regions, i, j = [], 0, 0
+    while i < len(ours_blocks) and j < len(theirs_blocks):
+        o_base, o_at, o_len = ours_blocks[i]
+        t_base, t_at, t_len = theirs_blocks[j]
+        start, end = max(o_base, t_base), min(o_base + o_len, t_base + t_len)
+        if start < end:
+            o_start = o_at + start - o_base
+            t_start = t_at + start - t_base
+            regions.append(
+                (start, end, o_start, o_start + end - start, t_start, t_start + end - start)
+            )
+        if o_base + o_len < t_base + t_len:
+            i += 1
+        else:
+            j += 1
+    regions.append((len(base), len(base), len(ours), len(ours), len(theirs), len(theirs)))
+    return regions
+
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def _merge_words(old: str, mine: str, yours: str) -> str | None:
+    """Merge one line word by word; None when both sides changed the same words."""
+    base, ours, theirs = (_TOKENS.findall(line) for line in (old, mine, yours))
+    out, at_base, at_ours, at_theirs = [], 0, 0, 0
+    for b_start, b_end, o_start, o_end, t_start, t_end in _sync_regions(base, ours, theirs):
+        before = base[at_base:b_start]
+        a, b = ours[at_ours:o_start], theirs[at_theirs:t_start]
+        if a == b or b == before:
+            out.extend(a)
+        elif a == before:
+            out.extend(b)
+        else:
+            return None
+        out.extend(base[b_start:b_end])
+        at_base, at_ours, at_theirs = b_end, o_end, t_end
+    return "".join(out)
+
+
+def _merge_hunk(old, mine, yours):
+    """Both sides changed these lines: merge them word by word, line for line, if possible."""
+    if not (len(old) == len(mine) == len(yours)):
+        return None
+    merged = [_merge_words(o, m, y) for o, m, y in zip(old, mine, yours, strict=True)]
+    return None if None in merged else merged
+
+
+def merge_texts(base: str, current: str, proposal: str) -> MergedText:
+    """Merge ``proposal`` (written against ``base``) onto ``current``.
+
+    Lines first; where both sides changed the same lines, word by word (most
+    paragraphs are one long line); what still overlaps is a conflict.
+    """
+    base_lines = base.splitlines()
+    ours, theirs = current.splitlines(), proposal.splitlines()
+    out: list[str] = []
+    conflicts = 0
+    at_base = at_ours = at_theirs = 0
+    for b_start, b_end, o_start, o_end, t_start, t_end in _sync_regions(base_lines, ours, theirs):
+        old = base_lines[at_base:b_start]
+        mine, yours = ours[at_ours:o_start], theirs[at_theirs:t_start]
+        if mine == yours or yours == old:
+            out.extend(mine)
+        elif mine == old:
+            out.extend(yours)
+        elif (words := _merge_hunk(old, mine, yours)) is not None:
+            out.extend(words)
+        else:
+            conflicts += 1
+            out.extend([CONFLICT_START, *mine, CONFLICT_MIDDLE, *yours, CONFLICT_END])
+        out.extend(base_lines[b_start:b_end])
+        at_base, at_ours, at_theirs = b_end, o_end, t_end
+    text = "\n".join(out)
+    if proposal.endswith("\n") or current.endswith("\n"):
+        text += "\n"
+    return MergedText(text, conflicts)
+
+
+def has_conflict_markers(text: str) -> bool:
+    return bool(CONFLICT_LINE.search(text))
+
+
+# --- Citations -------------------------------------------------------------------
+
+_MARKER = re.compile(CITE_PATTERN + "|(?i:" + DISPUTED_PATTERN + ")")
+_KEY = re.compile(r"\d{1,4}")
+
+
+def renumber_markers(text: str, mapping: dict[int, int]) -> str:
+    """Rewrite the citation keys in the text's markers (code is not special-cased)."""
+    if not mapping:
+        return text
+
+    def marker(match):
+        return _KEY.sub(lambda k: str(mapping.get(int(k[0]), int(k[0]))), match[0])
+
+    return _MARKER.sub(marker, text)
+
+
+def marker_keys(text: str) -> set[int]:
+    return {int(k) for match in _MARKER.finditer(text) for k in _KEY.findall(match[0])}
+
+
+def _signature(citation):
+    return (citation.source_id, citation.quote, citation.locator)
+
+
+def _as_input(citation, key):
+    return CitationInput(
+        source=citation.source, quote=citation.quote, locator=citation.locator, key=key
+    )
+
+
+@dataclass(frozen=True)
+class MergedRevision:
+    body: str
+    citations: list
+    conflicts: int
+
+    @property
+    def clean(self) -> bool:
+        return self.conflicts == 0
+
+
+def merge_revisions(base, current, proposal) -> MergedRevision:
+    """Merge a stale proposal's text and citations onto the current approved revision.
+
+    Citations the proposal added may use numbers the current text also added
+    for something else; they are renumbered first, so every marker keeps
+    pointing at the citation its author meant.
+    """
+    base_cites = {c.key: c for c in base.citations.select_related("source")} if base else {}
+    current_cites = {c.key: c for c in current.citations.select_related("source")}
+    proposal_cites = {c.key: c for c in proposal.citations.select_related("source")}
+
+    mapping, next_key = {}, max([*current_cites, *proposal_cites, 0]) + 1
+    for key in sorted(proposal_cites):
+        if key not in base_cites and key in current_cites:
+            mapping[key] = next_key
+            next_key += 1
+    body = renumber_markers(proposal.body, mapping)
+    proposal_cites = {mapping.get(k, k): c for k, c in proposal_cites.items()}
+
+    merged = merge_texts(base.body if base else "", current.body, body)
+    chosen = []
+    for key in sorted(marker_keys(merged.text)):
+        mine, yours, old = current_cites.get(key), proposal_cites.get(key), base_cites.get(key)
+        if mine is not None and yours is not None and old is not None:
+            # Both kept a citation the base had: whoever changed it wins; the
+            # approved side wins a tie, as it does in the text.
+            pick = yours if _signature(mine) == _signature(old) else mine
+        else:
+            pick = mine or yours
+        if pick is not None:
+            chosen.append(_as_input(pick, key))
+    return MergedRevision(merged.text, chosen, merged.conflicts)

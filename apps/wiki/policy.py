@@ -1,0 +1,84 @@
+"""Who is trusted, and who may propose to a protected article.
+
+Trusted fans' proposals (and, by default, moderators' own) are approved
+automatically. Trust comes from a moderator's decision on the account, or
+else from the rule in settings.WIKI_TRUST_RULE: enough approved proposals,
+no recent rejection, an account old enough. New accounts always go through
+review.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from apps.accounts.models import Trust
+
+from .models import Protection, Revision, RevisionStatus
+from .permissions import can_moderate
+
+DEFAULT_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}
+
+
+def trust_rule() -> dict:
+    return {**DEFAULT_RULE, **getattr(settings, "WIKI_TRUST_RULE", {})}
+
+
+def earns_trust(user) -> bool:
+    """Whether the automatic rule trusts this account (one query)."""
+    rule = trust_rule()
+    now = timezone.now()
+    if user.date_joined > now - timedelta(days=rule["min_account_days"]):
+        return False
+    counts = Revision.objects.filter(author=user).aggregate(
+        approved=Count(
+            "pk",
+            filter=Q(status=RevisionStatus.APPROVED, automatic=False, decided_by__isnull=False),
+        ),
+        recent_rejections=Count(
+            "pk",
+            filter=Q(
+                status=RevisionStatus.REJECTED,
+                decided_at__gte=now - timedelta(days=rule["quiet_days"]),
+            ),
+        ),
+    )
+    return counts["approved"] >= rule["approved"] and counts["recent_rejections"] == 0
+
+
+def is_trusted(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.trust == Trust.TRUSTED:
+        return True
+    if user.trust == Trust.UNTRUSTED:
+        return False
+    return earns_trust(user)
+
+
+def approves_automatically(user) -> bool:
+    """Whether this user's proposals skip the queue (settings.WIKI_AUTO_APPROVE)."""
+    policy = getattr(settings, "WIKI_AUTO_APPROVE", {"moderators": True, "trusted": True})
+    if can_moderate(user):
+        return bool(policy.get("moderators"))
+    return bool(policy.get("trusted")) and is_trusted(user)
+
+
+def effective_protection(article) -> str:
+    expires = article.protection_expires_at
+    if expires is not None and expires <= timezone.now():
+        return Protection.OPEN
+    return article.protection
+
+
+def protection_refusal(user, article) -> str | None:
+    """Why this user may not propose to this article, or None if they may."""
+    level = effective_protection(article)
+    if level == Protection.OPEN or can_moderate(user):
+        return None
+    if level == Protection.MODERATORS:
+        return "This article is protected: only moderators can propose changes to it."
+    if not is_trusted(user):
+        return "This article is protected: only trusted fans and moderators can propose changes."
+    return None

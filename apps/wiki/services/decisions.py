@@ -1,0 +1,152 @@
+"""Decisions on proposals: approve (as written or merged), reject, withdraw, revert."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from ..citing import CitationInput, write_revision
+from ..merging import merge_revisions
+from ..models import Article, AuditAction, RejectionReason, Revision, RevisionStatus
+from ..notify import after_decision
+from ..permissions import can_moderate
+from .common import audit, check_claim, check_reviewer, decide, lock, publish
+from .errors import StaleBase, WikiConflict
+
+
+def revision_approve(*, revision: Revision, moderator) -> Revision:
+    """Make a pending proposal the text readers see.
+
+    Refused when the approved text changed after the proposal was written (its
+    base is stale): approving it would silently undo that change. The review
+    page offers the three-way merge instead (revision_approve_merged).
+    """
+    check_reviewer(revision, moderator)
+    with transaction.atomic():
+        article, revision = lock(revision)
+        check_claim(revision, moderator)
+        if revision.base_id != article.approved_revision_id:
+            raise StaleBase(
+                "The article changed after this proposal was written, so approving it as "
+                "written would undo the newer approved text. Approve the merged text if the "
+                "review page offers it, or ask the author to resolve the conflict."
+            )
+        decide(revision, status=RevisionStatus.APPROVED, actor=moderator)
+        publish(article, revision)
+        after_decision(revision, actor=moderator)
+    return revision
+
+
+def revision_approve_merged(*, revision: Revision, moderator) -> Revision:
+    """Approve a stale proposal's changes carried onto the current text (a clean merge).
+
+    A new revision holds the merged text, credited to the proposal's author;
+    the proposal itself is marked merged. Returns the new revision.
+    """
+    check_reviewer(revision, moderator)
+    with transaction.atomic():
+        article, revision = lock(revision)
+        check_claim(revision, moderator)
+        current = article.approved_revision
+        if revision.base_id == article.approved_revision_id or current is None:
+            raise WikiConflict("This proposal is not stale: approve it as written.")
+        merged = merge_revisions(revision.base, current, revision)
+        if not merged.clean:
+            raise WikiConflict(
+                "The proposal conflicts with the newer text; the author has to resolve it."
+            )
+        carried = write_revision(
+            article=article,
+            author=revision.author,
+            body=merged.body,
+            summary=f"{revision.summary} (merged onto version #{current.pk})",
+            base=current,
+            citations=merged.citations,
+            merged_from=revision,
+        )
+        audit(revision=carried, actor=moderator, action=AuditAction.PROPOSED, from_status="")
+        decide(
+            revision,
+            status=RevisionStatus.MERGED,
+            actor=moderator,
+            reason=f"Merged onto the newer text as version #{carried.pk}.",
+        )
+        decide(carried, status=RevisionStatus.APPROVED, actor=moderator)
+        publish(article, carried)
+        after_decision(revision, actor=moderator)
+        after_decision(carried, actor=moderator)
+    return carried
+
+
+def revision_reject(
+    *, revision: Revision, moderator, reason: str, reason_code: str = ""
+) -> Revision:
+    """Turn a proposal down; the author sees the reason (a common reason and/or a note)."""
+    check_reviewer(revision, moderator)
+    note = (reason or "").strip()
+    if reason_code and reason_code not in RejectionReason.values:
+        raise ValidationError({"reason_code": "Choose one of the listed reasons."})
+    if reason_code == RejectionReason.OTHER and not note:
+        raise ValidationError({"reason": "Say what the problem is."})
+    if not note and not reason_code:
+        raise ValidationError({"reason": "Give the author a reason for the rejection."})
+    text = note or RejectionReason(reason_code).label
+    with transaction.atomic():
+        _article, revision = lock(revision)
+        check_claim(revision, moderator)
+        decide(
+            revision,
+            status=RevisionStatus.REJECTED,
+            actor=moderator,
+            reason=text,
+            reason_code=reason_code,
+        )
+        after_decision(revision, actor=moderator)
+    return revision
+
+
+def revision_withdraw(*, revision: Revision, user) -> Revision:
+    """The author takes back their own pending proposal."""
+    if revision.author_id != user.pk:
+        raise PermissionDenied("Only the author can withdraw a proposal.")
+    with transaction.atomic():
+        _article, revision = lock(revision)
+        decide(revision, status=RevisionStatus.WITHDRAWN, actor=user)
+    return revision
+
+
+def revision_revert(*, article: Article, to: Revision, moderator, reason: str) -> Revision:
+    """Restore an older approved text as a new revision; history is never rewritten."""
+    if not can_moderate(moderator):
+        raise PermissionDenied("Only moderators can revert an article.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the article is reverted."})
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if to.article_id != article.pk or to.status != RevisionStatus.APPROVED:
+            raise ValidationError("Only an approved version of this article can be restored.")
+        if to.pk == article.approved_revision_id:
+            raise WikiConflict("That version is already the current one.")
+        restored = write_revision(
+            article=article,
+            author=moderator,
+            body=to.body,
+            summary=f"Reverted to version #{to.pk}: {reason}",
+            base=article.approved_revision,
+            citations=[
+                CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=c.key)
+                for c in to.citations.select_related("source").order_by("position")
+            ],
+            revises=None,
+        )
+        audit(revision=restored, actor=moderator, action=AuditAction.PROPOSED, from_status="")
+        decide(
+            restored,
+            status=RevisionStatus.APPROVED,
+            actor=moderator,
+            automatic=True,
+            action=AuditAction.REVERTED,
+            reason=reason,
+        )
+        publish(article, restored)
+        after_decision(restored, actor=moderator)
+    return restored

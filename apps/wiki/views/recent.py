@@ -1,0 +1,85 @@
+"""Recent changes: approved revisions across the wiki, newest first, with filters."""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from apps.catalog.models import Show
+
+from ..models import Revision
+
+PAGE_SIZE = 50
+MAX_DAYS = 90
+KINDS = {"new": "New articles", "edit": "Edits"}
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+_USERNAME = re.compile(r"[\w.@+-]{1,150}")
+_DAYS = re.compile(r"[0-9]{1,2}")
+
+
+@dataclass(frozen=True)
+class RecentFilters:
+    """What the reader narrowed the list to. A value that makes no sense is dropped."""
+
+    show: str = ""
+    user: str = ""
+    kind: str = ""
+    days: int | None = None
+
+    @classmethod
+    def from_query(cls, query) -> "RecentFilters":
+        show, user = query.get("show", ""), query.get("user", "")
+        kind, days = query.get("kind", ""), query.get("days", "")
+        return cls(
+            show=show if _SLUG.fullmatch(show) else "",
+            user=user if _USERNAME.fullmatch(user) else "",
+            kind=kind if kind in KINDS else "",
+            days=int(days) if _DAYS.fullmatch(days) and 1 <= int(days) <= MAX_DAYS else None,
+        )
+
+    def apply(self, revisions):
+        if self.show:
+            revisions = revisions.filter(article__episode__season__show__slug=self.show)
+        if self.user:
+            revisions = revisions.filter(author__username=self.user)
+        if self.kind:
+            revisions = revisions.filter(base__isnull=self.kind == "new")
+        if self.days:
+            revisions = revisions.filter(decided_at__gte=timezone.now() - timedelta(days=self.days))
+        return revisions
+
+    def as_query(self) -> str:
+        """The filters as a query string (without "?"), for links that keep them."""
+        return urlencode({name: value for name, value in asdict(self).items() if value})
+
+
+def recent_changes(filters: RecentFilters):
+    """Approved revisions, newest decision first, with all a listing shows in one query."""
+    revisions = (
+        Revision.objects.approved()
+        .select_related("article__episode__season__show", "author", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+    return filters.apply(revisions)
+
+
+@require_GET
+def recent(request):
+    filters = RecentFilters.from_query(request.GET)
+    page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wiki/recent.html",
+        {
+            "page": page,
+            "filters": filters,
+            "shows": Show.objects.order_by("title"),
+            "kinds": KINDS,
+            "day_choices": (1, 7, 30, MAX_DAYS),
+        },
+    )

@@ -1,0 +1,165 @@
+"""Claims, rejection reasons, revising a rejected proposal, and reverts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.wiki import services
+from apps.wiki.models import AuditEvent, RejectionReason, ReviewClaim, Revision, RevisionStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposal(article, fan):
+    return factories.propose_edit(article, fan, body="A proposal.")
+
+
+def test_a_claim_keeps_other_moderators_off(client, proposal, moderator, other_moderator):
+    client.force_login(moderator)
+    assert client.post(reverse("moderation:claim", args=[proposal.pk])).status_code == 302
+    assert ReviewClaim.objects.get(revision=proposal).moderator == moderator
+
+    client.force_login(other_moderator)
+    page = client.get(reverse("moderation:review", args=[proposal.pk])).content.decode()
+    assert "moderator is reviewing this proposal" in page
+    assert client.post(reverse("moderation:claim", args=[proposal.pk])).status_code == 409
+    response = client.post(reverse("moderation:approve", args=[proposal.pk]))
+    assert response.status_code == 409
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+
+    client.force_login(moderator)
+    assert client.post(reverse("moderation:approve", args=[proposal.pk])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.APPROVED
+
+
+def test_a_claim_expires(proposal, moderator, other_moderator, monkeypatch):
+    services.review_claim(revision=proposal, moderator=moderator)
+    later = timezone.now() + timedelta(minutes=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    services.review_claim(revision=proposal, moderator=other_moderator)
+    assert ReviewClaim.objects.get(revision=proposal).moderator == other_moderator
+    services.revision_approve(revision=proposal, moderator=other_moderator)
+
+
+def test_a_claim_can_be_released_by_its_holder_only(client, proposal, moderator, other_moderator):
+    services.review_claim(revision=proposal, moderator=moderator)
+    client.force_login(other_moderator)
+    assert client.post(reverse("moderation:release", args=[proposal.pk])).status_code == 409
+    client.force_login(moderator)
+    assert client.post(reverse("moderation:release", args=[proposal.pk])).status_code == 302
+    assert not ReviewClaim.objects.filter(revision=proposal).exists()
+
+
+def test_claims_are_post_only_and_for_moderators(client, proposal, fan, moderator):
+    client.force_login(moderator)
+    assert client.get(reverse("moderation:claim", args=[proposal.pk])).status_code == 405
+    client.force_login(fan)
+    assert client.post(reverse("moderation:claim", args=[proposal.pk])).status_code == 403
+    assert not ReviewClaim.objects.exists()
+
+
+def test_rejecting_with_a_common_reason(client, proposal, fan, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:reject", args=[proposal.pk]),
+        {"reason_code": RejectionReason.UNSOURCED, "reason": ""},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.reason_code == RejectionReason.UNSOURCED
+    assert proposal.decision_reason == RejectionReason.UNSOURCED.label
+
+
+def test_other_needs_a_note(client, proposal, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:reject", args=[proposal.pk]), {"reason_code": "other", "reason": ""}
+    )
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+
+
+def test_a_rejected_proposal_is_revised_and_approved(client, article, proposal, fan, moderator):
+    services.revision_reject(revision=proposal, moderator=moderator, reason="Cite the minute.")
+    client.force_login(fan)
+    url = reverse("wiki:article-edit", args=[article.slug]) + f"?from={proposal.pk}"
+    page = client.get(url)
+    assert page.context["form"].initial["body"] == proposal.body
+    assert page.context["revises"] == proposal
+    source = article.approved_revision.citations.get().source
+    response = client.post(
+        url,
+        {
+            "body": "A proposal, now sourced. [@1]",
+            "summary": "Revised",
+            "base_revision": article.approved_revision_id,
+            "citations-TOTAL_FORMS": "1",
+            "citations-INITIAL_FORMS": "0",
+            "citations-0-source": source.pk,
+            "citations-0-locator": "12",
+        },
+    )
+    assert response.status_code == 302
+    revised = Revision.objects.get(revises=proposal)
+    client.force_login(moderator)
+    review = client.get(reverse("moderation:review", args=[revised.pk])).content.decode()
+    assert f"proposal #{proposal.pk}" in review and "Cite the minute." in review
+    services.revision_approve(revision=revised, moderator=moderator)
+    article.refresh_from_db()
+    assert article.approved_revision_id == revised.pk
+
+
+def test_revert_creates_a_new_revision(client, article, fan, moderator):
+    first = article.approved_revision
+    services.revision_approve(
+        revision=factories.propose_edit(article, fan, body="Vandalised"), moderator=moderator
+    )
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:revert", args=[article.slug, first.pk]), {"reason": "Vandalism"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    restored = article.approved_revision
+    assert restored.pk not in (first.pk,) and restored.body == first.body
+    assert restored.automatic and restored.author == moderator
+    assert AuditEvent.objects.filter(revision=restored, action="reverted").exists()
+    assert article.revisions.approved().count() == 3  # history kept
+
+
+def test_revert_is_for_moderators(client, article, fan, moderator):
+    first = article.approved_revision
+    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    client.force_login(fan)
+    response = client.post(
+        reverse("moderation:revert", args=[article.slug, first.pk]), {"reason": "x"}
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.approved_revision.body != first.body
+
+
+def test_queue_filters(client, article, fan, moderator, episode):
+    edit = factories.propose_edit(article, fan)
+    new = factories.propose_article(factories.make_user("newbie"), title="Brand new")
+    client.force_login(moderator)
+    url = reverse("moderation:queue")
+
+    def listed(**params):
+        return [r.pk for r in client.get(url, params).context["page"].object_list]
+
+    assert listed() == [edit.pk, new.pk]
+    assert listed(kind="new") == [new.pk]
+    assert listed(kind="edit") == [edit.pk]
+    assert listed(author="newbie") == [new.pk]
+    assert listed(episode="S02E22") == [edit.pk]
+    assert listed(sort="newest") == [new.pk, edit.pk]
+    assert listed(age="7d") == []
+    assert listed(show="no-such-show", kind="bogus") == [edit.pk, new.pk]  # invalid: ignored

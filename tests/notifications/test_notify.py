@@ -1,0 +1,73 @@
+"""notify() and notify_many(): a stored message, and an email when the user has an address."""
+
+import pytest
+
+from apps.notifications.models import Notification
+from apps.notifications.services import notify, notify_many
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_the_notification(fan):
+    notify(fan, message="Your proposal was approved.\nEdit summary: typo", url="/wiki/x/")
+    notification = Notification.objects.get()
+    assert notification.user == fan
+    assert notification.url == "/wiki/x/"
+    assert notification.read_at is None
+    assert notification.subject == "Your proposal was approved."
+    assert notification.details == "Edit summary: typo"
+
+
+def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings):
+    settings.DEFAULT_FROM_EMAIL = "wiki@example.org"
+    notify(fan, message="Your proposal was approved.\nEdit summary: typo", url="/wiki/x/")
+    [mail] = mailoutbox
+    assert mail.subject == "Your proposal was approved."
+    assert mail.to == ["fan@example.com"]
+    assert mail.from_email == "wiki@example.org"
+    assert "Edit summary: typo" in mail.body
+    assert "/wiki/x/" in mail.body
+
+
+def test_it_does_not_email_when_asked_not_to(fan, mailoutbox):
+    notify(fan, message="Quiet", url="/", email=False)
+    assert Notification.objects.filter(user=fan).count() == 1
+    assert mailoutbox == []
+
+
+def test_it_does_not_email_a_user_without_an_address(fan, mailoutbox):
+    fan.email = ""
+    fan.save()
+    notify(fan, message="Stored only", url="/")
+    assert Notification.objects.filter(user=fan).count() == 1
+    assert mailoutbox == []
+
+
+def test_a_failing_mail_server_does_not_fail_the_caller(fan, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.EMAIL_TIMEOUT = 2
+    notify(fan, message="Still stored", url="/")
+    assert Notification.objects.filter(user=fan, message="Still stored").exists()
+
+
+def test_notify_many_inserts_once(fan, author, django_assert_num_queries, mailoutbox):
+    silent = factories.make_user("silent")
+    silent.email = ""
+    silent.save()
+    with django_assert_num_queries(1):
+        stored = notify_many([fan, author, silent], message="Changed", url="/wiki/x/")
+    assert stored == 3
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {
+        "fan",
+        "author",
+        "silent",
+    }
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["author@example.com", "fan@example.com"]
+
+
+def test_only_paths_on_this_site_are_links(fan):
+    assert notify(fan, message="m", url="/wiki/x/").link == "/wiki/x/"
+    assert notify(fan, message="m", url="javascript:alert(1)").link == ""
+    assert notify(fan, message="m", url="//evil.example/").link == ""
