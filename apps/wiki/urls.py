@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .feeds import RecentChangesFeed
-from .views import following, proposals, reading, recent, statements
+from .views import compare, following, proposals, reading, recent, statements
 
 app_name = "wiki"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("wiki/<slug:slug>/", reading.article_detail, name="article"),
     path("wiki/<slug:slug>/edit/", proposals.article_edit, name="article-edit"),
     path("wiki/<slug:slug>/history/", reading.article_history, name="article-history"),
+    path("wiki/<slug:slug>/compare/", compare.article_compare, name="article-compare"),
     path("wiki/<slug:slug>/follow/", following.follow, name="article-follow"),
     path("wiki/<slug:slug>/unfollow/", following.unfollow, name="article-unfollow"),
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),

@@ -109,3 +109,31 @@ def test_a_statement_turned_into_citation_needed_is_named(client, article, fan, 
     client.force_login(moderator)
     response = client.get(reverse("moderation:review", args=[proposal.pk]))
     assert response.context["uncited"] == ["Claim."]
+
+
+@pytest.mark.django_db
+def test_comparing_two_versions_from_the_history(client, article, fan, moderator):
+    first = article.approved_revision
+    second = factories.propose_edit(article, fan, body="Second text. [@1]")
+    services.revision_approve(revision=second, moderator=moderator)
+    url = reverse("wiki:article-compare", args=[article.slug])
+    response = client.get(url, {"from": first.pk, "to": second.pk})
+    assert response.status_code == 200
+    assert [row.kind for row in response.context["rows"]] == ["changed"]
+    assert "Second" in response.content.decode()
+    assert client.get(url, {"from": second.pk, "to": first.pk, "view": "side"}).status_code == 200
+    history = client.get(reverse("wiki:article-history", args=[article.slug])).content.decode()
+    assert 'name="from"' in history and 'name="to"' in history
+
+
+@pytest.mark.django_db
+def test_readers_cannot_compare_against_unapproved_text(client, article, fan):
+    pending = factories.propose_edit(article, fan, body="Secret pending text")
+    url = reverse("wiki:article-compare", args=[article.slug])
+    response = client.get(url, {"from": article.approved_revision_id, "to": pending.pk})
+    assert response.status_code == 404
+    assert client.get(url, {"from": "x", "to": ""}).status_code == 404
+    client.force_login(fan)
+    assert (
+        client.get(url, {"from": article.approved_revision_id, "to": pending.pk}).status_code == 200
+    )
