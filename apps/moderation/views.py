@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.wiki import services
@@ -107,7 +108,7 @@ def _review_context(request, revision, *, reject_form=None):
         "citations_unchanged": [c for c in changes if c.kind == "same"],
         "reject_form": reject_form or RejectForm(),
         "author_trusted": is_trusted(revision.author),
-        "trust_form": TrustForm(initial={"trust": revision.author.trust}),
+        "trust_form": TrustForm(prefix="trust", initial={"trust": revision.author.trust}),
         "revised": revision.revises,
     }
 
@@ -222,7 +223,7 @@ def release(request, pk):
 @moderator_required
 def set_trust(request, username):
     user = get_object_or_404(get_user_model(), username=username)
-    form = TrustForm(request.POST)
+    form = TrustForm(request.POST, prefix="trust")
     if not form.is_valid():
         messages.error(request, "Choose how far to trust this fan.")
     else:
@@ -233,7 +234,10 @@ def set_trust(request, username):
             reason=form.cleaned_data["reason"],
         )
         messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
-    return redirect(request.POST.get("next") or "moderation:queue")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "moderation:queue"
+    return redirect(target)
 
 
 @require_http_methods(["GET", "POST"])

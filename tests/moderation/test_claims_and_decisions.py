@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.wiki import services
-from apps.wiki.models import AuditEvent, RejectionReason, ReviewClaim, Revision, RevisionStatus
+from apps.wiki.models import (
+    AuditEvent,
+    RejectionReason,
+    ReviewClaim,
+    Revision,
+    RevisionStatus,
+    TrustChange,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +170,36 @@ def test_queue_filters(client, article, fan, moderator, episode):
     assert listed(sort="newest") == [new.pk, edit.pk]
     assert listed(age="7d") == []
     assert listed(show="no-such-show", kind="bogus") == [edit.pk, new.pk]  # invalid: ignored
+
+
+def test_a_moderator_trusts_a_fan_from_the_review_page(client, proposal, fan, moderator):
+    client.force_login(moderator)
+    review_url = reverse("moderation:review", args=[proposal.pk])
+    assert 'name="trust-trust"' in client.get(review_url).content.decode()
+    response = client.post(
+        reverse("moderation:trust", args=[fan.username]),
+        {"trust-trust": "trusted", "trust-reason": "Reliable", "next": review_url},
+    )
+    assert response.status_code == 302 and response["Location"] == review_url
+    fan.refresh_from_db()
+    assert fan.trust == "trusted"
+    assert TrustChange.objects.get(user=fan).reason == "Reliable"
+
+
+def test_only_moderators_use_the_trust_page(client, fan, author):
+    client.force_login(fan)
+    response = client.post(
+        reverse("moderation:trust", args=[author.username]), {"trust-trust": "trusted"}
+    )
+    assert response.status_code == 403
+    author.refresh_from_db()
+    assert author.trust == "auto"
+
+
+def test_the_trust_form_does_not_redirect_off_site(client, fan, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:trust", args=[fan.username]),
+        {"trust-trust": "auto", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("moderation:queue")
