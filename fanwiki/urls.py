@@ -1,15 +1,23 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.wiki import editor
+from apps.wiki.sitemaps import SITEMAPS
 from apps.wiki.views import reading as wiki_reading
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_view,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("favicon.ico", RedirectView.as_view(url=static_url("images/favicon.svg"))),
     path("accounts/", include("apps.accounts.urls")),
     path("moderation/", include("apps.moderation.urls")),
