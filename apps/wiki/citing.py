@@ -3,6 +3,7 @@
 Used by the services inside their transactions; nothing here commits on its own.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from .rendering import MarkdownTooComplex, render_with_references
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999
+# An <img> whose alt is missing or blank, in the sanitised HTML.
+_IMAGE_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]*[^"\s])[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,13 @@ def write_revision(
     except MarkdownTooComplex as exc:
         raise ValidationError({"body": str(exc)}) from exc
     _check_markers(references, list(sources))
+    if _IMAGE_WITHOUT_ALT.search(html):
+        raise ValidationError(
+            {
+                "body": "Every image needs alt text describing it for readers who cannot see "
+                "it: write it between the brackets, like ![Pam at the reception desk](…)."
+            }
+        )
 
     revision = Revision.objects.create(
         article=article,

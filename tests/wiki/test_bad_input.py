@@ -205,3 +205,25 @@ def test_a_time_written_as_a_bare_number_is_refused(client, fan):
     assert response.status_code == 400
     assert "minutes and seconds" in response.content.decode()
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "image", ["![](/media/uploads/a.png)", "![  ](/media/a.png)", '<img src="/a.png">']
+)
+def test_an_image_without_alt_text_is_refused(client, fan, image):
+    client.force_login(fan)
+    response = client.post(
+        reverse("wiki:article-create"), new_article_post(body=f"{image}\n\nFact.[@1]")
+    )
+    assert response.status_code == 400
+    assert "alt text" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_an_image_with_alt_text_is_kept(client, fan):
+    client.force_login(fan)
+    body = "![Pam at the reception desk](/media/uploads/a.png)\n\nFact.[@1]"
+    assert (
+        client.post(reverse("wiki:article-create"), new_article_post(body=body)).status_code == 302
+    )
+    assert 'alt="Pam at the reception desk"' in Revision.objects.get().rendered_html
