@@ -6,7 +6,10 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint install install-dev migrate demo clean
+NODE_STAMP := node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint install install-dev browser-tools migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +25,23 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
+
+# axe-core for the accessibility audit in the browser tests (npm registry).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $@ \
+			|| echo "npm ci failed: the accessibility audit will be skipped."; \
+	else \
+		echo "npm not found: the accessibility audit will be skipped."; \
+	fi
+
+browser-tools: $(NODE_STAMP)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo ""; \
+		echo "  NOTE: Chromium not found at $(CHROMIUM): the browser tests will be SKIPPED."; \
+		echo "        Install it with: apt-get install -y chromium   (.ci/run does this)"; \
+		echo ""; \
+	fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -41,9 +61,9 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint browser-tools
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules test-artifacts

@@ -1,12 +1,12 @@
 """Small helpers that build test data through the real services."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source, SourceKind
 from apps.wiki import services
-from apps.wiki.permissions import MODERATORS_GROUP
+from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 
 PASSWORD = "correct-horse-battery"
 
@@ -20,8 +20,19 @@ def make_user(username, *, moderator=False, staff=False, superuser=False):
         is_superuser=superuser,
     )
     if moderator:
-        user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+        user.groups.add(moderators_group())
     return user
+
+
+def moderators_group():
+    """The group the data migration creates (flushed away in browser tests, so made again)."""
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created:
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group
 
 
 def make_episode(*, show_title="The Office", season=2, number=22, title="Casino Night"):

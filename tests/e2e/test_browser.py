@@ -1,0 +1,171 @@
+"""The wiki in a real browser: the loop, the editor, search, the admin, a phone, accessibility."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from PIL import Image
+
+from apps.wiki.models import Article, Revision, RevisionStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUG = "casino-night-first-kiss-trivia"
+PASSWORD = "demo-password"
+
+
+@pytest.fixture
+def demo(live_server):
+    factories.moderators_group()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+def log_in(page, base, username, password=PASSWORD):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_selector(f"text=Log out {username}")
+
+
+def test_the_whole_loop(demo, new_page):
+    """Sign up, propose with a citation, a moderator approves, an anonymous reader sees it."""
+    fan, moderator, reader = new_page(), new_page(), new_page()
+    fan.goto(f"{demo}/accounts/signup/")
+    fan.fill("#id_username", "newfan")
+    fan.fill("#id_password1", "a-long-unusual-passphrase")
+    fan.fill("#id_password2", "a-long-unusual-passphrase")
+    fan.click("main button[type=submit]")
+    fan.wait_for_selector("text=Log out newfan")
+
+    fan.goto(f"{demo}/wiki/{SLUG}/edit/")
+    body = fan.locator("#id_body")
+    body.fill(body.input_value() + "\n\nThe browser test added this sentence.")
+    fan.fill("#id_summary", "Browser test edit")
+    fan.click("#add-citation")
+    row = fan.locator(".citation-form").last
+    row.locator("select[name$='-source']").select_option(
+        label="The Actor's Life: A Survival Guide (Book)"
+    )
+    row.locator("input[name$='-locator']").fill("112")
+    body.evaluate("el => { el.focus(); el.selectionStart = el.selectionEnd = el.value.length; }")
+    row.locator("[data-insert-marker]").click()
+    fan.click("text=Submit for review")
+    fan.wait_for_selector(".notice-pending")
+    proposal = Revision.objects.get(author__username="newfan")
+    assert proposal.status == RevisionStatus.PENDING
+    assert proposal.citations.filter(locator="p. 112").exists()
+
+    reader.goto(f"{demo}/wiki/{SLUG}/")
+    assert "browser test added" not in reader.locator(".article-body").inner_text()
+
+    log_in(moderator, demo, "demo-moderator")
+    moderator.goto(f"{demo}/moderation/revisions/{proposal.pk}/")
+    moderator.click("button.button-approve")
+    moderator.wait_for_selector(".message-success")
+
+    reader.goto(f"{demo}/wiki/{SLUG}/")
+    assert "The browser test added this sentence." in reader.locator(".article-body").inner_text()
+    assert "The Actor's Life" in reader.locator(".reference-list").inner_text()
+    assert not (fan.console_errors + moderator.console_errors + reader.console_errors)
+
+
+def test_the_live_preview_renders_safely(demo, new_page):
+    page = new_page()
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/new/")
+    page.fill("#id_body", "## A heading\n\nSome **bold** text <img src=x onerror=alert(1)>")
+    preview = page.locator(".markdownx-preview")
+    preview.locator("strong").wait_for()
+    assert preview.locator("h2").inner_text() == "A heading"
+    assert "onerror" not in preview.inner_html()
+
+
+def test_an_image_upload_in_the_editor(demo, new_page):
+    page = new_page()
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(png, "PNG")
+    data = list(png.getvalue())
+    # Drop a file on the editor, as a fan dragging a picture would.
+    page.evaluate(
+        """bytes => {
+            const file = new File([new Uint8Array(bytes)], "photo.png", {type: "image/png"});
+            const transfer = new DataTransfer();
+            transfer.items.add(file);
+            const editor = document.getElementById("id_body");
+            editor.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
+        }""",
+        data,
+    )
+    page.wait_for_function(
+        "() => document.getElementById('id_body').value.includes('/media/uploads/')"
+    )
+    value = page.locator("#id_body").input_value()
+    assert "![](/media/uploads/" in value and value.count(".png)") == 1
+
+
+def test_search_finds_casino_night(demo, new_page):
+    page = new_page()
+    page.goto(demo)
+    page.fill("#site-search", "casino")
+    page.press("#site-search", "Enter")
+    page.wait_for_selector("text=Casino Night: first kiss trivia")
+    page.fill("#site-search", "S02E22")
+    page.press("#site-search", "Enter")
+    page.click("main a:has-text('Casino Night')")
+    assert "S02E22" in page.locator("main").inner_text()
+
+
+def test_the_admin_approve_action(demo, new_page):
+    page = new_page()
+    log_in(page, demo, "demo-moderator")
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    page.goto(f"{demo}/admin/wiki/revision/?status__exact=pending")
+    page.locator(f"input.action-select[value='{pending.pk}']").check()
+    page.select_option("select[name=action]", "approve_selected")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    pending.refresh_from_db()
+    assert pending.status == RevisionStatus.APPROVED
+    assert Article.objects.get(slug=SLUG).approved_revision_id == pending.pk
+
+
+def test_a_phone_sized_window(demo, new_page):
+    page = new_page(width=360, height=740)
+    page.goto(f"{demo}/wiki/{SLUG}/")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    assert overflow <= 360
+    assert page.locator("h1").is_visible()
+    page.locator(".article-body sup.reference a").first.click()
+    assert page.evaluate("() => location.hash").startswith("#cite-note-")
+
+
+PAGES = {
+    "home": "/",
+    "episode": "/shows/the-office/season/2/episode/22/",
+    "article": f"/wiki/{SLUG}/",
+    "history": f"/wiki/{SLUG}/history/",
+    "edit": f"/wiki/{SLUG}/edit/",
+    "queue": "/moderation/",
+    "review": None,
+}
+
+
+def test_accessibility(demo, new_page, axe):
+    """axe-core finds no serious or critical violations on the main pages."""
+    page = new_page()
+    log_in(page, demo, "demo-moderator")
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    problems = {}
+    for name, path in PAGES.items():
+        page.goto(demo + (path or f"/moderation/revisions/{pending.pk}/"))
+        found = axe(page)
+        if found:
+            problems[name] = found
+    assert not problems, problems
