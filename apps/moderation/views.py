@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -163,6 +164,8 @@ def approve_merged(request, pk):
         carried = services.revision_approve_merged(revision=revision, moderator=request.user)
     except services.WikiConflict as conflict:
         return _conflict(request, pk, conflict)
+    except ValidationError as error:
+        return _conflict(request, pk, services.WikiConflict(" ".join(error.messages)))
     messages.success(
         request,
         f"Approved the merged text as version #{carried.pk}, credited to {carried.author}.",
@@ -235,9 +238,11 @@ def set_trust(request, username):
         )
         messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "moderation:queue"
-    return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect(target)
+    return redirect("moderation:queue")
 
 
 @require_http_methods(["GET", "POST"])

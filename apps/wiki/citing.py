@@ -37,6 +37,7 @@ class CitationInput:
     quote: str = ""
     locator: str = ""
     key: int = 0
+    verbatim: bool = False  # copied from a stored citation: keep its locator as it is
 
 
 def citation_field(key: int) -> str:
@@ -118,6 +119,9 @@ def write_revision(
     sources = {key: _resolve_source(citation, author=author) for key, citation in keyed}
     locators = {}
     for key, citation in keyed:
+        if citation.verbatim:
+            locators[key] = citation.locator.strip()
+            continue
         try:
             locators[key] = clean_locator(sources[key].kind, citation.locator)
         except ValidationError as error:
@@ -190,3 +194,21 @@ def _write_statements(revision, references, citations_by_key, *, base) -> None:
         for key in dict.fromkeys(found.keys)
         if key in citations_by_key
     )
+
+
+def problems_with(body: str, citations) -> list[str]:
+    """What write_revision would refuse in this text and these (resolved) citations.
+
+    For checking a computed text, such as a merge, before offering it.
+    """
+    try:
+        keyed = _keyed(citations)
+        html, references = render_with_references(
+            body, {key: citation.source.pk for key, citation in keyed}
+        )
+        _check_markers(references, [key for key, _ in keyed])
+    except (ValidationError, MarkdownTooComplex) as error:
+        return list(getattr(error, "messages", [str(error)]))
+    if _IMAGE_WITHOUT_ALT.search(html):
+        return ["An image has no alt text."]
+    return []

@@ -11,16 +11,19 @@ changed (sync regions) and decide each stretch between them on its own.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .citing import CitationInput
+from .citing import CitationInput, problems_with
 from .references import CITE_PATTERN, DISPUTED_PATTERN
 
 CONFLICT_START = "<<<<<<< the current approved text"
 CONFLICT_MIDDLE = "======="
 CONFLICT_END = ">>>>>>> your proposal"
-CONFLICT_LINE = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
+# Only the merge's own start and end lines count ("=======" alone is a Markdown heading rule).
+CONFLICT_LINE = re.compile(
+    "^(?:" + re.escape(CONFLICT_START) + "|" + re.escape(CONFLICT_END) + ")$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,11 @@ def _signature(citation):
 
 def _as_input(citation, key):
     return CitationInput(
-        source=citation.source, quote=citation.quote, locator=citation.locator, key=key
+        source=citation.source,
+        quote=citation.quote,
+        locator=citation.locator,
+        key=key,
+        verbatim=True,
     )
 
 
@@ -156,6 +163,7 @@ class MergedRevision:
     body: str
     citations: list
     conflicts: int
+    problems: list = field(default_factory=list)  # why a line-clean merge is still invalid
 
     @property
     def clean(self) -> bool:
@@ -175,7 +183,11 @@ def merge_revisions(base, current, proposal) -> MergedRevision:
 
     mapping, next_key = {}, max([*current_cites, *proposal_cites, 0]) + 1
     for key in sorted(proposal_cites):
-        if key not in base_cites and key in current_cites:
+        reused = key in base_cites and _signature(proposal_cites[key]) != _signature(
+            base_cites[key]
+        )
+        if key in current_cites and (key not in base_cites or reused):
+            # The number means something else on the current side: give ours a new one.
             mapping[key] = next_key
             next_key += 1
     body = renumber_markers(proposal.body, mapping)
@@ -193,4 +205,5 @@ def merge_revisions(base, current, proposal) -> MergedRevision:
             pick = mine or yours
         if pick is not None:
             chosen.append(_as_input(pick, key))
-    return MergedRevision(merged.text, chosen, merged.conflicts)
+    problems = problems_with(merged.text, chosen) if merged.clean else []
+    return MergedRevision(merged.text, chosen, merged.conflicts + len(problems), problems)

@@ -50,8 +50,11 @@ def revision_approve_merged(*, revision: Revision, moderator) -> Revision:
             raise WikiConflict("This proposal is not stale: approve it as written.")
         merged = merge_revisions(revision.base, current, revision)
         if not merged.clean:
+            detail = f" ({'; '.join(merged.problems)})" if merged.problems else ""
             raise WikiConflict(
-                "The proposal conflicts with the newer text; the author has to resolve it."
+                "The proposal conflicts with the newer text; the author has to resolve it"
+                + detail
+                + "."
             )
         carried = write_revision(
             article=article,
@@ -113,6 +116,10 @@ def revision_withdraw(*, revision: Revision, user) -> Revision:
     return revision
 
 
+def _citations_of(revision):
+    return sorted(revision.citations.values_list("key", "source_id", "quote", "locator"))
+
+
 def revision_revert(*, article: Article, to: Revision, moderator, reason: str) -> Revision:
     """Restore an older approved text as a new revision; history is never rewritten."""
     if not can_moderate(moderator):
@@ -124,8 +131,13 @@ def revision_revert(*, article: Article, to: Revision, moderator, reason: str) -
         article = Article.objects.select_for_update().get(pk=article.pk)
         if to.article_id != article.pk or to.status != RevisionStatus.APPROVED:
             raise ValidationError("Only an approved version of this article can be restored.")
-        if to.pk == article.approved_revision_id:
-            raise WikiConflict("That version is already the current one.")
+        current = article.approved_revision
+        if to.pk == article.approved_revision_id or (
+            current is not None
+            and current.body == to.body
+            and _citations_of(current) == _citations_of(to)
+        ):
+            raise WikiConflict("The article already shows that version's text and citations.")
         restored = write_revision(
             article=article,
             author=moderator,
@@ -133,7 +145,9 @@ def revision_revert(*, article: Article, to: Revision, moderator, reason: str) -
             summary=f"Reverted to version #{to.pk}: {reason}",
             base=article.approved_revision,
             citations=[
-                CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=c.key)
+                CitationInput(
+                    source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
+                )
                 for c in to.citations.select_related("source").order_by("position")
             ],
             revises=None,

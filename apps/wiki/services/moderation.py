@@ -109,7 +109,11 @@ def source_merge(*, keep: Source, duplicates, actor) -> int:
         raise ValidationError("Choose at least one other source to merge into the one you keep.")
     with transaction.atomic():
         # Lock every source involved so a citation cannot be added to a duplicate meanwhile.
-        locked = list(Source.objects.select_for_update().filter(pk__in=duplicate_ids | {keep.pk}))
+        locked = list(
+            Source.objects.select_for_update()
+            .filter(pk__in=duplicate_ids | {keep.pk})
+            .order_by("pk")
+        )
         if len(locked) != len(duplicate_ids) + 1:
             raise WikiConflict("One of the sources no longer exists; reload and try again.")
         moved = Citation.objects.filter(source_id__in=duplicate_ids).update(source=keep)

@@ -112,7 +112,9 @@ def _starting_point(request, article):
         Revision.objects.filter(article=article, author=request.user).select_related("base"),
         pk=from_pk,
     )
-    if revises.status == RevisionStatus.PENDING and current and revises.base_id != current.pk:
+    if current and revises.base_id != current.pk:
+        # Written against older text (whatever became of it): carry it onto the current
+        # text, so that submitting it can never undo a newer approved change.
         merged = merge_revisions(revises.base, current, revises)
         rows = [
             {"source": c.source.pk, "quote": c.quote, "locator": c.locator, "key": c.key}
