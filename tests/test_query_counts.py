@@ -41,8 +41,9 @@ def test_article_page(client, article, moderator, django_assert_num_queries):
     add_approved_edits(article, moderator, 5, citations_each=12)
     with django_assert_num_queries(small):
         client.get(article.get_absolute_url())
-    # The article with its approved revision, its citations, its flagged statements.
-    assert small == 3
+    # The article with its approved revision, its citations, its flagged statements, and
+    # the show's episodes for the spoiler setting.
+    assert small == 4
 
 
 def test_article_page_with_disputes(client, article, moderator, django_assert_num_queries):
@@ -68,7 +69,7 @@ def test_article_page_with_disputes(client, article, moderator, django_assert_nu
     with django_assert_num_queries(small):
         response = client.get(article.get_absolute_url())
     assert len(response.context["notes"].disputes) == 6
-    assert small == 4
+    assert small == 5
 
 
 def test_article_page_for_a_fan(client, article, fan, moderator):

@@ -17,6 +17,11 @@ class User(AbstractUser):
         default=Trust.AUTO,
         help_text="Trusted fans' proposals can be approved automatically.",
     )
+    spoiler_points = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per show (by slug), the last episode watched, such as S02E22.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

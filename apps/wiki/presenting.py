@@ -3,7 +3,11 @@
 from dataclasses import dataclass, field
 from string import ascii_lowercase
 
-from .models import Citation, Statement, StatementKind
+from apps.catalog.models import Episode
+
+from . import spoilers
+from .extensions import apply_reader_settings, wikilink_slugs
+from .models import Article, Citation, Statement, StatementKind
 
 
 @dataclass
@@ -86,3 +90,34 @@ def revision_notes(revision) -> RevisionNotes:
         ],
         needed=[s for s in statements if s.kind == StatementKind.NEEDED],
     )
+
+
+def page_html(request, revision, *, show=None) -> str:
+    """A revision's stored HTML as this reader should see it (one query at most).
+
+    Spoiler sections beyond the reader's "watched up to" point for the show are
+    closed; links to articles that do not exist yet are marked as such.
+    """
+    html = revision.rendered_html
+    slugs = wikilink_slugs(html)
+    existing = (
+        set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+        if slugs
+        else set()
+    )
+    return apply_reader_settings(html, watched=spoilers.watched(request, show), existing=existing)
+
+
+@dataclass
+class SpoilerSetting:
+    show: object
+    episodes: list
+    watched: str  # the code the reader set, or ""
+
+
+def spoiler_setting(request, show) -> SpoilerSetting | None:
+    """What the "I have watched up to" form needs for one show (one query)."""
+    if show is None:
+        return None
+    episodes = list(Episode.objects.filter(season__show=show).select_related("season"))
+    return SpoilerSetting(show, episodes, spoilers.points(request).get(show.slug, ""))

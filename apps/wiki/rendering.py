@@ -11,13 +11,14 @@ import markdown
 import nh3
 from django.utils.text import slugify
 
+from .extensions import WikiExtension
 from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
-    "q", "s", "sub", "sup", "strong", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "ul",
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
+    "q", "s", "sub", "summary", "sup", "strong", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
 }  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
@@ -34,11 +35,13 @@ ALLOWED_ATTRIBUTES = {
     "h6": {"id"},
     "li": {"id"},
     "sup": {"id"},
+    "details": {"open", "data-spoiler"},
 }
 
 # Classes the footnote extension and the reference markers need; nothing else keeps a class.
 ALLOWED_CLASSES = {
-    "a": {"footnote-ref", "footnote-backref"},
+    "a": {"footnote-ref", "footnote-backref", "wikilink"},
+    "details": {"spoiler"},
     "div": {"footnote"},
     "sup": {"reference", "reference-error", "citation-needed", "disputed"},
 }
@@ -54,6 +57,8 @@ _ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
 # Reference markers' ids are allowed only with the nonce of the rendering that
 # made them (see references.generated_id_pattern); finalise() renames them.
 
+_SPOILER_CODE = re.compile(r"S\d{2}E\d{2,3}")
+
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
 
@@ -68,6 +73,8 @@ def _attribute_filter(extra_ids: re.Pattern | None):
             _ALLOWED_ID.fullmatch(value) or (extra_ids and extra_ids.fullmatch(value))
         ):
             return None
+        if attribute == "data-spoiler" and not _SPOILER_CODE.fullmatch(value):
+            return None
         if attribute == "class" and not ALLOWED_CLASSES.get(tag, set()).intersection(value.split()):
             # nh3 filters the class list itself, but would leave an empty class="".
             return None
@@ -81,6 +88,8 @@ def _markdown(references: ReferenceState):
     return markdown.Markdown(
         extensions=[
             ReferenceExtension(references),
+            WikiExtension(),
+            "markdown.extensions.admonition",
             "markdown.extensions.abbr",
             "markdown.extensions.def_list",
             "markdown.extensions.fenced_code",

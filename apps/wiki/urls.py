@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .feeds import RecentChangesFeed
-from .views import compare, following, proposals, reading, recent, statements
+from .views import compare, following, profiles, proposals, reading, recent, spoilers, statements
 
 app_name = "wiki"
 
@@ -17,9 +17,11 @@ urlpatterns = [
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
     path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
     path("contributions/", proposals.contributions, name="contributions"),
+    path("users/<str:username>/", profiles.profile, name="profile"),
     path("sources/", reading.source_list, name="source-list"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),
     path("search/", reading.search, name="search"),
+    path("spoilers/", spoilers.set_point, name="spoilers"),
     path("citation-needed/", statements.citation_needed, name="citation-needed"),
     path("disputed/", statements.disputed, name="disputed"),
     path("recent/", recent.recent, name="recent"),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from PIL import Image
 
+from apps.wiki import services
 from apps.wiki.models import Article, Revision, RevisionStatus
 from tests import factories
 
@@ -169,3 +170,36 @@ def test_accessibility(demo, new_page, axe):
         if found:
             problems[name] = found
     assert not problems, problems
+
+
+def test_the_spoiler_setting(demo, new_page):
+    """A reader who has watched up to season 1 sees later-season statements hidden."""
+    article = Article.objects.get(slug=SLUG)
+    current = article.approved_revision
+    citations = [
+        services.CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=c.key)
+        for c in current.citations.all()
+    ]
+    body = current.body + "\n\n!!! spoiler S02E22\n    The kiss happens in the season finale.[@1]\n"
+    revision = services.revision_propose(
+        article=article,
+        author=factories.make_user("spoiler-writer"),
+        body=body,
+        summary="Spoiler section",
+        citations=citations,
+        base=current,
+    )
+    services.revision_approve(revision=revision, moderator=factories.make_user("m", moderator=True))
+
+    page = new_page(width=360, height=740)
+    page.goto(f"{demo}/wiki/{SLUG}/")
+    spoiler = page.locator("details.spoiler")
+    assert spoiler.get_attribute("open") is not None  # nothing set: everything shown
+    page.select_option("#spoiler-episode", label="S01E01 “Pilot”")
+    page.click(".spoiler-setting button")
+    page.wait_for_selector(".message-success")
+    spoiler = page.locator("details.spoiler")
+    assert spoiler.get_attribute("open") is None
+    assert not page.locator("text=The kiss happens in the season finale.").is_visible()
+    spoiler.locator("summary").click()
+    assert page.locator("text=The kiss happens in the season finale.").is_visible()

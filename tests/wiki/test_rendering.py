@@ -18,7 +18,7 @@ SAFE_SCHEMES = {None, "http", "https", "mailto"}
 FORBIDDEN_TAGS = {
     "base", "body", "button", "embed", "form", "frame", "frameset", "head", "html", "iframe",
     "input", "link", "math", "meta", "noscript", "object", "script", "select", "style", "svg",
-    "template", "textarea", "video", "audio", "details", "h1", "span", "font", "marquee",
+    "template", "textarea", "video", "audio", "h1", "span", "font", "marquee",
 }  # fmt: skip
 
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "data", "background", "poster"}

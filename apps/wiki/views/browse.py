@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from apps.catalog.models import Episode, Season, Show
 
 from ..models import Article
+from ..presenting import spoiler_setting
 
 
 @require_GET
@@ -41,4 +42,12 @@ def episode_detail(request, show, season, episode):
         number=episode,
     )
     articles = Article.objects.published().filter(episode=episode).order_by("title")
-    return render(request, "wiki/episode_detail.html", {"episode": episode, "articles": articles})
+    return render(
+        request,
+        "wiki/episode_detail.html",
+        {
+            "episode": episode,
+            "articles": articles,
+            "spoiler_setting": spoiler_setting(request, episode.season.show),
+        },
+    )

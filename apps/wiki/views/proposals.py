@@ -13,7 +13,7 @@ from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_i
 from ..merging import merge_revisions
 from ..models import Revision, RevisionStatus
 from ..policy import protection_refusal
-from .access import get_article_for_user, int_param, sources_visible_to
+from .access import get_article_for_user, int_param, sources_visible_to, text_param
 
 CONFLICT = 409
 
@@ -63,6 +63,10 @@ def article_create(request):
     episode_id = int_param(request, "episode")
     if episode_id and Episode.objects.filter(pk=episode_id).exists():
         initial["episode"] = episode_id
+    # A link to a missing article ([[Title]]) arrives here with the title.
+    title = text_param(request, "title")
+    if title:
+        initial["title"] = title
     form = ArticleCreateForm(request.POST or None, initial=initial)
     formset = CitationFormSet(
         request.POST or None, prefix="citations", sources=sources_visible_to(request.user)

@@ -1,7 +1,5 @@
 """Pages readers see: home, articles, history, old revisions, sources, search."""
 
-import re
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -11,11 +9,11 @@ from apps.catalog.models import Episode, Show
 
 from ..models import Article, Citation, Follow, RevisionStatus, Statement
 from ..permissions import can_moderate
-from ..presenting import revision_notes
+from ..presenting import page_html, revision_notes, spoiler_setting
+from ..search import parse_episode_code, search_articles
 from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
 
 PAGE_SIZE = 50
-EPISODE_CODE = re.compile(r"^\s*s(\d{1,2})\s*e(\d{1,3})\s*$", re.IGNORECASE)
 
 
 @require_GET
@@ -64,12 +62,18 @@ def article_detail(request, slug):
         {
             "article": article,
             "revision": revision,
+            "html": page_html(request, revision, show=_show(article)) if revision else "",
+            "spoiler_setting": spoiler_setting(request, _show(article)),
             "notes": notes,
             "own_pending": own_pending,
             "article_pending_count": article_pending_count,
             "is_following": getattr(article, "is_following", False),
         },
     )
+
+
+def _show(article):
+    return article.episode.season.show if article.episode_id else None
 
 
 @require_GET
@@ -111,6 +115,7 @@ def revision_detail(request, slug, pk):
         {
             "revision": revision,
             "article": revision.article,
+            "html": page_html(request, revision, show=_show(revision.article)),
             "notes": revision_notes(revision),
             "is_current": revision.article.approved_revision_id == revision.pk,
         },
@@ -148,21 +153,25 @@ def source_detail(request, pk):
 @require_GET
 def search(request):
     query = text_param(request, "q")
-    articles, episodes = [], []
+    results, episodes = [], []
     if query:
-        articles = (
-            Article.objects.published()
-            .with_episode()
-            .filter(Q(title__icontains=query) | Q(approved_revision__body__icontains=query))
-            .order_by("title")[:PAGE_SIZE]
-        )
+        # One more than a page tells the template whether there are more matches.
+        results = search_articles(query, limit=PAGE_SIZE + 1)
         episode_filter = Q(title__icontains=query) | Q(production_code__iexact=query)
-        code = EPISODE_CODE.match(query)
+        code = parse_episode_code(query)
         if code:
-            episode_filter |= Q(season__number=int(code[1]), number=int(code[2]))
-        episodes = Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE]
+            episode_filter |= Q(season__number=code[0], number=code[1])
+        episodes = list(Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE])
+    more_results = len(results) > PAGE_SIZE
+    results = results[:PAGE_SIZE]
     return render(
         request,
         "wiki/search.html",
-        {"query": query, "articles": articles, "episodes": episodes},
+        {
+            "query": query,
+            "results": results,
+            "articles": [result.article for result in results],
+            "more_results": more_results,
+            "episodes": episodes,
+        },
     )

@@ -1,0 +1,239 @@
+"""Search: ranked approved text with highlighted snippets, and episodes by code.
+
+Every test runs on SQLite and on PostgreSQL (DATABASE_URL): the backends search
+differently (words in the text vs full-text search), and readers get the same promises.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.wiki import services
+from apps.wiki.search import parse_episode_code, search_articles
+from tests import factories
+
+LONG_INTRO = "This paragraph is about the warehouse and the office party planning committee. " * 3
+
+
+def search(client, query):
+    response = client.get(reverse("wiki:search"), {"q": query})
+    assert response.status_code == 200
+    return response
+
+
+def matched_words(segments):
+    return [text.lower() for text, is_match in segments if is_match]
+
+
+def test_it_ranks_a_title_match_above_a_text_match(client, author, moderator):
+    text_only = factories.published_article(
+        author, moderator, title="Office party", body="The dundie awards, then more dundie talk."
+    )
+    in_title = factories.published_article(
+        author, moderator, title="Dundie awards trivia", body="Michael hosts at Chili's."
+    )
+    factories.published_article(author, moderator, title="Unrelated", body="Nothing here.")
+    results = search_articles("dundie")
+    assert [r.article for r in results] == [in_title, text_only]
+    assert results[0].rank > results[1].rank
+    assert list(search(client, "dundie").context["articles"]) == [in_title, text_only]
+
+
+def test_more_mentions_rank_higher(author, moderator):
+    once = factories.published_article(author, moderator, title="First", body="A teapot appears.")
+    often = factories.published_article(
+        author, moderator, title="Second", body="The teapot, the teapot note, and the teapot again."
+    )
+    assert [r.article for r in search_articles("teapot")] == [often, once]
+
+
+def test_every_word_must_match(author, moderator):
+    both = factories.published_article(author, moderator, title="A", body="Jim kisses Pam.")
+    factories.published_article(author, moderator, title="B", body="Jim pranks Dwight.")
+    assert [r.article for r in search_articles("jim pam")] == [both]
+
+
+def test_the_snippet_shows_and_marks_the_first_match(client, author, moderator):
+    factories.published_article(
+        author, moderator, title="Casino night", body=LONG_INTRO + "Then Jim **kisses** Pam."
+    )
+    [result] = search_articles("kisses")
+    assert result.snippet[0] == ("…", False) or result.snippet[0][0].startswith("…")
+    assert "kisses" in matched_words(result.snippet)
+    assert "**" not in "".join(text for text, _ in result.snippet)
+    assert len("".join(text for text, _ in result.snippet)) <= 250
+    assert "Jim <mark>kisses</mark> Pam" in search(client, "kisses").content.decode()
+
+
+def test_title_words_are_marked(client, author, moderator):
+    factories.published_article(author, moderator, title="Casino Night trivia", body="A text.")
+    page = search(client, "casino").content.decode()
+    assert "<mark>Casino</mark> Night trivia</a>" in page
+
+
+def test_the_snippet_starts_the_text_when_only_the_title_matches(author, moderator):
+    factories.published_article(author, moderator, title="Dundies", body="Michael hosts.")
+    [result] = search_articles("dundies")
+    assert "".join(text for text, _ in result.snippet).startswith("Michael hosts.")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
+def test_postgresql_matches_and_marks_other_forms_of_a_word(author, moderator):
+    factories.published_article(author, moderator, title="A", body="Jim kissed Pam twice.")
+    [result] = search_articles("kissing")
+    assert matched_words(result.snippet) == ["kissed"]
+
+
+def test_text_is_escaped_and_never_marked_safe(client, author, moderator):
+    factories.published_article(
+        author, moderator, title="Tom & Jerry <i>style</i>", body="Jim & Pam: 5 > 4, a kiss."
+    )
+    page = search(client, "kiss").content.decode()
+    assert "Tom &amp; Jerry &lt;i&gt;style&lt;/i&gt;" in page
+    assert "Jim &amp; Pam: 5 &gt; 4, a <mark>kiss</mark>." in page
+    page = search(client, "<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)" not in page
+
+
+def test_pending_text_never_matches(client, article, fan, moderator):
+    proposal = factories.propose_edit(article, fan, body="Original text and a zebra.")
+    factories.propose_article(fan, title="Unreviewed zebra page", body="A zebra.")
+    assert search_articles("zebra") == []
+    page = search(client, "zebra").content.decode()
+    assert "No approved article matches" in page
+    assert "Unreviewed" not in page
+    # The author of the proposal sees the same: search shows what readers see.
+    client.force_login(fan)
+    assert search(client, "zebra").context["articles"] == []
+
+    services.revision_approve(revision=proposal, moderator=moderator)
+    [result] = search_articles("zebra")
+    assert result.article == article
+    assert "zebra" in matched_words(result.snippet)
+
+
+def test_replaced_text_no_longer_matches(article, fan, moderator):
+    services.revision_approve(
+        revision=factories.propose_edit(article, fan, body="Entirely new words."),
+        moderator=moderator,
+    )
+    assert search_articles("original") == []
+    assert [r.article for r in search_articles("entirely")] == [article]
+
+
+def test_spoiler_sections_stay_out_of_snippets(author, moderator):
+    body = "Season three.\n\n!!! spoiler S03E05\n    They get engaged at a rest stop.\n\nAfter."
+    factories.published_article(author, moderator, title="Engagement", body=body)
+    [result] = search_articles("engagement")
+    assert "rest stop" not in "".join(text for text, _ in result.snippet)
+
+
+@pytest.mark.parametrize("query", ["S02E22", "s2e22", "2x22", "s02 e22", "casino"])
+def test_it_finds_episodes_by_code_or_title(client, episode, query):
+    response = search(client, query)
+    assert [e.title for e in response.context["episodes"]] == ["Casino Night"]
+    assert "The Office S02E22 “Casino Night”" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("S02E22", (2, 22)), (" s2e5 ", (2, 5)), ("3x01", (3, 1)), ("S02", None), ("2x", None)],
+)
+def test_parse_episode_code(text, code):
+    assert parse_episode_code(text) == code
+
+
+def test_the_page_counts_results_and_keeps_the_query(client, author, moderator):
+    for title in ("Dundies one", "Dundies two"):
+        factories.published_article(author, moderator, title=title, body="Text.")
+    page = search(client, "dundies").content.decode()
+    assert "2 articles match “dundies”" in page
+    assert 'value="dundies"' in page
+
+
+def test_an_empty_query_shows_help_and_no_results(client, article):
+    response = search(client, "   ")
+    assert response.context["articles"] == []
+    assert "No approved article matches" not in response.content.decode()
+
+
+def test_the_query_is_trimmed_and_bounded(client, article):
+    response = search(client, "  original" + "x" * 500)
+    assert len(response.context["query"]) == 200
+    assert response.context["query"].startswith("original")
+    assert search(client, "  Original\x00 ").context["query"] == "Original"
+
+
+def test_the_limit_bounds_the_results(author, moderator):
+    for number in range(3):
+        factories.published_article(author, moderator, title=f"Dundies {number}", body="Text.")
+    assert len(search_articles("dundies", limit=2)) == 2
+    assert search_articles("dundies", limit=0) == []
+
+
+def test_an_episode_without_matching_articles_is_still_found(client, article):
+    page = search(client, "S02E22").content.decode()
+    assert "No approved article matches “S02E22”: each episode’s page lists" in page
+    assert 'href="' + article.episode.get_absolute_url() + '"' in page
+
+
+def test_malformed_percent_encoding_is_answered(client, article):
+    assert client.get(reverse("wiki:search") + "?q=%ED%A0%80%FForiginal%").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"casino night',
+        "the",
+        "the and of a",
+        "-",
+        "-original",
+        "original -casino",
+        "or or or",
+        "!!",
+        "& | ! <-> :* ( )",
+        "'",
+        "\\",
+        "%_%",
+        "😀",
+        "😀 original 🎉",
+        "x" * 200,
+        "é" * 200,
+        "original:*",
+        "(((original",
+        "S99E999",
+        "99x999",
+        "a b c d e f g h i j k l m n",
+        "word " * 40,
+    ],
+)
+def test_odd_input_is_answered(client, article, query):
+    search(client, query)
+
+
+def test_an_odd_query_still_finds_text(article):
+    assert [r.article for r in search_articles('"original text"')] == [article]
+    assert [r.article for r in search_articles("😀 original")] == [article]
+
+
+def count_search_queries(client, query):
+    with CaptureQueriesContext(connection) as queries:
+        search(client, query)
+    return len(queries)
+
+
+def test_the_query_count_does_not_grow_with_results(client, author, moderator):
+    episode = factories.make_episode()
+    factories.published_article(author, moderator, title="Kiss 0", body="A kiss.", episode=episode)
+    few = count_search_queries(client, "kiss")
+    for number in range(1, 12):
+        episode = factories.make_episode(number=number, title=f"Episode {number}")
+        factories.published_article(
+            author, moderator, title=f"Kiss {number}", body="A kiss. Kissing.", episode=episode
+        )
+    many = count_search_queries(client, "kiss")
+    assert len(search(client, "kiss").context["articles"]) == 12
+    assert many == few
