@@ -61,6 +61,65 @@
     return keys.length ? Math.max.apply(null, keys) : 0;
   }
 
+  // Images: picked with the button, or dropped on the editor (django-markdownx
+  // uploads those). Either way the fan is asked to describe the image: the
+  // placeholder alt text is selected, ready to be typed over.
+  var PLACEHOLDER = "describe the image";
+  var status = document.getElementById("upload-status");
+
+  function selectPlaceholder() {
+    var at = body.value.indexOf("![" + PLACEHOLDER + "]");
+    if (at < 0) { return; }
+    body.focus();
+    body.selectionStart = at + 2;
+    body.selectionEnd = at + 2 + PLACEHOLDER.length;
+  }
+
+  function csrfToken() {
+    var input = form.querySelector("input[name='csrfmiddlewaretoken']");
+    return input ? input.value : "";
+  }
+
+  var picker = document.getElementById("image-pick");
+  if (picker && body) {
+    picker.addEventListener("change", function () {
+      var file = picker.files && picker.files[0];
+      if (!file) { return; }
+      var data = new FormData();
+      data.append("image", file);
+      data.append("csrfmiddlewaretoken", csrfToken());
+      status.textContent = "Uploading " + file.name + "…";
+      fetch(picker.closest("[data-upload-url]").getAttribute("data-upload-url"), {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: {"X-Requested-With": "XMLHttpRequest"}
+      }).then(function (response) {
+        return response.json().then(function (json) { return {ok: response.ok, json: json}; });
+      }).then(function (result) {
+        if (!result.ok || !result.json.image_code) {
+          var errors = (result.json.image || [result.json.error || "The upload failed."]);
+          status.textContent = errors.join(" ");
+          return;
+        }
+        var code = result.json.image_code.replace("![]", "![" + PLACEHOLDER + "]");
+        insertAtCursor("\n" + code + "\n");
+        selectPlaceholder();
+        status.textContent = "Image added: now describe it for readers who cannot see it.";
+      }).catch(function () {
+        status.textContent = "The upload failed; check your connection and try again.";
+      });
+      picker.value = "";
+    });
+  }
+
+  var editor = body && body.closest(".markdownx");
+  if (editor) {
+    editor.addEventListener("markdownx.fileUploadEnd", function () {
+      body.value = body.value.replace(/!\[\]\((\/media\/[^)\s]+)\)/g, "![" + PLACEHOLDER + "]($1)");
+      selectPlaceholder();
+      if (status) { status.textContent = "Image added: now describe it for readers who cannot see it."; }
+    });
+  }
+
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button) { return; }

@@ -95,8 +95,9 @@ which Jim and Pam kiss for the first time.[@1]
 
 ## The moment on screen
 
-Jim confesses his love to Pam out in the parking lot. She goes back into the office and \
-phones her mother, and while she is still on the line Jim walks in and kisses her.[@2]
+!!! spoiler S02E22
+    Jim confesses his love to Pam out in the parking lot. She goes back into the office \
+and phones her mother, and while she is still on the line Jim walks in and kisses her.[@2]
 
 ## How the kiss was filmed
 

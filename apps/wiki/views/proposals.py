@@ -1,5 +1,6 @@
 """Pages fans use to propose: new article, edit, withdraw, their contributions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -53,6 +54,7 @@ def _propose(request, *, form, formset, submit):
 
 
 def _render_editor(request, context, *, status=200):
+    context["upload_url"] = settings.MARKDOWNX_UPLOAD_URLS_PATH
     return render(request, "wiki/propose.html", context, status=status)
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from apps.catalog.models import Episode, Show
 
+from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
@@ -64,12 +65,21 @@ def article_detail(request, slug):
             "revision": revision,
             "html": page_html(request, revision, show=_show(article)) if revision else "",
             "spoiler_setting": spoiler_setting(request, _show(article)),
+            "beyond_watched": _beyond_watched(request, article),
             "notes": notes,
             "own_pending": own_pending,
             "article_pending_count": article_pending_count,
             "is_following": getattr(article, "is_following", False),
         },
     )
+
+
+def _beyond_watched(request, article) -> bool:
+    """Whether the article is about an episode after the reader's "watched up to" point."""
+    point = spoilers.watched(request, _show(article))
+    if point is None or not article.episode_id:
+        return False
+    return (article.episode.season.number, article.episode.number) > point
 
 
 def _show(article):
