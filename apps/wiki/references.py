@@ -67,7 +67,8 @@ class ReferenceState:
     sources_by_key: dict[int, int] | None
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
     numbers_by_source: dict[int, int] = field(default_factory=dict)
-    uses_by_key: dict[int, int] = field(default_factory=dict)
+    uses_by_key: dict[int, int] = field(default_factory=dict)  # superscripts shown for a key
+    used_keys: set[int] = field(default_factory=set)  # keys any marker names
     uses_by_number: dict[int, int] = field(default_factory=dict)
     unknown_keys: list[int] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
@@ -103,7 +104,7 @@ class ReferenceState:
     def unused_keys(self) -> list[int]:
         if self.preview:
             return []
-        return sorted(key for key in self.sources_by_key if not self.uses_by_key.get(key))
+        return sorted(key for key in self.sources_by_key if key not in self.used_keys)
 
 
 def strip_markers(text: str) -> str:
@@ -151,14 +152,24 @@ class _MarkerProcessor(InlineProcessor):
         return element, m.start(0), m.end(0)
 
     def _superscripts(self, keys, holder):
-        """Add one superscript per key; return the id of the first, for the statement."""
+        """Add one superscript per reference number; return the id of the first.
+
+        Two keys of one marker that cite the same source show one number; both
+        keys count as used, the superscript counts for the first.
+        """
         state = self._state()
         if len(keys) > MAX_KEYS_PER_MARKER:
             state.problems.append(f"A marker can name at most {MAX_KEYS_PER_MARKER} citations.")
             keys = keys[:MAX_KEYS_PER_MARKER]
         first = ""
+        shown = set()
         for key in keys:
             number = state.number_for(key)
+            if number is not None:
+                state.used_keys.add(key)
+                if number in shown:
+                    continue
+                shown.add(number)
             sup = etree.SubElement(holder, "sup")
             if number is None:
                 state.unknown_keys.append(key)

@@ -117,7 +117,8 @@ def test_markers_and_statements_are_stored(author, moderator):
     )
     citations = {c.key: c for c in revision.citations.all()}
     assert {c.number for c in citations.values()} == {1}
-    assert (citations[1].uses, citations[2].uses) == (2, 2)
+    # The disputed marker names both keys, but one source shows one number there.
+    assert (citations[1].uses, citations[2].uses) == (2, 1)
     kinds = list(revision.statements.values_list("kind", "text"))
     assert kinds == [
         ("cited", "One."),
@@ -274,3 +275,9 @@ def test_a_statement_starts_after_the_previous_marker():
 def test_the_preview_numbers_markers_by_citation_key():
     html = render_markdown("Later.[@3] Earlier.[@1]")
     assert numbers(html) == [3, 1]
+
+
+def test_two_citations_of_one_source_in_one_marker_show_one_number():
+    html, refs = render_with_references("Both.[@6, 7] Again.[@7]", {6: 10, 7: 10})
+    assert numbers(html) == [1, 1]
+    assert refs.unused_keys() == [] and not refs.problems
