@@ -185,6 +185,14 @@ PAGES = {
     "edit": f"/wiki/{SLUG}/edit/",
     "queue": "/moderation/",
     "review": None,
+    "search": "/search/?q=casino",
+    "profile": "/users/demo-fan/",
+    "recent": "/recent/",
+    "sources": "/sources/",
+    "citation-needed": "/citation-needed/",
+    "stats": "/moderation/stats/",
+    "audit": "/moderation/audit/",
+    "new-article": "/wiki/new/",
 }
 
 
