@@ -1,0 +1,95 @@
+"""Records around the content: decisions, claims, follows and trust changes."""
+
+from django.conf import settings
+from django.db import models
+
+from .content import Article, Revision, RevisionStatus
+
+
+class AuditAction(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    AUTO_APPROVED = "auto-approved", "Approved automatically"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged into a newer revision"
+    REVERTED = "reverted", "Reverted to an older revision"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one decision (or proposal). Never updated or deleted."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="audit_events")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    from_status = models.CharField(max_length=20, choices=RevisionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RevisionStatus.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.revision_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+
+class ReviewClaim(models.Model):
+    """A moderator's note that they are reviewing a proposal; it lapses at ``expires_at``."""
+
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_claims"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.moderator} reviewing {self.revision_id} until {self.expires_at:%H:%M}"
+
+
+class Follow(models.Model):
+    """A user who wants to hear when an article's approved text changes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.article}"
+
+
+class TrustChange(models.Model):
+    """An append-only record of a moderator granting or withdrawing a fan's trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trust_changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trust = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} set {self.user} to {self.trust}"
