@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from .codes import episode_code
+
 
 class Show(models.Model):
     title = models.CharField(max_length=200)
@@ -77,4 +79,4 @@ class Episode(models.Model):
     @property
     def code(self):
         """The usual fan shorthand, for example S02E22."""
-        return f"S{self.season.number:02d}E{self.number:02d}"
+        return episode_code(self.season.number, self.number)

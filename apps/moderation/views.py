@@ -1,6 +1,5 @@
 """The moderators' interface: the queue, the review page and the decisions."""
 
-import re
 from datetime import timedelta
 from functools import wraps
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.catalog.codes import parse_episode_code
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import merge_revisions
@@ -26,7 +26,6 @@ from .forms import AGES, ProtectForm, QueueFilterForm, RejectForm, RevertForm, T
 
 PAGE_SIZE = 50
 CONFLICT = 409
-EPISODE_CODE = re.compile(r"^\s*s(\d{1,2})\s*e(\d{1,3})\s*$", re.IGNORECASE)
 
 
 def moderator_required(view):
@@ -50,10 +49,10 @@ def _filtered_queue(form):
     data = form.cleaned_data
     if data.get("show"):
         revisions = revisions.filter(article__episode__season__show=data["show"])
-    code = EPISODE_CODE.match(data.get("episode") or "")
+    code = parse_episode_code(data.get("episode") or "")
     if code:
         revisions = revisions.filter(
-            article__episode__season__number=int(code[1]), article__episode__number=int(code[2])
+            article__episode__season__number=code[0], article__episode__number=code[1]
         )
     if data.get("author"):
         revisions = revisions.filter(author__username__iexact=data["author"].strip())

@@ -24,17 +24,9 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-EPISODE_CODE = re.compile(r"s(\d{1,2})e(\d{1,3})", re.IGNORECASE)
+from apps.catalog.codes import episode_code, parse_episode_code
+
 WIKILINK_PATTERN = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
-
-
-def episode_code(season: int, number: int) -> str:
-    return f"S{season:02d}E{number:02d}"
-
-
-def parse_code(text: str) -> tuple[int, int] | None:
-    match = EPISODE_CODE.fullmatch((text or "").strip())
-    return (int(match[1]), int(match[2])) if match else None
 
 
 class SpoilerTreeprocessor(Treeprocessor):
@@ -45,7 +37,7 @@ class SpoilerTreeprocessor(Treeprocessor):
             classes = (div.get("class") or "").split()
             if "admonition" not in classes or "spoiler" not in classes:
                 continue
-            code = next((parse_code(c) for c in classes if parse_code(c)), None)
+            code = next((parse_episode_code(c) for c in classes if parse_episode_code(c)), None)
             title = div.find("p")
             div.tag = "details"
             div.attrib.clear()

@@ -62,22 +62,34 @@ def _sync_regions(base, ours, theirs):
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
-def _merge_words(old: str, mine: str, yours: str) -> str | None:
-    """Merge one line word by word; None when both sides changed the same words."""
-    base, ours, theirs = (_TOKENS.findall(line) for line in (old, mine, yours))
+def _three_way(base, ours, theirs, resolve):
+    """Walk the stretches between sync regions, keeping each side's one-sided changes.
+
+    Where both sides changed a stretch differently, ``resolve(old, mine, yours)``
+    returns the items to keep, or None to give up (the whole merge is then None).
+    """
     out, at_base, at_ours, at_theirs = [], 0, 0, 0
     for b_start, b_end, o_start, o_end, t_start, t_end in _sync_regions(base, ours, theirs):
-        before = base[at_base:b_start]
-        a, b = ours[at_ours:o_start], theirs[at_theirs:t_start]
-        if a == b or b == before:
-            out.extend(a)
-        elif a == before:
-            out.extend(b)
+        old = base[at_base:b_start]
+        mine, yours = ours[at_ours:o_start], theirs[at_theirs:t_start]
+        if mine == yours or yours == old:
+            out.extend(mine)
+        elif mine == old:
+            out.extend(yours)
         else:
-            return None
+            kept = resolve(old, mine, yours)
+            if kept is None:
+                return None
+            out.extend(kept)
         out.extend(base[b_start:b_end])
         at_base, at_ours, at_theirs = b_end, o_end, t_end
-    return "".join(out)
+    return out
+
+
+def _merge_words(old: str, mine: str, yours: str) -> str | None:
+    """Merge one line word by word; None when both sides changed the same words."""
+    merged = _three_way(*(_TOKENS.findall(line) for line in (old, mine, yours)), lambda *_: None)
+    return None if merged is None else "".join(merged)
 
 
 def _merge_hunk(old, mine, yours):
@@ -92,27 +104,20 @@ def merge_texts(base: str, current: str, proposal: str) -> MergedText:
     """Merge ``proposal`` (written against ``base``) onto ``current``.
 
     Lines first; where both sides changed the same lines, word by word (most
-    paragraphs are one long line); what still overlaps is a conflict.
+    paragraphs are one long line); what still overlaps is a conflict, written
+    with both sides between markers.
     """
-    base_lines = base.splitlines()
-    ours, theirs = current.splitlines(), proposal.splitlines()
-    out: list[str] = []
     conflicts = 0
-    at_base = at_ours = at_theirs = 0
-    for b_start, b_end, o_start, o_end, t_start, t_end in _sync_regions(base_lines, ours, theirs):
-        old = base_lines[at_base:b_start]
-        mine, yours = ours[at_ours:o_start], theirs[at_theirs:t_start]
-        if mine == yours or yours == old:
-            out.extend(mine)
-        elif mine == old:
-            out.extend(yours)
-        elif (words := _merge_hunk(old, mine, yours)) is not None:
-            out.extend(words)
-        else:
-            conflicts += 1
-            out.extend([CONFLICT_START, *mine, CONFLICT_MIDDLE, *yours, CONFLICT_END])
-        out.extend(base_lines[b_start:b_end])
-        at_base, at_ours, at_theirs = b_end, o_end, t_end
+
+    def resolve(old, mine, yours):
+        nonlocal conflicts
+        words = _merge_hunk(old, mine, yours)
+        if words is not None:
+            return words
+        conflicts += 1
+        return [CONFLICT_START, *mine, CONFLICT_MIDDLE, *yours, CONFLICT_END]
+
+    out = _three_way(base.splitlines(), current.splitlines(), proposal.splitlines(), resolve)
     text = "\n".join(out)
     if proposal.endswith("\n") or current.endswith("\n"):
         text += "\n"

@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Case, ExpressionWrapper, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Length, Lower, Replace
 
+from .extensions import WIKILINK_PATTERN
 from .models import Article, Revision
 from .references import strip_markers
 
@@ -37,11 +38,10 @@ CONFIG = "english"
 Segment = tuple[str, bool]
 
 _WORD = re.compile(r"[^\W_]+")
-_EPISODE_CODE = re.compile(r"s(\d{1,2})\s*e(\d{1,3})|(\d{1,2})\s*x\s*(\d{1,3})", re.IGNORECASE)
 # Spoiler sections ("!!! spoiler S03E05" and the indented lines under it) never
 # appear in a snippet: a reader who has not watched that far opens them on purpose.
 _SPOILER_BLOCK = re.compile(r"^!!![ \t]*spoiler\b.*(?:\n(?:[ \t]+.*|[ \t]*(?=\n)))*", re.I | re.M)
-_WIKILINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
+_WIKILINK = re.compile(WIKILINK_PATTERN)
 _BLOCK_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>[> \t]*|[-+]|\d{1,9}[.)])[ \t]+", re.M)
 # The lexemes of PostgreSQL's querytree() output, and the "!" and parentheses that negate them.
 _TREE_TOKEN = re.compile(r"!|\(|\)|'((?:[^']|'')*)'")
@@ -67,15 +67,6 @@ def search_articles(query: str, *, limit: int = 50) -> list[SearchResult]:
     if connection.vendor == "postgresql":
         return _search_postgresql(query, limit)
     return _search_words(query, limit)
-
-
-def parse_episode_code(text: str) -> tuple[int, int] | None:
-    """(season, episode) from fan shorthand: S02E22, s2e22, 2x22; None otherwise."""
-    match = _EPISODE_CODE.fullmatch(text.strip())
-    if not match:
-        return None
-    season, number = (match[1], match[2]) if match[1] else (match[3], match[4])
-    return int(season), int(number)
 
 
 def _query_words(query: str) -> list[str]:

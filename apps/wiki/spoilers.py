@@ -1,6 +1,6 @@
 """Each reader's "I have watched up to" point, per show: in the session, and on the profile."""
 
-from .extensions import episode_code, parse_code
+from apps.catalog.codes import episode_code, parse_episode_code
 
 SESSION_KEY = "spoiler_points"
 
@@ -16,7 +16,7 @@ def points(request) -> dict[str, str]:
 def watched(request, show) -> tuple[int, int] | None:
     if show is None:
         return None
-    return parse_code(points(request).get(show.slug, ""))
+    return parse_episode_code(points(request).get(show.slug, ""))
 
 
 def remember(request, show, episode=None) -> None:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.catalog.codes import parse_episode_code
 from apps.wiki import services
-from apps.wiki.search import parse_episode_code, search_articles
+from apps.wiki.search import search_articles
 from tests import factories
 
 LONG_INTRO = "This paragraph is about the warehouse and the office party planning committee. " * 3

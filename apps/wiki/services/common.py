@@ -3,7 +3,15 @@
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from ..models import Article, AuditAction, AuditEvent, ReviewClaim, Revision, RevisionStatus
+from ..models import (
+    DECISION_FIELDS,
+    Article,
+    AuditAction,
+    AuditEvent,
+    ReviewClaim,
+    Revision,
+    RevisionStatus,
+)
 from ..permissions import can_moderate
 from .errors import Claimed, NotPending
 
@@ -66,16 +74,7 @@ def decide(revision, *, status, actor, reason="", reason_code="", automatic=Fals
     revision.decision_reason = reason
     revision.reason_code = reason_code
     revision.automatic = automatic
-    revision.save(
-        update_fields=[
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "reason_code",
-            "automatic",
-        ]
-    )
+    revision.save(update_fields=list(DECISION_FIELDS))
     audit(
         revision=revision,
         actor=actor,

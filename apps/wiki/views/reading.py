@@ -5,13 +5,14 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 
 from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
-from ..search import parse_episode_code, search_articles
+from ..search import search_articles
 from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
 
 PAGE_SIZE = 50
