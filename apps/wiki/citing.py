@@ -13,10 +13,9 @@ from django.utils import timezone
 from apps.citations.kinds import clean_locator
 from apps.citations.models import Source
 from apps.citations.normalise import normalise_url
+from apps.markup import MarkdownTooComplex, ReferenceState, render_with_references
 
 from .models import Citation, Revision, Statement
-from .references import ReferenceState
-from .rendering import MarkdownTooComplex, render_with_references
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999

@@ -4,8 +4,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from apps.markup import strip_markers
+
 from .models import StatementKind
-from .references import strip_markers as statement_text_cleaner
 
 CONTEXT = 3
 
@@ -143,7 +144,7 @@ def citation_diff(old_citations, new_citations) -> list[CitationChange]:
 
 
 def _plain(text: str) -> str:
-    return " ".join(statement_text_cleaner(text).split())
+    return " ".join(strip_markers(text).split())
 
 
 def uncited_statements(current, proposal) -> list[str]:

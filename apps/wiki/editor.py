@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .rendering import MarkdownTooComplex, render_markdown
+from apps.markup import MarkdownTooComplex, render_markdown
 
 # Pillow format name -> (format to save as, extension, save options). Anything
 # else is refused. MPO is the JPEG variant many cameras and phones write (a JPEG

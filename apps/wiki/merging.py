@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from apps.markup import marker_keys, renumber_markers
+
 from .citing import CitationInput, problems_with
-from .references import CITE_PATTERN, DISPUTED_PATTERN
 
 CONFLICT_START = "<<<<<<< the current approved text"
 CONFLICT_MIDDLE = "======="
@@ -129,24 +130,6 @@ def has_conflict_markers(text: str) -> bool:
 
 
 # --- Citations -------------------------------------------------------------------
-
-_MARKER = re.compile(CITE_PATTERN + "|(?i:" + DISPUTED_PATTERN + ")")
-_KEY = re.compile(r"\d{1,4}")
-
-
-def renumber_markers(text: str, mapping: dict[int, int]) -> str:
-    """Rewrite the citation keys in the text's markers (code is not special-cased)."""
-    if not mapping:
-        return text
-
-    def marker(match):
-        return _KEY.sub(lambda k: str(mapping.get(int(k[0]), int(k[0]))), match[0])
-
-    return _MARKER.sub(marker, text)
-
-
-def marker_keys(text: str) -> set[int]:
-    return {int(k) for match in _MARKER.finditer(text) for k in _KEY.findall(match[0])}
 
 
 def _signature(citation):

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from string import ascii_lowercase
 
 from apps.catalog.models import Episode
+from apps.markup import apply_reader_settings, wikilink_targets
 
 from . import spoilers
-from .extensions import apply_reader_settings, wikilink_slugs
 from .models import Article, Citation, Statement, StatementKind
 
 
@@ -99,7 +99,7 @@ def page_html(request, revision, *, show=None) -> str:
     closed; links to articles that do not exist yet are marked as such.
     """
     html = revision.rendered_html
-    slugs = wikilink_slugs(html)
+    slugs = wikilink_targets(html)
     existing = (
         set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
         if slugs

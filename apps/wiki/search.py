@@ -24,9 +24,9 @@ from django.db import connection
 from django.db.models import Case, ExpressionWrapper, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Length, Lower, Replace
 
-from .extensions import WIKILINK_PATTERN
+from apps.markup import plain_text
+
 from .models import Article, Revision
-from .references import strip_markers
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -38,11 +38,6 @@ CONFIG = "english"
 Segment = tuple[str, bool]
 
 _WORD = re.compile(r"[^\W_]+")
-# Spoiler sections ("!!! spoiler S03E05" and the indented lines under it) never
-# appear in a snippet: a reader who has not watched that far opens them on purpose.
-_SPOILER_BLOCK = re.compile(r"^!!![ \t]*spoiler\b.*(?:\n(?:[ \t]+.*|[ \t]*(?=\n)))*", re.I | re.M)
-_WIKILINK = re.compile(WIKILINK_PATTERN)
-_BLOCK_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>[> \t]*|[-+]|\d{1,9}[.)])[ \t]+", re.M)
 # The lexemes of PostgreSQL's querytree() output, and the "!" and parentheses that negate them.
 _TREE_TOKEN = re.compile(r"!|\(|\)|'((?:[^']|'')*)'")
 
@@ -128,7 +123,7 @@ def _search_postgresql(text: str, limit: int) -> list[SearchResult]:
     )
     if not articles:
         return []
-    texts = [_plain_text(article.approved_revision.body) for article in articles]
+    texts = [plain_text(article.approved_revision.body) for article in articles]
     lexemes = _positive_lexemes(articles[0].query_tree)
     matching = _words_stemming_to(lexemes, [article.title for article in articles] + texts)
 
@@ -211,7 +206,7 @@ def _search_words(text: str, limit: int) -> list[SearchResult]:
     def spans(text):
         return [m.span() for m in pattern.finditer(text)]
 
-    texts = [_plain_text(article.approved_revision.body) for article in articles]
+    texts = [plain_text(article.approved_revision.body) for article in articles]
     return _results(articles, texts, spans)
 
 
@@ -225,14 +220,6 @@ def _results(articles, texts, spans) -> list[SearchResult]:
         )
         for article, text in zip(articles, texts, strict=True)
     ]
-
-
-def _plain_text(body: str) -> str:
-    """The approved Markdown as one line of readable text, without spoiler sections."""
-    text = _SPOILER_BLOCK.sub(" ", body)
-    text = _WIKILINK.sub(lambda m: m[2] or m[1], text)
-    text = _BLOCK_MARKUP.sub("", strip_markers(text))
-    return " ".join(text.split())
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> list[Segment]:

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image, ImageFile, PngImagePlugin
 
-from apps.wiki.rendering import render_markdown
-from tests.wiki.test_rendering import assert_inert
+from apps.markup import render_markdown
+from tests.markup.inert import assert_inert
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from apps.wiki import services
-from apps.wiki.rendering import render_markdown
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +23,6 @@ def spoiled(article, fan, moderator):
     )
     article.refresh_from_db()
     return article
-
-
-def test_spoiler_sections_render_as_open_details():
-    html = render_markdown("!!! spoiler s3e5\n    Secret.")
-    assert '<details class="spoiler" data-spoiler="S03E05" open="">' in html
-    assert "<summary>Spoiler: reveals S03E05</summary>" in html
-
-
-def test_forged_spoiler_attributes_are_dropped():
-    html = render_markdown('<details class="spoiler" data-spoiler="x" ontoggle="y">z</details>')
-    assert "data-spoiler" not in html and "ontoggle" not in html
 
 
 def test_readers_who_set_nothing_see_everything(client, spoiled):

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from apps.catalog.models import Episode
 from apps.citations.models import Source
-
-from ..rendering import render_markdown
+from apps.markup import KIND_CITED, KIND_DISPUTED, KIND_NEEDED, render_markdown
 
 
 class RevisionStatus(models.TextChoices):
@@ -114,11 +113,6 @@ class RevisionQuerySet(models.QuerySet):
             self.pending()
             .select_related("article__episode__season__show", "author")
             .order_by("created_at", "id")
-        )
-
-    def with_citations(self):
-        return self.prefetch_related(
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
         )
 
 
@@ -307,9 +301,9 @@ class Citation(models.Model):
 
 
 class StatementKind(models.TextChoices):
-    CITED = "cited", "Cited"
-    NEEDED = "needed", "Citation needed"
-    DISPUTED = "disputed", "Disputed"
+    CITED = KIND_CITED, "Cited"
+    NEEDED = KIND_NEEDED, "Citation needed"
+    DISPUTED = KIND_DISPUTED, "Disputed"
 
 
 class StatementQuerySet(models.QuerySet):

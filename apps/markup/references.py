@@ -21,8 +21,10 @@ text cannot pass itself off as a marker.
 import re
 import secrets
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import INLINE_PLACEHOLDER_RE
@@ -43,6 +45,8 @@ DISPUTED_PATTERN = r"\[disputed((?:\s*(?:,\s*)?@\s*\d{1,4})*)\s*\]"
 PRIORITY = 175
 
 _KEYS = re.compile(r"\d{1,4}")
+# The markers that name citation keys ("[citation needed]" names none).
+_KEYED_MARKER = re.compile(CITE_PATTERN + "|(?i:" + DISPUTED_PATTERN + ")")
 _RAW_MARKER = re.compile("|".join((CITE_PATTERN, NEEDED_PATTERN, DISPUTED_PATTERN)), re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FORMATTING = re.compile(r"[*_`~]+|<[^>]+>")
@@ -82,7 +86,7 @@ class ReferenceState:
 
     def number_for(self, key: int) -> int | None:
         """The reader-facing number of a citation key, or None if the key is unknown."""
-        if self.preview:
+        if self.sources_by_key is None:
             return key
         source_id = self.sources_by_key.get(key)
         if source_id is None:
@@ -93,7 +97,7 @@ class ReferenceState:
 
     @property
     def numbers_by_key(self) -> dict[int, int]:
-        if self.preview:
+        if self.sources_by_key is None:
             return {}
         return {
             key: self.numbers_by_source[source_id]
@@ -102,7 +106,7 @@ class ReferenceState:
         }
 
     def unused_keys(self) -> list[int]:
-        if self.preview:
+        if self.sources_by_key is None:
             return []
         return sorted(key for key in self.sources_by_key if key not in self.used_keys)
 
@@ -110,6 +114,22 @@ class ReferenceState:
 def strip_markers(text: str) -> str:
     """Markdown text without markers, link syntax or formatting characters."""
     return _FORMATTING.sub("", _LINK.sub(r"\1", _RAW_MARKER.sub(" ", text)))
+
+
+def marker_keys(text: str) -> set[int]:
+    """Every citation key the markers of a Markdown text name (code is not special-cased)."""
+    return {int(k) for match in _KEYED_MARKER.finditer(text) for k in _KEYS.findall(match[0])}
+
+
+def renumber_markers(text: str, mapping: dict[int, int]) -> str:
+    """Rewrite the citation keys the text's markers name (code is not special-cased)."""
+    if not mapping:
+        return text
+
+    def marker(match: re.Match[str]) -> str:
+        return _KEYS.sub(lambda k: str(mapping.get(int(k[0]), int(k[0]))), match[0])
+
+    return _KEYED_MARKER.sub(marker, text)
 
 
 def statement_text(preceding: str) -> str:
@@ -127,23 +147,36 @@ def _keys(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(k) for k in _KEYS.findall(text or "")))
 
 
+_Handled = tuple[etree.Element, int, int]
+
+
 class _MarkerProcessor(InlineProcessor):
-    def __init__(self, pattern, md, state_getter):
+    def __init__(
+        self, pattern: str, md: Markdown, state_getter: Callable[[], ReferenceState]
+    ) -> None:
         super().__init__(pattern, md)
         self._state = state_getter
 
-    def _preceding(self, data, m):
+    def _preceding(self, data: str, m: re.Match[str]) -> str:
         """The text before the marker, cut at the last earlier marker in the same block."""
         stashed = self.md.treeprocessors["inline"].stashed_nodes
         state = self._state()
 
-        def placeholder(match):
+        def placeholder(match: re.Match[str]) -> str:
             node = stashed.get(match[1])
             return _SPLIT if id(node) in state.marker_nodes else " "
 
         return INLINE_PLACEHOLDER_RE.sub(placeholder, data[: m.start(0)])
 
-    def _record(self, element, kind, data, m, keys=(), anchor=""):
+    def _record(
+        self,
+        element: etree.Element,
+        kind: str,
+        data: str,
+        m: re.Match[str],
+        keys: tuple[int, ...] = (),
+        anchor: str = "",
+    ) -> _Handled:
         state = self._state()
         state.marker_nodes.add(id(element))
         state.statements.append(
@@ -151,7 +184,7 @@ class _MarkerProcessor(InlineProcessor):
         )
         return element, m.start(0), m.end(0)
 
-    def _superscripts(self, keys, holder):
+    def _superscripts(self, keys: tuple[int, ...], holder: etree.Element) -> str:
         """Add one superscript per reference number; return the id of the first.
 
         Two keys of one marker that cite the same source show one number; both
@@ -189,14 +222,14 @@ class _MarkerProcessor(InlineProcessor):
         return first
 
 
-def _unwrap(holder):
+def _unwrap(holder: etree.Element) -> etree.Element:
     """One element for the inline tree: the single child, or the span holding several."""
     children = list(holder)
     return children[0] if len(children) == 1 else holder
 
 
 class CiteProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 - python-markdown's name
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
         keys = _keys(m.group(1))
         holder = etree.Element("span")
         anchor = self._superscripts(keys, holder)
@@ -204,7 +237,7 @@ class CiteProcessor(_MarkerProcessor):
 
 
 class NeededProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
         state = self._state()
         anchor = f"needed-ref-{state.nonce}-{len(state.statements) + 1}"
         sup = etree.Element("sup")
@@ -215,7 +248,7 @@ class NeededProcessor(_MarkerProcessor):
 
 
 class DisputedProcessor(_MarkerProcessor):
-    def handleMatch(self, m, data):  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
         keys = _keys(m.group(1))
         state = self._state()
         if len(keys) < 2:
@@ -237,12 +270,12 @@ class DisputedProcessor(_MarkerProcessor):
 class ReferenceExtension(Extension):
     """Registers the three markers, reporting into ``state``."""
 
-    def __init__(self, state: ReferenceState, **kwargs):
+    def __init__(self, state: ReferenceState, **kwargs: object) -> None:
         self.state = state
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):  # noqa: N802
-        def getter():
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - python-markdown's name
+        def getter() -> ReferenceState:
             return self.state
 
         patterns = md.inlinePatterns
@@ -285,7 +318,7 @@ def finalise(html: str, state: ReferenceState) -> str:
     new_number: dict[int, int] = {}
     uses: dict[int, int] = {}
 
-    def reference(match):
+    def reference(match: re.Match[str]) -> str:
         old, old_use, rest = int(match[1]), match[2], match[3]
         number = new_number.setdefault(old, len(new_number) + 1)
         if state.preview:
@@ -298,9 +331,9 @@ def finalise(html: str, state: ReferenceState) -> str:
         )
 
     html = reference_sup.sub(reference, html)
-    counters = {"disputed": {}, "needed": {}}
+    counters: dict[str, dict[str, int]] = {"disputed": {}, "needed": {}}
 
-    def other(match):
+    def other(match: re.Match[str]) -> str:
         css, kind, old = match[1], match[2], match[3]
         index = counters[kind].setdefault(old, len(counters[kind]) + 1)
         renamed[f"{kind}-ref-{state.nonce}-{old}"] = f"{kind}-ref-{index}"

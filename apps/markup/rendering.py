@@ -1,18 +1,20 @@
 """The one Markdown renderer: python-markdown, then an nh3 allow-list.
 
 Article pages, the stored HTML of every revision and the editor's live preview
-all come through :func:`render_markdown`. Nothing else in the project marks user
-text as safe.
+all come through :func:`render_markdown` or :func:`render_with_references`.
+Nothing else in the project marks user text as safe.
 """
 
 import re
+from collections.abc import Callable
 
 import markdown
 import nh3
 from django.utils.text import slugify
 
-from .extensions import WikiExtension
 from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
+from .spoilers import CODE_ATTRIBUTE, SpoilerExtension
+from .wikilinks import WikiLinkExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -57,23 +59,23 @@ _ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
 # Reference markers' ids are allowed only with the nonce of the rendering that
 # made them (see references.generated_id_pattern); finalise() renames them.
 
-_SPOILER_CODE = re.compile(r"S\d{2}E\d{2,3}")
-
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
 
 
-def _heading_slug(value, separator):
+def _heading_slug(value: str, separator: str) -> str:
     return "h-" + (slugify(value) or "section")[:78]
 
 
-def _attribute_filter(extra_ids: re.Pattern | None):
-    def keep(tag, attribute, value):
+def _attribute_filter(
+    extra_ids: re.Pattern[str] | None,
+) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id" and not (
             _ALLOWED_ID.fullmatch(value) or (extra_ids and extra_ids.fullmatch(value))
         ):
             return None
-        if attribute == "data-spoiler" and not _SPOILER_CODE.fullmatch(value):
+        if attribute == "data-spoiler" and not CODE_ATTRIBUTE.fullmatch(value):
             return None
         if attribute == "class" and not ALLOWED_CLASSES.get(tag, set()).intersection(value.split()):
             # nh3 filters the class list itself, but would leave an empty class="".
@@ -83,12 +85,13 @@ def _attribute_filter(extra_ids: re.Pattern | None):
     return keep
 
 
-def _markdown(references: ReferenceState):
+def _markdown(references: ReferenceState) -> markdown.Markdown:
     # A fresh instance per call: python-markdown instances keep state (footnotes, toc).
     return markdown.Markdown(
         extensions=[
             ReferenceExtension(references),
-            WikiExtension(),
+            WikiLinkExtension(),
+            SpoilerExtension(),
             "markdown.extensions.admonition",
             "markdown.extensions.abbr",
             "markdown.extensions.def_list",
@@ -106,7 +109,8 @@ def _markdown(references: ReferenceState):
     )
 
 
-def sanitise_html(html: str, *, extra_ids: re.Pattern | None = None) -> str:
+def sanitise_html(html: str, *, extra_ids: re.Pattern[str] | None = None) -> str:
+    """Keep only the allow-listed tags, attributes, classes, ids and URL schemes."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,0 +1,15 @@
+"""What changes in stored HTML when a page is served to one reader."""
+
+from .spoilers import close_spoilers
+from .wikilinks import mark_missing_links
+
+
+def apply_reader_settings(html: str, *, watched: tuple[int, int] | None, existing: set[str]) -> str:
+    """Close spoilers beyond what the reader has watched; mark links to missing articles.
+
+    ``html`` is the renderer's stored output; only the exact tags it generates
+    are rewritten, and nothing from the request is inserted.
+    """
+    if watched is not None:
+        html = close_spoilers(html, watched=watched)
+    return mark_missing_links(html, existing=existing)

@@ -1,0 +1,71 @@
+"""Links between articles: ``[[Article title]]`` or ``[[Article title|shown text]]``.
+
+A wiki link points at the article's slug. Whether that article exists is only
+known when a page is served: :func:`mark_missing_links` then marks the links
+to articles not written yet and points them at the form that creates them.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+from html import unescape
+from urllib.parse import quote
+
+from django.utils.text import slugify
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+WIKILINK_PATTERN = r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
+# Runs before reference markers (175) and links (160).
+PRIORITY = 174
+
+_WIKILINK_SOURCE = re.compile(WIKILINK_PATTERN)
+_WIKILINK_HTML = re.compile(r'<a class="wikilink" href="/wiki/([\w-]+)/" title="([^"]*)"')
+
+
+class WikiLinkProcessor(InlineProcessor):
+    def handleMatch(  # noqa: N802 - python-markdown's name
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        title = " ".join(m.group(1).split())
+        slug = slugify(title)
+        if not slug:
+            return None, None, None
+        link = etree.Element("a")
+        link.set("class", "wikilink")
+        link.set("href", f"/wiki/{slug}/")
+        link.set("title", title)
+        link.text = " ".join((m.group(2) or title).split())
+        return link, m.start(0), m.end(0)
+
+
+class WikiLinkExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - python-markdown's name
+        md.inlinePatterns.register(WikiLinkProcessor(WIKILINK_PATTERN, md), "wikilink", PRIORITY)
+
+
+def wikilink_targets(html: str) -> set[str]:
+    """The slugs the wiki links of rendered HTML point at."""
+    return {slug for slug, _ in _WIKILINK_HTML.findall(html)}
+
+
+def wikilinks_as_text(text: str) -> str:
+    """Markdown with each wiki link replaced by the text it shows."""
+    return _WIKILINK_SOURCE.sub(lambda m: m[2] or m[1], text)
+
+
+def mark_missing_links(html: str, *, existing: set[str]) -> str:
+    """Point wiki links to slugs not in ``existing`` at the form that creates the article."""
+
+    def link(match: re.Match[str]) -> str:
+        slug, title = match[1], match[2]
+        if slug in existing:
+            return match[0]
+        # title is the sanitiser's escaped attribute value: unescape, then percent-encode.
+        target = "/wiki/new/?title=" + quote(unescape(title))
+        return (
+            f'<a class="wikilink wikilink-missing" href="{target}" '
+            f'title="{title} (not written yet)"'
+        )
+
+    return _WIKILINK_HTML.sub(link, html)
