@@ -8,6 +8,7 @@ without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,27 @@ else:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS (comma-separated host names).")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+
+def site_url(raw: str) -> str:
+    """The site's scheme and host (and port), without a trailing slash: https://wiki.example."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and a host such as https://wiki.example, not {raw!r}."
+        )
+    if parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(f"SITE_URL must have no query, fragment or user: {raw!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Where readers reach the site: every link that leaves a page (e-mail) starts with it.
+if os.environ.get("SITE_URL"):
+    SITE_URL = site_url(os.environ["SITE_URL"])
+elif DEBUG:
+    SITE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+else:
+    raise ImproperlyConfigured("DEBUG is off: set SITE_URL (such as https://wiki.example).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -170,7 +192,7 @@ X_FRAME_OPTIONS = "DENY"
 # django-markdownx reads these once, at import. Its own views are not routed
 # (they neither require login nor sanitise); apps/wiki/editor.py serves both
 # paths, and the widget posts to them.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "apps.wiki.rendering.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "apps.markup.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_EDITOR_RESIZABLE = True

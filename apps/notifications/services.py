@@ -30,12 +30,18 @@ def notify_many(users: Iterable, *, message: str, url: str, email: bool = True) 
     return len(notifications)
 
 
+def absolute_url(path: str) -> str:
+    """A path on this site as a link that works outside it (in a mail client): SITE_URL + path."""
+    return settings.SITE_URL + path
+
+
 def _send_email(user, notification: Notification) -> None:
     if not user.email:
         return
+    link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
     send_mail(
         subject=notification.subject[:SUBJECT_MAX_LENGTH],
-        message=f"{notification.message.strip()}\n\n{notification.url}\n",
+        message=f"{notification.message.strip()}{link}\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],
         # A mail server that is down must not undo or fail what the user just did.

@@ -27,7 +27,20 @@ def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings):
     assert mail.to == ["fan@example.com"]
     assert mail.from_email == "wiki@example.org"
     assert "Edit summary: typo" in mail.body
-    assert "/wiki/x/" in mail.body
+
+
+def test_the_email_links_to_the_site_with_an_absolute_url(fan, mailoutbox, settings):
+    settings.SITE_URL = "https://wiki.example.org"
+    notify(fan, message="Approved", url="/wiki/x/?from=3#cite-note-1")
+    [mail] = mailoutbox
+    assert mail.body == "Approved\n\nhttps://wiki.example.org/wiki/x/?from=3#cite-note-1\n"
+
+
+def test_an_email_carries_no_link_that_is_not_on_the_site(fan, mailoutbox, settings):
+    settings.SITE_URL = "https://wiki.example.org"
+    notify(fan, message="Odd", url="//evil.example/")
+    [mail] = mailoutbox
+    assert mail.body == "Odd\n"
 
 
 def test_it_does_not_email_when_asked_not_to(fan, mailoutbox):

@@ -111,6 +111,7 @@ def test_revisions_and_audit_events_are_read_only(client, article, staff):
         "admin:wiki_article_changelist",
         "admin:wiki_auditevent_changelist",
         "admin:citations_source_changelist",
+        "admin:wiki_citation_changelist",
         "admin:catalog_episode_changelist",
         "admin:accounts_user_changelist",
     ],
@@ -134,4 +135,8 @@ def test_the_revision_admin_page_shows_the_diff(client, article, fan, staff):
     client.force_login(staff)
     page = client.get(reverse("admin:wiki_revision_change", args=[proposal.pk])).content.decode()
     assert f"version #{article.approved_revision_id}" in page
-    assert "<ins>A changed sentence. [@1]</ins>" in page or "<ins>" in page
+    # A word diff of the one edited line: "Original text. [@1]" became "A changed sentence. [@1]".
+    assert (
+        '<td class="text"><del>Original</del><ins>A</ins> <del>text</del>'
+        "<ins>changed sentence</ins>. [@1]</td>"
+    ) in page

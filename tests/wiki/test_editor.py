@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from django.utils.module_loading import import_string
 from PIL import Image, ImageFile, PngImagePlugin
 
 from apps.markup import render_markdown
@@ -814,3 +815,8 @@ def test_it_refuses_junk_with_a_400_never_a_500(client, fan, media_root, data):
 
     assert_refused(response)
     assert files_under(media_root) == set()
+
+
+def test_markdownx_is_pointed_at_the_one_renderer(settings):
+    # markdownx reads this path at import; a stale path would only fail in its own views.
+    assert import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION) is render_markdown

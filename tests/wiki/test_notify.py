@@ -148,7 +148,10 @@ def test_an_automatic_approval_decided_by_someone_else_says_so(article, fan, mod
     assert message.startswith("Your proposal for “Casino Night trivia” was approved automatically.")
 
 
-def test_followers_hear_when_the_text_changes(article, author, fan, moderator, tell, mailoutbox):
+def test_followers_hear_when_the_text_changes(
+    article, author, fan, moderator, tell, mailoutbox, settings
+):
+    settings.SITE_URL = "https://wiki.example.org"
     # "author" wrote the article's first version and follows it like anyone else.
     reader = factories.make_user("reader")
     follow(article, reader, author, moderator)
@@ -167,6 +170,8 @@ def test_followers_hear_when_the_text_changes(article, author, fan, moderator, t
         "fan@example.com",
         "reader@example.com",
     ]
+    [to_reader] = [mail for mail in mailoutbox if mail.to == ["reader@example.com"]]
+    assert to_reader.body.endswith("\n\nhttps://wiki.example.org/wiki/casino-night-trivia/\n")
 
 
 def test_a_following_author_hears_once(article, fan, moderator, tell):
