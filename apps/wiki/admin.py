@@ -12,7 +12,7 @@ from apps.citations.models import Source
 
 from . import services
 from .diff import text_diff
-from .models import Article, AuditEvent, Citation, Revision, RevisionStatus
+from .models import Article, AuditEvent, Citation, Revision, RevisionStatus, citing_article_count
 from .permissions import can_moderate
 
 
@@ -176,45 +176,82 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class SourceCitationInline(ReadOnlyAdminMixin, admin.TabularInline):
-    """Every citation of the source, with the revision and article it belongs to."""
+    """The citations of the source in the text readers see now (one per citing article).
+
+    Earlier versions and proposals can hold thousands more: they are listed,
+    paginated, on the citations page the source page links to.
+    """
 
     model = Citation
     fk_name = "source"
-    fields = ("revision", "article", "revision_status", "locator", "quote")
+    fields = ("article", "revision", "locator", "quote")
     readonly_fields = fields
     extra = 0
     show_change_link = False
-    verbose_name_plural = "Citations of this source"
+    verbose_name_plural = "Cited now by"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("revision__article")
+        return (
+            super()
+            .get_queryset(request)
+            .current()
+            .select_related("revision__article")
+            .order_by("revision__article__title", "position")
+        )
 
     @admin.display(description="Article")
     def article(self, citation):
         return citation.revision.article
 
-    @admin.display(description="Status")
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every citation ever written, of every status: paginated, filtered by source from its page."""
+
+    list_display = ("source", "article", "revision", "revision_status", "locator", "quote")
+    list_filter = ("revision__status", "source__kind")
+    list_select_related = ("source", "revision__article")
+    search_fields = ("source__title", "revision__article__title", "quote", "locator")
+    list_per_page = 100
+    fields = ("source", "revision", "key", "number", "locator", "quote", "uses")
+    readonly_fields = fields
+
+    @admin.display(description="Article", ordering="revision__article__title")
+    def article(self, citation):
+        return citation.revision.article
+
+    @admin.display(description="Status", ordering="revision__status")
     def revision_status(self, citation):
         return citation.revision.get_status_display()
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "author", "publisher", "url", "citation_count")
+    list_display = ("title", "kind", "author", "publisher", "url", "article_count")
     list_filter = ("kind",)
     search_fields = ("title", "url", "publisher", "author")
-    readonly_fields = ("created_by", "created_at")
+    readonly_fields = ("created_by", "created_at", "all_citations")
     date_hierarchy = "created_at"
     inlines = [SourceCitationInline]
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return super().get_queryset(request).annotate(article_total=citing_article_count())
 
-    @admin.display(description="Citations", ordering="citation_total")
-    def citation_count(self, source):
-        return source.citation_total
+    @admin.display(description="Cited now by (articles)", ordering="article_total")
+    def article_count(self, source):
+        return source.article_total
+
+    @admin.display(description="Every citation")
+    def all_citations(self, source):
+        if source.pk is None:
+            return "—"
+        url = reverse("admin:wiki_citation_changelist") + f"?source__id__exact={source.pk}"
+        total = source.citations.count()
+        return format_html(
+            '<a href="{}">{} citation(s), in earlier versions and proposals too</a>', url, total
+        )
 
     @admin.action(description="Merge selected duplicate sources…", permissions=["change", "delete"])
     def merge_selected(self, request, queryset):

@@ -63,6 +63,6 @@ def test_the_source_admin_lists_its_citations(client, duplicates, staff):
     client.force_login(staff)
     page = client.get(reverse("admin:citations_source_change", args=[original.pk]))
     assert page.status_code == 200
-    assert "Citations of this source" in page.content.decode()
+    assert "Cited now by" in page.content.decode()
     listing = client.get(CHANGELIST, {"q": "story", "kind__exact": "web"})
     assert listing.status_code == 200

@@ -6,6 +6,7 @@ from .content import (
     Article,
     ArticleQuerySet,
     Citation,
+    CitationQuerySet,
     Protection,
     RejectionReason,
     Revision,
@@ -14,6 +15,7 @@ from .content import (
     Statement,
     StatementKind,
     StatementQuerySet,
+    citing_article_count,
 )
 from .records import AuditAction, AuditEvent, Follow, ReviewClaim, TrustChange
 
@@ -25,6 +27,7 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "Citation",
+    "CitationQuerySet",
     "Follow",
     "Protection",
     "RejectionReason",
@@ -36,4 +39,5 @@ __all__ = [
     "StatementKind",
     "StatementQuerySet",
     "TrustChange",
+    "citing_article_count",
 ]

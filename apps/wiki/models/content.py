@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from apps.catalog.models import Episode
@@ -263,6 +264,29 @@ class Revision(models.Model):
         return self.base_id != self.article.approved_revision_id
 
 
+class CitationQuerySet(models.QuerySet):
+    def current(self):
+        """Citations in the text readers see now: those of each article's approved revision."""
+        return self.filter(revision__article__approved_revision=F("revision"))
+
+
+def citing_article_count() -> Coalesce:
+    """For a Source queryset: how many articles cite the source in their approved text now.
+
+    Earlier approved versions, proposals and rejected text do not count: a
+    citation carried through ten approved edits of one article counts once.
+    """
+    per_source = (
+        Citation.objects.current()
+        .filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(articles=Count("revision__article", distinct=True))
+        .values("articles")
+    )
+    return Coalesce(Subquery(per_source), 0)
+
+
 class Citation(models.Model):
     """What one source supports in one revision."""
 
@@ -284,6 +308,8 @@ class Citation(models.Model):
     uses = models.PositiveSmallIntegerField(
         default=0, help_text="How many markers in the text point at it."
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "position", "id"]

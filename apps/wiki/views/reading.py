@@ -1,7 +1,7 @@
 """Pages readers see: home, articles, history, old revisions, sources, search."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -9,7 +9,7 @@ from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 
 from .. import spoilers
-from ..models import Article, Citation, Follow, RevisionStatus, Statement
+from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
 from ..search import search_articles
@@ -136,10 +136,9 @@ def revision_detail(request, slug, pk):
 @require_GET
 def source_list(request):
     query = text_param(request, "q")
-    approved = Q(citations__revision__status=RevisionStatus.APPROVED)
     sources = (
         sources_visible_to(request.user)
-        .annotate(citation_count=Count("citations", filter=approved))
+        .annotate(article_count=citing_article_count())
         .order_by("title", "id")
     )
     if query:
@@ -153,7 +152,8 @@ def source_detail(request, pk):
     source = get_object_or_404(sources_visible_to(request.user), pk=pk)
     # Citations in the text readers see now: those of each article's approved revision.
     current = (
-        Citation.objects.filter(source=source, revision__article__approved_revision=F("revision"))
+        Citation.objects.current()
+        .filter(source=source)
         .select_related("revision__article")
         .prefetch_related(Prefetch("statements", queryset=Statement.objects.order_by("position")))
         .order_by("revision__article__title", "position")
