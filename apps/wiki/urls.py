@@ -1,7 +1,17 @@
 from django.urls import path
 
 from .feeds import RecentChangesFeed
-from .views import compare, following, profiles, proposals, reading, recent, spoilers, statements
+from .views import (
+    compare,
+    contributions,
+    following,
+    profiles,
+    proposals,
+    reading,
+    recent,
+    spoilers,
+    statements,
+)
 
 app_name = "wiki"
 
@@ -16,7 +26,7 @@ urlpatterns = [
     path("wiki/<slug:slug>/unfollow/", following.unfollow, name="article-unfollow"),
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
     path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
-    path("contributions/", proposals.contributions, name="contributions"),
+    path("contributions/", contributions.contributions, name="contributions"),
     path("users/<str:username>/", profiles.profile, name="profile"),
     path("sources/", reading.source_list, name="source-list"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),

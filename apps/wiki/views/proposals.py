@@ -1,18 +1,18 @@
-"""Pages fans use to propose: new article, edit, withdraw, their contributions."""
+"""Pages fans use to propose: new article, edit, withdraw."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog.models import Episode
 
 from .. import services
 from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_initial
 from ..merging import merge_revisions
-from ..models import Revision, RevisionStatus
+from ..models import Revision
 from ..policy import protection_refusal
 from .access import get_article_for_user, int_param, sources_visible_to, text_param
 
@@ -30,8 +30,8 @@ def _apply_service_errors(error: ValidationError, form, formset) -> None:
                 else:
                     form.add_error(field if field in form.fields else None, message)
     else:
-        for message in error.messages:
-            formset._non_form_errors.append(message)
+        for text in error.messages:
+            formset._non_form_errors.append(text)
 
 
 def _citation_row(formset, field):
@@ -244,26 +244,3 @@ def revision_withdraw(request, pk):
         )
     messages.success(request, "Your proposal was withdrawn. Nothing of it was deleted.")
     return redirect("wiki:contributions")
-
-
-@login_required
-@require_GET
-def contributions(request):
-    revisions = (
-        Revision.objects.filter(author=request.user)
-        .select_related("article", "decided_by")
-        .order_by("-created_at", "-id")
-    )
-    by_status = {status: [] for status in RevisionStatus.values}
-    for revision in revisions:
-        by_status[revision.status].append(revision)
-    return render(
-        request,
-        "wiki/contributions.html",
-        {
-            "pending": by_status[RevisionStatus.PENDING],
-            "approved": by_status[RevisionStatus.APPROVED],
-            "rejected": by_status[RevisionStatus.REJECTED],
-            "withdrawn": by_status[RevisionStatus.WITHDRAWN],
-        },
-    )
