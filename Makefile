@@ -9,19 +9,29 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install install-dev browser-tools migrate demo clean
+.PHONY: run test lint typecheck install install-dev lock browser-tools migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions, hashes checked); pyproject.toml
+# keeps the ranges. `make lock` writes the lock files again from those ranges.
+$(STAMP): requirements/base.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(DEV_STAMP): requirements/dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
+
+lock: install-dev
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+		-o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+		--extra dev -o requirements/dev.lock
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -61,9 +71,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint browser-tools
+# Strict where the rules live (services, merging, citing, policy, access, markup): see pyproject.toml.
+typecheck: install-dev
+	$(BIN)/mypy
+
+# The suite under coverage with branches; the figure is printed, not enforced.
+test: lint typecheck browser-tools
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules test-artifacts
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .coverage node_modules test-artifacts
