@@ -9,6 +9,7 @@ class SignUpForm(UserCreationForm):
         required=False, help_text="Optional. Used only to tell you about your proposals."
     )
 
-    class Meta(UserCreationForm.Meta):
+    # django-stubs 5.2 does not declare UserCreationForm.Meta (added upstream in django-stubs#3200).
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "email")

@@ -23,7 +23,8 @@ class User(AbstractUser):
         help_text="Per show (by slug), the last episode watched, such as S02E22.",
     )
 
-    class Meta(AbstractUser.Meta):
+    # django-stubs 5.2 does not declare AbstractUser.Meta (added upstream in django-stubs#3200).
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.util import INLINE_PLACEHOLDER_RE
 
 KIND_CITED = "cited"
@@ -151,6 +152,10 @@ _Handled = tuple[etree.Element, int, int]
 
 
 class _MarkerProcessor(InlineProcessor):
+    # The subclasses' handleMatch(m, data) is InlineProcessor's, which does not match
+    # its base Pattern's handleMatch(m): mypy flags every such override, hence their
+    # ignore[override] (markdown's stubs ignore the same mismatch in InlineProcessor).
+
     def __init__(
         self, pattern: str, md: Markdown, state_getter: Callable[[], ReferenceState]
     ) -> None:
@@ -159,7 +164,9 @@ class _MarkerProcessor(InlineProcessor):
 
     def _preceding(self, data: str, m: re.Match[str]) -> str:
         """The text before the marker, cut at the last earlier marker in the same block."""
-        stashed = self.md.treeprocessors["inline"].stashed_nodes
+        inline = self.md.treeprocessors["inline"]
+        assert isinstance(inline, InlineTreeprocessor)  # as python-markdown registers it
+        stashed = inline.stashed_nodes
         state = self._state()
 
         def placeholder(match: re.Match[str]) -> str:
@@ -229,7 +236,7 @@ def _unwrap(holder: etree.Element) -> etree.Element:
 
 
 class CiteProcessor(_MarkerProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # type: ignore[override]  # noqa: N802
         keys = _keys(m.group(1))
         holder = etree.Element("span")
         anchor = self._superscripts(keys, holder)
@@ -237,7 +244,7 @@ class CiteProcessor(_MarkerProcessor):
 
 
 class NeededProcessor(_MarkerProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # type: ignore[override]  # noqa: N802
         state = self._state()
         anchor = f"needed-ref-{state.nonce}-{len(state.statements) + 1}"
         sup = etree.Element("sup")
@@ -248,7 +255,7 @@ class NeededProcessor(_MarkerProcessor):
 
 
 class DisputedProcessor(_MarkerProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> _Handled:  # type: ignore[override]  # noqa: N802
         keys = _keys(m.group(1))
         state = self._state()
         if len(keys) < 2:

@@ -24,7 +24,9 @@ _WIKILINK_HTML = re.compile(r'<a class="wikilink" href="/wiki/([\w-]+)/" title="
 
 
 class WikiLinkProcessor(InlineProcessor):
-    def handleMatch(  # noqa: N802 - python-markdown's name
+    # ignore[override]: InlineProcessor's handleMatch(m, data) does not match its base
+    # Pattern's handleMatch(m) (markdown's stubs ignore the same mismatch).
+    def handleMatch(  # type: ignore[override]  # noqa: N802 - python-markdown's name
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | None, int | None, int | None]:
         title = " ".join(m.group(1).split())

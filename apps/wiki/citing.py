@@ -6,16 +6,18 @@ Used by the services inside their transactions; nothing here commits on its own.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.citations.kinds import clean_locator
 from apps.citations.models import Source
 from apps.citations.normalise import normalise_url
 from apps.markup import MarkdownTooComplex, ReferenceState, render_with_references
 
-from .models import Citation, Revision, Statement
+from .models import Article, Citation, Revision, Statement
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999
@@ -32,7 +34,7 @@ class CitationInput:
     """
 
     source: Source | None = None
-    new_source: dict = field(default_factory=dict)
+    new_source: dict[str, object] = field(default_factory=dict)
     quote: str = ""
     locator: str = ""
     key: int = 0
@@ -62,7 +64,7 @@ def _keyed(citations: Sequence[CitationInput]) -> list[tuple[int, CitationInput]
     return keyed
 
 
-def _resolve_source(citation: CitationInput, *, author) -> Source:
+def _resolve_source(citation: CitationInput, *, author: User) -> Source:
     if citation.source is not None:
         return citation.source
     if not citation.new_source:
@@ -75,25 +77,27 @@ def _resolve_source(citation: CitationInput, *, author) -> Source:
     source.full_clean(exclude=["created_by"])
     if source.url:
         # The same page cited again is the same source, not a copy of it.
-        existing = Source.objects.filter(url=source.url).order_by("id").first()
+        existing: Source | None = Source.objects.filter(url=source.url).order_by("id").first()
         if existing is not None:
             return existing
-    source.save()
+    # Source.save (apps/citations/models.py) is not annotated yet.
+    source.save()  # type: ignore[no-untyped-call]
     return source
 
 
 def _check_markers(references: ReferenceState, keys: list[int]) -> None:
     """Every marker names a citation, and every citation is used by a marker."""
-    errors = {}
-    if references.problems:
-        errors["body"] = list(dict.fromkeys(references.problems))
+    errors: dict[str, str | list[str]] = {}
+    body = list(dict.fromkeys(references.problems))
     if references.unknown_keys:
         unknown = ", ".join(f"[@{k}]" for k in sorted(set(references.unknown_keys)))
         known = ", ".join(str(k) for k in sorted(keys))
-        errors.setdefault("body", []).append(
+        body.append(
             f"{unknown} names no citation of this proposal (its citations are {known}). "
             "Fix the number, or add the citation below."
         )
+    if body:
+        errors["body"] = body
     for key in references.unused_keys():
         errors[citation_field(key)] = (
             f"Citation {key} is not used: put [@{key}] after the statement it supports, "
@@ -104,7 +108,15 @@ def _check_markers(references: ReferenceState, keys: list[int]) -> None:
 
 
 def write_revision(
-    *, article, author, body, summary, base, citations, revises=None, merged_from=None
+    *,
+    article: Article,
+    author: User,
+    body: str,
+    summary: str,
+    base: Revision | None,
+    citations: Sequence[CitationInput],
+    revises: Revision | None = None,
+    merged_from: Revision | None = None,
 ) -> Revision:
     """Create a revision with its citations and statements; refuse bad markers."""
     if not citations:
@@ -116,7 +128,7 @@ def write_revision(
                 "Each citation needs a supporting quote or a locator (page, timestamp, minute)."
             )
     sources = {key: _resolve_source(citation, author=author) for key, citation in keyed}
-    locators = {}
+    locators: dict[int, str] = {}
     for key, citation in keyed:
         if citation.verbatim:
             locators[key] = citation.locator.strip()
@@ -168,10 +180,16 @@ def write_revision(
     return revision
 
 
-def _write_statements(revision, references, citations_by_key, *, base) -> None:
+def _write_statements(
+    revision: Revision,
+    references: ReferenceState,
+    citations_by_key: dict[int, Citation],
+    *,
+    base: Revision | None,
+) -> None:
     # A statement carried over unchanged from the base keeps its age, so
     # "citation needed" lists stay oldest first across edits.
-    earlier = {}
+    earlier: dict[tuple[str, str], datetime] = {}
     if base is not None:
         earlier = {(s.kind, s.text): s.since for s in base.statements.all()}
     now = timezone.now()
@@ -195,16 +213,18 @@ def _write_statements(revision, references, citations_by_key, *, base) -> None:
     )
 
 
-def problems_with(body: str, citations) -> list[str]:
+def problems_with(body: str, citations: Sequence[CitationInput]) -> list[str]:
     """What write_revision would refuse in this text and these (resolved) citations.
 
     For checking a computed text, such as a merge, before offering it.
     """
     try:
         keyed = _keyed(citations)
-        html, references = render_with_references(
-            body, {key: citation.source.pk for key, citation in keyed}
-        )
+        source_ids: dict[int, int] = {}
+        for key, citation in keyed:
+            assert citation.source is not None  # resolved citations only (see the docstring)
+            source_ids[key] = citation.source.pk
+        html, references = render_with_references(body, source_ids)
         _check_markers(references, [key for key, _ in keyed])
     except (ValidationError, MarkdownTooComplex) as error:
         return list(getattr(error, "messages", [str(error)]))

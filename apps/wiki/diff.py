@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from apps.markup import strip_markers
 
-from .models import StatementKind
+from .models import Citation, StatementKind
 
 CONTEXT = 3
 
@@ -119,7 +119,7 @@ class CitationChange:
 
 def citation_diff(old_citations, new_citations) -> list[CitationChange]:
     """Pair citations by source; report what was added, removed or changed."""
-    old_by_source = {}
+    old_by_source: dict[int, list[Citation]] = {}
     for citation in old_citations:
         old_by_source.setdefault(citation.source_id, []).append(citation)
     changes = []

@@ -27,7 +27,7 @@ from apps.markup import MarkdownTooComplex, render_markdown
 # with extra frames, e.g. a depth map): Pillow's JPEG reader reports it as MPO,
 # and it is stored as a plain JPEG of its first frame.
 _JPEG = ("JPEG", "jpg", {"quality": 85, "optimize": True})
-ACCEPTED_FORMATS = {
+ACCEPTED_FORMATS: dict[str, tuple[str, str, dict[str, int | bool]]] = {
     "JPEG": _JPEG,
     "MPO": _JPEG,
     "PNG": ("PNG", "png", {"optimize": True}),

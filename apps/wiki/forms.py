@@ -158,12 +158,12 @@ class BaseCitationFormSet(BaseFormSet):
         """What the editor's script needs to adapt each row to its source's kind."""
         return {
             "kinds": {
-                kind: {
+                kind.value: {
                     "fields": KIND_FIELDS[kind],
                     "labels": FIELD_LABELS.get(kind, {}),
                     "locator": LOCATORS[kind],
                 }
-                for kind in SourceKind.values
+                for kind in SourceKind
             },
             "sourceKinds": {str(source.pk): source.kind for source in self._sources},
         }
@@ -207,7 +207,8 @@ class BaseCitationFormSet(BaseFormSet):
         return [
             form.to_input()
             for index, form in enumerate(self.forms)
-            if not self._should_delete_form(form)
+            # A private BaseFormSet method that django-stubs does not declare.
+            if not self._should_delete_form(form)  # type: ignore[attr-defined]
             and (index < self.initial_form_count() or form.has_changed())
         ]
 

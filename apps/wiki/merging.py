@@ -11,12 +11,14 @@ changed (sync regions) and decide each stretch between them on its own.
 """
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from apps.markup import marker_keys, renumber_markers
 
 from .citing import CitationInput, problems_with
+from .models import Citation, Revision
 
 CONFLICT_START = "<<<<<<< the current approved text"
 CONFLICT_MIDDLE = "======="
@@ -37,11 +39,14 @@ class MergedText:
         return self.conflicts == 0
 
 
-def _sync_regions(base, ours, theirs):
+def _sync_regions(
+    base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
+) -> list[tuple[int, int, int, int, int, int]]:
     """(base_start, base_end, ours_start, ours_end, theirs_start, theirs_end) of unchanged runs."""
     ours_blocks = SequenceMatcher(None, base, ours, autojunk=False).get_matching_blocks()
     theirs_blocks = SequenceMatcher(None, base, theirs, autojunk=False).get_matching_blocks()
-    regions, i, j = [], 0, 0
+    regions: list[tuple[int, int, int, int, int, int]] = []
+    i, j = 0, 0
     while i < len(ours_blocks) and j < len(theirs_blocks):
         o_base, o_at, o_len = ours_blocks[i]
         t_base, t_at, t_len = theirs_blocks[j]
@@ -63,13 +68,19 @@ def _sync_regions(base, ours, theirs):
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
-def _three_way(base, ours, theirs, resolve):
+def _three_way(
+    base: Sequence[str],
+    ours: Sequence[str],
+    theirs: Sequence[str],
+    resolve: Callable[[Sequence[str], Sequence[str], Sequence[str]], Sequence[str] | None],
+) -> list[str] | None:
     """Walk the stretches between sync regions, keeping each side's one-sided changes.
 
     Where both sides changed a stretch differently, ``resolve(old, mine, yours)``
     returns the items to keep, or None to give up (the whole merge is then None).
     """
-    out, at_base, at_ours, at_theirs = [], 0, 0, 0
+    out: list[str] = []
+    at_base, at_ours, at_theirs = 0, 0, 0
     for b_start, b_end, o_start, o_end, t_start, t_end in _sync_regions(base, ours, theirs):
         old = base[at_base:b_start]
         mine, yours = ours[at_ours:o_start], theirs[at_theirs:t_start]
@@ -89,16 +100,18 @@ def _three_way(base, ours, theirs, resolve):
 
 def _merge_words(old: str, mine: str, yours: str) -> str | None:
     """Merge one line word by word; None when both sides changed the same words."""
-    merged = _three_way(*(_TOKENS.findall(line) for line in (old, mine, yours)), lambda *_: None)
+    old_words, my_words, your_words = (_TOKENS.findall(line) for line in (old, mine, yours))
+    merged = _three_way(old_words, my_words, your_words, lambda *_: None)
     return None if merged is None else "".join(merged)
 
 
-def _merge_hunk(old, mine, yours):
+def _merge_hunk(old: Sequence[str], mine: Sequence[str], yours: Sequence[str]) -> list[str] | None:
     """Both sides changed these lines: merge them word by word, line for line, if possible."""
     if not (len(old) == len(mine) == len(yours)):
         return None
     merged = [_merge_words(o, m, y) for o, m, y in zip(old, mine, yours, strict=True)]
-    return None if None in merged else merged
+    lines = [line for line in merged if line is not None]
+    return lines if len(lines) == len(merged) else None
 
 
 def merge_texts(base: str, current: str, proposal: str) -> MergedText:
@@ -110,7 +123,7 @@ def merge_texts(base: str, current: str, proposal: str) -> MergedText:
     """
     conflicts = 0
 
-    def resolve(old, mine, yours):
+    def resolve(old: Sequence[str], mine: Sequence[str], yours: Sequence[str]) -> list[str]:
         nonlocal conflicts
         words = _merge_hunk(old, mine, yours)
         if words is not None:
@@ -119,6 +132,7 @@ def merge_texts(base: str, current: str, proposal: str) -> MergedText:
         return [CONFLICT_START, *mine, CONFLICT_MIDDLE, *yours, CONFLICT_END]
 
     out = _three_way(base.splitlines(), current.splitlines(), proposal.splitlines(), resolve)
+    assert out is not None  # resolve() above never gives up
     text = "\n".join(out)
     if proposal.endswith("\n") or current.endswith("\n"):
         text += "\n"
@@ -132,11 +146,11 @@ def has_conflict_markers(text: str) -> bool:
 # --- Citations -------------------------------------------------------------------
 
 
-def _signature(citation):
+def _signature(citation: Citation) -> tuple[int, str, str]:
     return (citation.source_id, citation.quote, citation.locator)
 
 
-def _as_input(citation, key):
+def _as_input(citation: Citation, key: int) -> CitationInput:
     return CitationInput(
         source=citation.source,
         quote=citation.quote,
@@ -149,27 +163,34 @@ def _as_input(citation, key):
 @dataclass(frozen=True)
 class MergedRevision:
     body: str
-    citations: list
+    citations: list[CitationInput]
     conflicts: int
-    problems: list = field(default_factory=list)  # why a line-clean merge is still invalid
+    problems: list[str] = field(default_factory=list)  # why a line-clean merge is still invalid
 
     @property
     def clean(self) -> bool:
         return self.conflicts == 0
 
 
-def merge_revisions(base, current, proposal) -> MergedRevision:
+def merge_revisions(base: Revision | None, current: Revision, proposal: Revision) -> MergedRevision:
     """Merge a stale proposal's text and citations onto the current approved revision.
 
     Citations the proposal added may use numbers the current text also added
     for something else; they are renumbered first, so every marker keeps
     pointing at the citation its author meant.
     """
-    base_cites = {c.key: c for c in base.citations.select_related("source")} if base else {}
-    current_cites = {c.key: c for c in current.citations.select_related("source")}
-    proposal_cites = {c.key: c for c in proposal.citations.select_related("source")}
+    base_cites: dict[int, Citation] = (
+        {c.key: c for c in base.citations.select_related("source")} if base else {}
+    )
+    current_cites: dict[int, Citation] = {
+        c.key: c for c in current.citations.select_related("source")
+    }
+    proposal_cites: dict[int, Citation] = {
+        c.key: c for c in proposal.citations.select_related("source")
+    }
 
-    mapping, next_key = {}, max([*current_cites, *proposal_cites, 0]) + 1
+    mapping: dict[int, int] = {}
+    next_key = max([*current_cites, *proposal_cites, 0]) + 1
     for key in sorted(proposal_cites):
         reused = key in base_cites and _signature(proposal_cites[key]) != _signature(
             base_cites[key]
@@ -182,13 +203,13 @@ def merge_revisions(base, current, proposal) -> MergedRevision:
     proposal_cites = {mapping.get(k, k): c for k, c in proposal_cites.items()}
 
     merged = merge_texts(base.body if base else "", current.body, body)
-    chosen = []
+    chosen: list[CitationInput] = []
     for key in sorted(marker_keys(merged.text)):
         mine, yours, old = current_cites.get(key), proposal_cites.get(key), base_cites.get(key)
         if mine is not None and yours is not None and old is not None:
             # Both kept a citation the base had: whoever changed it wins; the
             # approved side wins a tie, as it does in the text.
-            pick = yours if _signature(mine) == _signature(old) else mine
+            pick: Citation | None = yours if _signature(mine) == _signature(old) else mine
         else:
             pick = mine or yours
         if pick is not None:

@@ -10,28 +10,29 @@ review.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.accounts.models import Trust
+from apps.accounts.models import Trust, User
 
-from .models import Protection, Revision, RevisionStatus
+from .models import Article, Protection, Revision, RevisionStatus
 from .permissions import can_moderate
 
 DEFAULT_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}
 
 
-def trust_rule() -> dict:
+def trust_rule() -> dict[str, int]:
     return {**DEFAULT_RULE, **getattr(settings, "WIKI_TRUST_RULE", {})}
 
 
-def earns_trust(user) -> bool:
+def earns_trust(user: User) -> bool:
     """Whether the automatic rule trusts this account (one query)."""
     rule = trust_rule()
     now = timezone.now()
     if user.date_joined > now - timedelta(days=rule["min_account_days"]):
         return False
-    counts = Revision.objects.filter(author=user).aggregate(
+    counts: dict[str, int] = Revision.objects.filter(author=user).aggregate(
         approved=Count(
             "pk",
             filter=Q(status=RevisionStatus.APPROVED, automatic=False, decided_by__isnull=False),
@@ -47,7 +48,7 @@ def earns_trust(user) -> bool:
     return counts["approved"] >= rule["approved"] and counts["recent_rejections"] == 0
 
 
-def is_trusted(user) -> bool:
+def is_trusted(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.trust == Trust.TRUSTED:
@@ -57,7 +58,7 @@ def is_trusted(user) -> bool:
     return earns_trust(user)
 
 
-def approves_automatically(user) -> bool:
+def approves_automatically(user: User) -> bool:
     """Whether this user's proposals skip the queue (settings.WIKI_AUTO_APPROVE)."""
     policy = getattr(settings, "WIKI_AUTO_APPROVE", {"moderators": True, "trusted": True})
     if can_moderate(user):
@@ -65,14 +66,14 @@ def approves_automatically(user) -> bool:
     return bool(policy.get("trusted")) and is_trusted(user)
 
 
-def effective_protection(article) -> str:
+def effective_protection(article: Article) -> str:
     expires = article.protection_expires_at
     if expires is not None and expires <= timezone.now():
         return Protection.OPEN
     return article.protection
 
 
-def protection_refusal(user, article) -> str | None:
+def protection_refusal(user: User | AnonymousUser, article: Article) -> str | None:
     """Why this user may not propose to this article, or None if they may."""
     level = effective_protection(article)
     if level == Protection.OPEN or can_moderate(user):

@@ -21,7 +21,17 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    Expression,
+    ExpressionWrapper,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Length, Lower, Replace
 
 from apps.markup import plain_text
@@ -188,7 +198,8 @@ def _search_words(text: str, limit: int) -> list[SearchResult]:
     if not words:
         return []
     body = "approved_revision__body"
-    condition, rank = Q(), Value(0)
+    condition = Q()
+    rank: Expression = Value(0)
     for word in words:
         condition &= Q(title__icontains=word) | Q(**{f"{body}__icontains": word})
         in_title = Case(When(title__icontains=word, then=Value(TITLE_WEIGHT)), default=Value(0))
@@ -261,7 +272,7 @@ def _segments(text: str, spans: list[tuple[int, int]]) -> list[Segment]:
 
 def _merged(segments: list[Segment]) -> list[Segment]:
     """Adjacent plain segments joined into one ("…" and the text after it)."""
-    merged = []
+    merged: list[Segment] = []
     for text, is_match in segments:
         if merged and not is_match and not merged[-1][1]:
             merged[-1] = (merged[-1][0] + text, False)

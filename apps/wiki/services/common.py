@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from apps.accounts.models import User
+
 from ..models import (
     DECISION_FIELDS,
     Article,
@@ -16,7 +18,14 @@ from ..permissions import can_moderate
 from .errors import Claimed, NotPending
 
 
-def audit(*, revision, actor, action, from_status, reason=""):
+def audit(
+    *,
+    revision: Revision,
+    actor: User,
+    action: AuditAction,
+    from_status: str,
+    reason: str = "",
+) -> None:
     AuditEvent.objects.create(
         revision=revision,
         article_id=revision.article_id,
@@ -39,14 +48,14 @@ def lock(revision: Revision) -> tuple[Article, Revision]:
     return article, locked
 
 
-def check_reviewer(revision: Revision, moderator) -> None:
+def check_reviewer(revision: Revision, moderator: User) -> None:
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can approve or reject proposals.")
     if revision.author_id == moderator.pk:
         raise PermissionDenied("You cannot approve or reject your own proposal.")
 
 
-def check_claim(revision: Revision, moderator) -> None:
+def check_claim(revision: Revision, moderator: User) -> None:
     """Refuse a decision while another moderator holds an unexpired claim on the proposal."""
     claim = ReviewClaim.objects.filter(revision=revision, expires_at__gt=timezone.now()).first()
     if claim is not None and claim.moderator_id != moderator.pk:
@@ -65,7 +74,16 @@ AUDIT_ACTION_FOR = {
 }
 
 
-def decide(revision, *, status, actor, reason="", reason_code="", automatic=False, action=None):
+def decide(
+    revision: Revision,
+    *,
+    status: RevisionStatus,
+    actor: User,
+    reason: str = "",
+    reason_code: str = "",
+    automatic: bool = False,
+    action: AuditAction | None = None,
+) -> None:
     """Stamp a pending revision's decision and write its audit event."""
     from_status = revision.status
     revision.status = status
@@ -74,7 +92,8 @@ def decide(revision, *, status, actor, reason="", reason_code="", automatic=Fals
     revision.decision_reason = reason
     revision.reason_code = reason_code
     revision.automatic = automatic
-    revision.save(update_fields=list(DECISION_FIELDS))
+    # Revision.save (apps/wiki/models) is not annotated yet.
+    revision.save(update_fields=list(DECISION_FIELDS))  # type: ignore[no-untyped-call]
     audit(
         revision=revision,
         actor=actor,
@@ -84,7 +103,7 @@ def decide(revision, *, status, actor, reason="", reason_code="", automatic=Fals
     )
 
 
-def publish(article, revision) -> None:
+def publish(article: Article, revision: Revision) -> None:
     """Point the article at a just-approved revision."""
     article.approved_revision = revision
     article.approved_at = revision.decided_at

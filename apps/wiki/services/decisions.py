@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from apps.accounts.models import User
+
 from ..citing import CitationInput, write_revision
 from ..merging import merge_revisions
 from ..models import Article, AuditAction, RejectionReason, Revision, RevisionStatus
@@ -12,7 +14,7 @@ from .common import audit, check_claim, check_reviewer, decide, lock, publish
 from .errors import StaleBase, WikiConflict
 
 
-def revision_approve(*, revision: Revision, moderator) -> Revision:
+def revision_approve(*, revision: Revision, moderator: User) -> Revision:
     """Make a pending proposal the text readers see.
 
     Refused when the approved text changed after the proposal was written (its
@@ -35,7 +37,7 @@ def revision_approve(*, revision: Revision, moderator) -> Revision:
     return revision
 
 
-def revision_approve_merged(*, revision: Revision, moderator) -> Revision:
+def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
     """Approve a stale proposal's changes carried onto the current text (a clean merge).
 
     A new revision holds the merged text, credited to the proposal's author;
@@ -80,7 +82,7 @@ def revision_approve_merged(*, revision: Revision, moderator) -> Revision:
 
 
 def revision_reject(
-    *, revision: Revision, moderator, reason: str, reason_code: str = ""
+    *, revision: Revision, moderator: User, reason: str, reason_code: str = ""
 ) -> Revision:
     """Turn a proposal down; the author sees the reason (a common reason and/or a note)."""
     check_reviewer(revision, moderator)
@@ -106,7 +108,7 @@ def revision_reject(
     return revision
 
 
-def revision_withdraw(*, revision: Revision, user) -> Revision:
+def revision_withdraw(*, revision: Revision, user: User) -> Revision:
     """The author takes back their own pending proposal."""
     if revision.author_id != user.pk:
         raise PermissionDenied("Only the author can withdraw a proposal.")
@@ -116,11 +118,11 @@ def revision_withdraw(*, revision: Revision, user) -> Revision:
     return revision
 
 
-def _citations_of(revision):
+def _citations_of(revision: Revision) -> list[tuple[int, int, str, str]]:
     return sorted(revision.citations.values_list("key", "source_id", "quote", "locator"))
 
 
-def revision_revert(*, article: Article, to: Revision, moderator, reason: str) -> Revision:
+def revision_revert(*, article: Article, to: Revision, moderator: User, reason: str) -> Revision:
     """Restore an older approved text as a new revision; history is never rewritten."""
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can revert an article.")

@@ -1,7 +1,7 @@
 class WikiConflict(Exception):
     """A change that cannot happen in the current state (answered with a 409)."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 

@@ -1,13 +1,14 @@
 """Moderators' housekeeping: review claims, trust, protection, duplicate sources."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Trust
+from apps.accounts.models import Trust, User
 from apps.citations.models import Source
 
 from ..models import (
@@ -27,7 +28,7 @@ def claim_minutes() -> int:
     return int(getattr(settings, "WIKI_CLAIM_MINUTES", 30))
 
 
-def review_claim(*, revision: Revision, moderator) -> ReviewClaim:
+def review_claim(*, revision: Revision, moderator: User) -> ReviewClaim:
     """Tell other moderators that this one is reviewing the proposal (for a while)."""
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can claim proposals.")
@@ -55,14 +56,14 @@ def review_claim(*, revision: Revision, moderator) -> ReviewClaim:
         return claim
 
 
-def review_release(*, revision: Revision, moderator) -> None:
+def review_release(*, revision: Revision, moderator: User) -> None:
     """Give a claim back (only its holder can)."""
     deleted, _ = ReviewClaim.objects.filter(revision=revision, moderator=moderator).delete()
     if not deleted:
         raise WikiConflict("You are not reviewing this proposal.")
 
 
-def user_set_trust(*, user, trust: str, moderator, reason: str = "") -> TrustChange:
+def user_set_trust(*, user: User, trust: str, moderator: User, reason: str = "") -> TrustChange:
     """A moderator trusts, distrusts, or hands a fan back to the automatic rule."""
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can change a fan's trust.")
@@ -78,7 +79,9 @@ def user_set_trust(*, user, trust: str, moderator, reason: str = "") -> TrustCha
         )
 
 
-def article_protect(*, article: Article, level: str, moderator, expires_at=None) -> Article:
+def article_protect(
+    *, article: Article, level: str, moderator: User, expires_at: datetime | None = None
+) -> Article:
     """Limit who may propose changes to an article, until ``expires_at`` if given."""
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can protect articles.")
@@ -94,7 +97,7 @@ def article_protect(*, article: Article, level: str, moderator, expires_at=None)
     return article
 
 
-def source_merge(*, keep: Source, duplicates, actor) -> int:
+def source_merge(*, keep: Source, duplicates: Iterable[Source], actor: User) -> int:
     """Fold duplicate sources into ``keep``: their citations point at it, then they go.
 
     Returns how many citations were moved. No citation is lost: the duplicates

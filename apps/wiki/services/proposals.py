@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from apps.accounts.models import User
+from apps.catalog.models import Episode
+
 from ..citing import NO_CITATION_MESSAGE, CitationInput, write_revision
 from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
@@ -41,7 +44,16 @@ def _check_text(*, body: str, summary: str) -> None:
         raise ValidationError(errors)
 
 
-def _write(*, article, author, body, summary, base, citations, revises=None) -> Revision:
+def _write(
+    *,
+    article: Article,
+    author: User,
+    body: str,
+    summary: str,
+    base: Revision | None,
+    citations: Sequence[CitationInput],
+    revises: Revision | None = None,
+) -> Revision:
     """Write a proposal; approve it at once when its author's proposals skip the queue."""
     revision = write_revision(
         article=article,
@@ -69,12 +81,12 @@ def _write(*, article, author, body, summary, base, citations, revises=None) -> 
 
 def article_create(
     *,
-    author,
+    author: User,
     title: str,
     body: str,
     summary: str,
     citations: Sequence[CitationInput],
-    episode=None,
+    episode: Episode | None = None,
 ) -> Revision:
     """Create an article with its first revision; pending unless the author is trusted."""
     title = title.strip()
@@ -109,7 +121,7 @@ def article_create(
         raise
 
 
-def _check_revises(revises, *, article, author):
+def _check_revises(revises: Revision | None, *, article: Article, author: User) -> None:
     if revises is None:
         return
     if revises.article_id != article.pk or revises.author_id != author.pk:
@@ -121,7 +133,7 @@ def _check_revises(revises, *, article, author):
 def revision_propose(
     *,
     article: Article,
-    author,
+    author: User,
     body: str,
     summary: str,
     citations: Sequence[CitationInput],

@@ -2,11 +2,13 @@
 
 import re
 
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from apps.citations.models import Source
+from apps.accounts.models import User
+from apps.citations.models import Source, SourceQuerySet
 
 from ..models import Article, Citation, Revision, RevisionStatus
 from ..permissions import can_moderate, can_view_revision
@@ -14,18 +16,18 @@ from ..permissions import can_moderate, can_view_revision
 _ID = re.compile(r"[0-9]{1,18}")
 
 
-def int_param(request, name):
+def int_param(request: HttpRequest, name: str) -> int | None:
     """A positive integer from the query string, or None for anything else."""
     value = request.GET.get(name, "")
     return int(value) if _ID.fullmatch(value) else None
 
 
-def text_param(request, name, *, max_length=200):
+def text_param(request: HttpRequest, name: str, *, max_length: int = 200) -> str:
     """A search string from the query string: trimmed, bounded, without NUL characters."""
     return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
 
 
-def sources_visible_to(user):
+def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:
     """Sources cited by approved text, plus, for their creator and moderators, the rest.
 
     A source described in a proposal is the proposal's content: readers see it
@@ -41,10 +43,12 @@ def sources_visible_to(user):
     return Source.objects.filter(approved)
 
 
-def get_article_for_user(user, slug, *, queryset=None) -> Article:
+def get_article_for_user(
+    user: User | AnonymousUser, slug: str, *, queryset: QuerySet[Article] | None = None
+) -> Article:
     """The article; 404 if it is unpublished and the user is not its creator or a moderator."""
     queryset = queryset if queryset is not None else Article.objects.with_episode()
-    article = get_object_or_404(queryset, slug=slug)
+    article: Article = get_object_or_404(queryset, slug=slug)
     if article.is_published:
         return article
     if user.is_authenticated and (article.created_by_id == user.pk or can_moderate(user)):
@@ -52,15 +56,17 @@ def get_article_for_user(user, slug, *, queryset=None) -> Article:
     raise Http404("No article with that address has been published.")
 
 
-def get_revision_for_user(user, pk, *, slug=None) -> Revision:
+def get_revision_for_user(
+    user: User | AnonymousUser, pk: int, *, slug: str | None = None
+) -> Revision:
     """The revision, or 404 if this user may not see it (readers see approved text only)."""
     queryset = Revision.objects.select_related(
         "article__episode__season__show", "author", "decided_by"
     )
-    filters = {"pk": pk}
+    filters: dict[str, int | str] = {"pk": pk}
     if slug is not None:
         filters["article__slug"] = slug
-    revision = get_object_or_404(queryset, **filters)
+    revision: Revision = get_object_or_404(queryset, **filters)
     if not can_view_revision(user, revision):
         raise Http404("No such revision.")
     return revision

@@ -23,7 +23,7 @@ STATUSES = [
 @login_required
 @require_GET
 def contributions(request: HttpRequest) -> HttpResponse:
-    own = Revision.objects.filter(author=request.user)
+    own = Revision.objects.filter(author_id=request.user.pk)
     counts = dict(own.order_by().values_list("status").annotate(total=Count("id")))
     status = request.GET.get("status", "")
     if status not in RevisionStatus.values:
