@@ -155,10 +155,11 @@ def render_with_references(
     statements, unknown keys.
     """
     text = text or ""
-    if text.count("[") > MAX_BRACKETS or text.count("(") > MAX_BRACKETS * 2:
-        raise MarkdownTooComplex(
-            f"The text has too many brackets to render (more than {MAX_BRACKETS:,} “[”)."
-        )
+    for bracket, limit in (("[", MAX_BRACKETS), ("(", MAX_BRACKETS * 2)):
+        if text.count(bracket) > limit:
+            raise MarkdownTooComplex(
+                f"The text has too many brackets to render (more than {limit:,} “{bracket}”)."
+            )
     references = ReferenceState(sources_by_key=sources_by_key)
     try:
         html = _markdown(references).convert(text)
