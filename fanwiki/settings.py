@@ -1,14 +1,16 @@
 """Settings for the fan wiki, read from the environment.
 
-With nothing set the site runs on SQLite under ``var/`` with DEBUG on and a
-development secret (what ``make run`` uses). ``DATABASE_URL`` switches the
-database, ``REDIS_URL`` the cache. With DEBUG off the site refuses to start
-without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+With nothing set the site runs on SQLite under ``var/`` with DEBUG on, a
+development secret, an in-process cache and tasks run at once in the request
+(what ``make run`` uses). ``DATABASE_URL`` switches the database, ``REDIS_URL``
+the cache, sessions and task broker, ``MEDIA_STORAGE=s3`` the uploads. With
+DEBUG off the site refuses to start without a real ``SECRET_KEY``,
+``ALLOWED_HOSTS`` and ``SITE_URL``. Every variable is in the README's table.
 """
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +34,17 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole number; anything else is a configuration error."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -71,7 +84,7 @@ def site_url(raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-# Where readers reach the site: every link that leaves a page (e-mail) starts with it.
+# Where readers reach the site: every link that leaves a page (e-mail, feeds) starts with it.
 if os.environ.get("SITE_URL"):
     SITE_URL = site_url(os.environ["SITE_URL"])
 elif DEBUG:
@@ -98,7 +111,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fanwiki.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app servers themselves: hashed names, compressed, cached for ever.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fanwiki.routers.PrimaryAfterWriteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,16 +139,23 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.wiki.context_processors.moderation",
+                "apps.wiki.context_processors.site",
                 "apps.notifications.context_processors.unread",
             ],
         },
     },
 ]
 
+# Persistent connections (checked before reuse) spare a connection set-up per request.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", True)
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+            os.environ["DATABASE_URL"],
+            conn_max_age=CONN_MAX_AGE,
+            conn_health_checks=CONN_HEALTH_CHECKS,
         )
     }
 else:
@@ -139,19 +163,37 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "fanwiki.sqlite3",
+            "NAME": str(VAR_DIR / "fanwiki.sqlite3"),
             # Wait for a writer instead of failing at once with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
 
-if os.environ.get("REDIS_URL"):
+# Reads go to a replica when there is one (fanwiki/routers.py); writes, reads inside a
+# transaction and a user's reads just after their own write go to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=CONN_MAX_AGE,
+        conn_health_checks=CONN_HEALTH_CHECKS,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["fanwiki.routers.PrimaryReplicaRouter"]
+# How long after a write a user's reads stay on the primary (longer than replication lag).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fanwiki",
         }
     }
+    # Sessions read from the shared cache, written through to the database: any app
+    # server can serve any request, and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -175,18 +217,110 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploads on local disk by default; on an S3-compatible bucket with MEDIA_STORAGE=s3
+# (or a bucket name). Credentials come from the usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY variables, which boto3 reads itself.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME else "local")
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+if MEDIA_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE is s3: set AWS_STORAGE_BUCKET_NAME.")
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Upload names are random and never reused: public links that do not expire
+            # (the bucket, or the CDN in front of it, must allow public reads).
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)
+else:
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+# In development whitenoise serves straight from static/ (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+STORAGES = {
+    "default": MEDIA_BACKEND,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fanwiki@localhost")
 
+def email_settings(url: str) -> dict[str, object]:
+    """SMTP settings from smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587.")
+    implicit_tls = parts.scheme == "smtps"
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if implicit_tls else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": implicit_tls,
+        "EMAIL_USE_TLS": not implicit_tls and parts.port != 25,
+    }
+
+
+# E-mail: EMAIL_URL, or the host/port/user/password/TLS variables, or the console.
+if os.environ.get("EMAIL_URL"):
+    globals().update(email_settings(os.environ["EMAIL_URL"]))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+# A mail server that hangs must not hold a worker for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fanwiki@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# E-mail subjects are one line; a long first line is cut rather than refused.
+NOTIFICATION_SUBJECT_MAX_LENGTH = 200
+
+# HTTPS. On by default in production; each can be switched off to serve plain HTTP on
+# 127.0.0.1 (tests, benchmarks). Behind a TLS proxy, name the header it sets:
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (only if the proxy always sets or strips it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain HTTP
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # django-markdownx reads these once, at import. Its own views are not routed
@@ -205,12 +339,54 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # How long a Markdown body may be (characters); longer input is refused with a message.
 WIKI_MAX_BODY_LENGTH = 100_000
 
+# Logs go to standard error: plain lines by default, one JSON object a line with
+# LOG_FORMAT=json. Every request is logged once, with its id, user, status and duration.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "fanwiki.observability.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The request log below replaces Django's own per-request lines.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Background jobs (Celery): e-mail and notification fan-out leave the request. With
+# REDIS_URL (or CELERY_BROKER_URL, which may be RabbitMQ's amqp://) a worker started
+# by `make worker` runs them; with neither they run at once, in the process that
+# queued them (make run, most tests).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+# Run at once, a failing task still retries and is logged rather than raised into
+# the request that queued it, as with a worker.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it for another
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Moderation policy. Proposals by moderators and by trusted fans are approved
 # automatically (and logged as automatic); everyone else goes through review.

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.templatetags.static import static as static_url
@@ -10,7 +9,11 @@ from apps.wiki import editor
 from apps.wiki.sitemaps import SITEMAPS
 from apps.wiki.views import reading as wiki_reading
 
+from .health import healthz
+from .media import media
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
@@ -30,5 +33,5 @@ urlpatterns = [
     path("", wiki_reading.home, name="home"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_STORAGE == "local":
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"))

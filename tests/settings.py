@@ -16,3 +16,11 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Most tests exercise review; the ones about automatic approval turn it on.
 WIKI_AUTO_APPROVE = {"moderators": False, "trusted": True}
+
+# Background tasks run at once, in the test's process; tests/wiki/test_worker.py
+# starts a real worker against Redis for the real thing.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+# As in production: a failing task is retried and logged, not raised into the caller
+# (tests assert what the task did, so one that failed shows there).
+CELERY_TASK_EAGER_PROPAGATES = False

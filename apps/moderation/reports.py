@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.wiki.models import AuditAction, AuditEvent
 
@@ -18,7 +18,7 @@ DAY = "%Y-%m-%d"
 DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format=DAY)
 
 
-@require_GET
+@require_safe
 @moderator_required
 def statistics(request):
     numbers = stats.moderation_stats(now=timezone.now())
@@ -71,7 +71,7 @@ def filter_events(events, data):
     return form, events
 
 
-@require_GET
+@require_safe
 @moderator_required
 def audit_log(request):
     events = (

@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.catalog.codes import parse_episode_code
 from apps.wiki import services
@@ -67,7 +67,7 @@ def _filtered_queue(form):
     return revisions
 
 
-@require_GET
+@require_safe
 @moderator_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
@@ -137,7 +137,7 @@ def _conflict(request, pk, conflict, **kwargs):
     return _render_review(request, _get_revision(pk), status=CONFLICT, **kwargs)
 
 
-@require_GET
+@require_safe
 @moderator_required
 def review(request, pk):
     return _render_review(request, _get_revision(pk))
@@ -244,7 +244,7 @@ def set_trust(request, username):
     return redirect("moderation:queue")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
 def article_tools(request, slug):
     """Protection of an article, for moderators."""

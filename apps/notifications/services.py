@@ -1,21 +1,23 @@
-"""Storing notifications and emailing them. Callers decide who hears what."""
+"""Storing notifications and sending them by e-mail. Callers decide who hears what.
+
+Storing is one insert in the caller's transaction; each e-mail is a background
+task queued once that transaction commits, so nothing the caller does waits on
+a mail server, and a change that rolls back mails no one.
+"""
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 
 from .models import Notification
-
-# Email subjects are one line; a long first line is cut rather than refused.
-SUBJECT_MAX_LENGTH = 200
+from .tasks import send_notification_email
 
 
 def notify(user, *, message: str, url: str, email: bool = True) -> Notification:
-    """Store one notification for ``user`` and, if asked and possible, email it."""
+    """Store one notification for ``user`` and, if asked and possible, e-mail it."""
     notification = Notification.objects.create(user=user, message=message, url=url)
-    if email:
-        _send_email(user, notification)
+    if email and user.email:
+        _queue_emails([notification.pk])
     return notification
 
 
@@ -25,25 +27,15 @@ def notify_many(users: Iterable, *, message: str, url: str, email: bool = True) 
         Notification(user=user, message=message, url=url) for user in users
     )
     if email:
-        for notification in notifications:
-            _send_email(notification.user, notification)
+        _queue_emails([n.pk for n in notifications if n.user.email])
     return len(notifications)
 
 
-def absolute_url(path: str) -> str:
-    """A path on this site as a link that works outside it (in a mail client): SITE_URL + path."""
-    return settings.SITE_URL + path
+def _queue_emails(notification_ids: list[int]) -> None:
+    def queue() -> None:
+        for notification_id in notification_ids:
+            send_notification_email.delay(notification_id)
 
-
-def _send_email(user, notification: Notification) -> None:
-    if not user.email:
-        return
-    link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
-    send_mail(
-        subject=notification.subject[:SUBJECT_MAX_LENGTH],
-        message=f"{notification.message.strip()}{link}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-        # A mail server that is down must not undo or fail what the user just did.
-        fail_silently=True,
-    )
+    # robust: what was stored stays stored if the broker cannot be reached; the
+    # failure is logged.
+    transaction.on_commit(queue, robust=True)

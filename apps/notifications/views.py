@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .models import Notification
 
@@ -15,7 +15,7 @@ PAGE_SIZE = 50
 _ID = re.compile(r"[0-9]{1,18}")
 
 
-@require_GET
+@require_safe
 @login_required
 def notification_list(request):
     notifications = Notification.objects.for_user(request.user).order_by("-created_at", "-id")

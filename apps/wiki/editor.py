@@ -7,6 +7,7 @@ required, the one renderer, and uploads judged from their bytes.
 """
 
 import contextlib
+import logging
 import uuid
 import warnings
 from functools import wraps
@@ -21,6 +22,9 @@ from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.markup import MarkdownTooComplex, render_markdown
+
+logger = logging.getLogger(__name__)
+STORAGE_UNAVAILABLE = 503
 
 # Pillow format name -> (format to save as, extension, save options). Anything
 # else is refused. MPO is the JPEG variant many cameras and phones write (a JPEG
@@ -143,5 +147,15 @@ def upload(request):
     except UploadRefused as exc:
         return JsonResponse({"image": [str(exc)]}, status=400)
     name = f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
-    stored = default_storage.save(name, ContentFile(data))
+    try:
+        stored = default_storage.save(name, ContentFile(data))
+    except Exception:
+        # A full disk or an unreachable bucket: say so, and leave no partial file behind.
+        logger.exception("Storing an upload as %s failed", name)
+        with contextlib.suppress(Exception):
+            default_storage.delete(name)
+        return JsonResponse(
+            {"image": ["The image could not be stored just now. Try again in a minute."]},
+            status=STORAGE_UNAVAILABLE,
+        )
     return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})

@@ -1,5 +1,6 @@
 """The Atom feed of recent changes: the same list and filters as /recent/."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -17,9 +18,14 @@ class RecentChangesFeed(Feed):
     def get_object(self, request):
         return RecentFilters.from_query(request.GET)
 
+    # Links start with SITE_URL, not with whatever host name the request came in by.
     def link(self, filters):
         query = filters.as_query()
-        return reverse("wiki:recent") + (f"?{query}" if query else "")
+        return settings.SITE_URL + reverse("wiki:recent") + (f"?{query}" if query else "")
+
+    def feed_url(self, filters):
+        query = filters.as_query()
+        return settings.SITE_URL + reverse("wiki:recent-feed") + (f"?{query}" if query else "")
 
     def items(self, filters):
         return recent_changes(filters)[:FEED_SIZE]
@@ -35,7 +41,7 @@ class RecentChangesFeed(Feed):
         return f"{kind} by {revision.author}, {reviewed}."
 
     def item_link(self, revision):
-        return revision.get_absolute_url()
+        return settings.SITE_URL + revision.get_absolute_url()
 
     def item_author_name(self, revision):
         return revision.author.username

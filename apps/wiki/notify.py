@@ -1,81 +1,25 @@
-"""Who hears about a decision on a proposal, and what they are told.
+"""Who hears about a decision on a proposal: queued once the decision commits.
 
-The services call ``after_decision`` inside their transaction; the messages go
-out only once it commits, so a decision that rolls back tells no one.
+The services call ``after_decision`` inside their transaction; the telling
+(:mod:`apps.wiki.tasks`) is queued only once it commits, so a decision that
+rolls back tells no one, and the moderator's request never waits for it.
 """
 
 from django.db import transaction
 
-from apps.notifications.services import notify, notify_many
-
-from .models import Follow, RevisionStatus
+from .tasks import tell_about_decision
 
 __all__ = ["after_decision"]
 
 
 def after_decision(revision, *, actor) -> None:
-    """Once the transaction commits, tell the author (and followers, if the text changed)."""
+    """Once the transaction commits, queue the news for the author and the followers."""
 
     # A closure, not functools.partial: Django names a failed robust callback by
     # its __qualname__, which a partial lacks.
-    def tell_everyone():
-        _tell_everyone(revision, actor)
+    def queue():
+        tell_about_decision.delay(revision.pk, actor.pk)
 
-    # robust: the decision is already committed; a failure to notify is logged,
-    # it must not turn the moderator's successful approval into an error page.
-    transaction.on_commit(tell_everyone, robust=True)
-
-
-def _tell_everyone(revision, actor) -> None:
-    article = revision.article
-    if revision.author_id != actor.pk:
-        message = _author_message(revision, article, actor)
-        if message:
-            notify(revision.author, message=message, url=revision.get_absolute_url())
-    if revision.status == RevisionStatus.APPROVED:
-        _tell_followers(revision, article, actor)
-
-
-def _author_message(revision, article, actor) -> str | None:
-    proposal = (
-        f"Your new article “{article.title}”"
-        if revision.base_id is None and revision.merged_from_id is None
-        else f"Your proposal for “{article.title}”"
-    )
-    summary = f"Edit summary: {revision.summary}"
-    if revision.status == RevisionStatus.APPROVED and revision.automatic:
-        return f"{proposal} was approved automatically.\n{summary}"
-    if revision.status == RevisionStatus.APPROVED:
-        return f"{proposal} was approved by {actor}.\n{summary}"
-    if revision.status == RevisionStatus.REJECTED:
-        return "\n".join([f"{proposal} was rejected by {actor}.", summary, *_reasons(revision)])
-    if revision.status == RevisionStatus.MERGED:
-        lines = [f"{proposal} was merged into a newer revision by {actor}.", summary]
-        return "\n".join(lines + ([revision.decision_reason] if revision.decision_reason else []))
-    return None
-
-
-def _reasons(revision) -> list[str]:
-    label = revision.get_reason_code_display() if revision.reason_code else ""
-    reasons = [f"Reason: {label}"] if label else []
-    # With no note written, the service stores the reason's label as the note.
-    if revision.decision_reason and revision.decision_reason != label:
-        reasons.append(f"Note from the moderator: {revision.decision_reason}")
-    return reasons
-
-
-def _tell_followers(revision, article, actor) -> None:
-    follows = (
-        Follow.objects.filter(article_id=article.pk, user__is_active=True)
-        .exclude(user_id__in={actor.pk, revision.author_id})
-        .select_related("user")
-    )
-    who = "approved automatically" if revision.automatic else f"approved by {actor}"
-    notify_many(
-        [follow.user for follow in follows],
-        message=(
-            f"“{article.title}” was updated: {revision.summary}\n"
-            f"Written by {revision.author}, {who}."
-        ),
-        url=article.get_absolute_url(),
-    )
+    # robust: the decision is already committed; a broker that cannot be reached is
+    # logged, it must not turn the moderator's successful approval into an error page.
+    transaction.on_commit(queue, robust=True)

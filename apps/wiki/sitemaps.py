@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
 from apps.catalog.models import Episode, Show
@@ -5,7 +8,17 @@ from apps.catalog.models import Episode, Show
 from .models import Article
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Links on SITE_URL, whatever host name the request came in by."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -15,14 +28,14 @@ class ArticleSitemap(Sitemap):
         return article.approved_at
 
 
-class EpisodeSitemap(Sitemap):
+class EpisodeSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Episode.objects.with_show().order_by("pk")
 
 
-class ShowSitemap(Sitemap):
+class ShowSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):

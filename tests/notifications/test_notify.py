@@ -1,4 +1,6 @@
-"""notify() and notify_many(): a stored message, and an email when the user has an address."""
+"""notify() and notify_many(): a stored message, and an e-mail once the caller commits."""
+
+import logging
 
 import pytest
 
@@ -7,6 +9,17 @@ from apps.notifications.services import notify, notify_many
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the callable, then what it queued for after the commit (the e-mail tasks)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def test_it_stores_the_notification(fan):
@@ -19,9 +32,17 @@ def test_it_stores_the_notification(fan):
     assert notification.details == "Edit summary: typo"
 
 
-def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings):
+def test_nothing_is_emailed_before_the_callers_transaction_commits(fan, mailoutbox):
+    notify(fan, message="Not yet", url="/wiki/x/")
+    assert Notification.objects.filter(user=fan).count() == 1
+    assert mailoutbox == []
+
+
+def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings, committed):
     settings.DEFAULT_FROM_EMAIL = "wiki@example.org"
-    notify(fan, message="Your proposal was approved.\nEdit summary: typo", url="/wiki/x/")
+    committed(
+        notify, fan, message="Your proposal was approved.\nEdit summary: typo", url="/wiki/x/"
+    )
     [mail] = mailoutbox
     assert mail.subject == "Your proposal was approved."
     assert mail.to == ["fan@example.com"]
@@ -29,47 +50,57 @@ def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings):
     assert "Edit summary: typo" in mail.body
 
 
-def test_the_email_links_to_the_site_with_an_absolute_url(fan, mailoutbox, settings):
+def test_the_email_links_to_the_site_with_an_absolute_url(fan, mailoutbox, settings, committed):
     settings.SITE_URL = "https://wiki.example.org"
-    notify(fan, message="Approved", url="/wiki/x/?from=3#cite-note-1")
+    committed(notify, fan, message="Approved", url="/wiki/x/?from=3#cite-note-1")
     [mail] = mailoutbox
     assert mail.body == "Approved\n\nhttps://wiki.example.org/wiki/x/?from=3#cite-note-1\n"
 
 
-def test_an_email_carries_no_link_that_is_not_on_the_site(fan, mailoutbox, settings):
+def test_an_email_carries_no_link_that_is_not_on_the_site(fan, mailoutbox, settings, committed):
     settings.SITE_URL = "https://wiki.example.org"
-    notify(fan, message="Odd", url="//evil.example/")
+    committed(notify, fan, message="Odd", url="//evil.example/")
     [mail] = mailoutbox
     assert mail.body == "Odd\n"
 
 
-def test_it_does_not_email_when_asked_not_to(fan, mailoutbox):
-    notify(fan, message="Quiet", url="/", email=False)
+def test_it_does_not_email_when_asked_not_to(fan, mailoutbox, committed):
+    committed(notify, fan, message="Quiet", url="/", email=False)
     assert Notification.objects.filter(user=fan).count() == 1
     assert mailoutbox == []
 
 
-def test_it_does_not_email_a_user_without_an_address(fan, mailoutbox):
+def test_it_does_not_email_a_user_without_an_address(fan, mailoutbox, committed):
     fan.email = ""
     fan.save()
-    notify(fan, message="Stored only", url="/")
+    committed(notify, fan, message="Stored only", url="/")
     assert Notification.objects.filter(user=fan).count() == 1
     assert mailoutbox == []
 
 
-def test_a_failing_mail_server_does_not_fail_the_caller(fan, settings):
+def test_a_failing_mail_server_is_retried_and_logged_and_fails_no_caller(
+    fan, settings, committed, caplog
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
-    notify(fan, message="Still stored", url="/")
+    with caplog.at_level(logging.WARNING, logger="apps.notifications.tasks"):
+        committed(notify, fan, message="Still stored", url="/")
     assert Notification.objects.filter(user=fan, message="Still stored").exists()
+    tries = [r for r in caplog.records if r.name == "apps.notifications.tasks"]
+    # Six tries (run at once here; a worker waits longer and longer between them),
+    # the last one an error.
+    assert [r.levelname for r in tries] == ["WARNING"] * 5 + ["ERROR"]
+    assert "try 6 of 6" in tries[-1].getMessage()
 
 
-def test_notify_many_inserts_once(fan, author, django_assert_num_queries, mailoutbox):
+def test_notify_many_inserts_once(
+    fan, author, django_assert_num_queries, mailoutbox, django_capture_on_commit_callbacks
+):
     silent = factories.make_user("silent")
     silent.email = ""
     silent.save()
-    with django_assert_num_queries(1):
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
         stored = notify_many([fan, author, silent], message="Changed", url="/wiki/x/")
     assert stored == 3
     assert set(Notification.objects.values_list("user__username", flat=True)) == {

@@ -820,3 +820,33 @@ def test_it_refuses_junk_with_a_400_never_a_500(client, fan, media_root, data):
 def test_markdownx_is_pointed_at_the_one_renderer(settings):
     # markdownx reads this path at import; a stale path would only fail in its own views.
     assert import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION) is render_markdown
+
+
+def test_a_full_disk_answers_with_a_message_and_leaves_no_partial_file(client, fan, media_root):
+    def half_then_full(self, chunk_size=None):
+        yield self.read(10)
+        raise OSError(28, "No space left on device")
+
+    client.force_login(fan)
+    with mock.patch("django.core.files.base.ContentFile.chunks", half_then_full):
+        response = post_upload(client, image_bytes("PNG"))
+    assert response.status_code == 503
+    assert response.json() == {
+        "image": ["The image could not be stored just now. Try again in a minute."]
+    }
+    assert files_under(media_root) == set()
+
+
+def test_an_uploaded_image_is_served_from_media_with_a_long_cache(client, fan, media_root):
+    client.force_login(fan)
+    path = stored_path(post_upload(client, image_bytes("PNG")), media_root)
+    client.logout()
+    url = "/media/" + str(path.relative_to(media_root))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"".join(response.streaming_content) == path.read_bytes()
+    assert client.get("/media/uploads/missing.png").status_code == 404
+    client.raise_request_exception = False
+    assert client.get("/media/../fanwiki/settings.py").status_code == 400

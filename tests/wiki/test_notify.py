@@ -10,7 +10,7 @@ from django.db import transaction
 
 from apps.accounts.models import Trust
 from apps.notifications.models import Notification
-from apps.wiki import notify, services
+from apps.wiki import notify, services, tasks
 from apps.wiki.models import Follow, Revision, RevisionStatus
 from tests import factories
 
@@ -239,20 +239,36 @@ def test_nothing_is_sent_if_the_transaction_rolls_back(
     assert proposal.status == RevisionStatus.PENDING
 
 
-def test_a_failure_to_notify_does_not_fail_the_decision(
+def test_a_broker_that_cannot_be_reached_does_not_fail_the_decision(
     article, fan, moderator, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     def broken(*args, **kwargs):
-        raise RuntimeError("notifications are down")
+        raise ConnectionError("the broker is down")
 
-    monkeypatch.setattr(notify, "notify", broken)
+    monkeypatch.setattr(tasks.tell_about_decision, "delay", broken)
     proposal = factories.propose_edit(article, fan)
     proposal = services.revision_approve(revision=proposal, moderator=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         notify.after_decision(proposal, actor=moderator)
+    assert "the broker is down" in caplog.text
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.APPROVED
+
+
+def test_a_failing_task_is_logged_and_leaves_the_decision_alone(
+    article, fan, moderator, tell, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("notifications are down")
+
+    monkeypatch.setattr(tasks, "notify", broken)
+    proposal = factories.propose_edit(article, fan)
+    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    tell(proposal, moderator)
     assert "notifications are down" in caplog.text
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.APPROVED
+    assert not Notification.objects.exists()
 
 
 def test_query_count_does_not_grow_with_followers(
@@ -268,12 +284,13 @@ def test_query_count_does_not_grow_with_followers(
             notify.after_decision(Revision.objects.get(pk=proposal.pk), actor=moderator)
         return callbacks[0]
 
-    # The article, the author, the author's notification, the followers, one insert for them all.
+    # The revision with its article and author, the actor, the author's notification, the
+    # followers, one insert for them all; and the savepoint the task's transaction is here.
     tell_one = decide_with_followers(1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         tell_one()
     tell_twenty = decide_with_followers(20)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         tell_twenty()
     assert Notification.objects.filter(user__username__startswith="follower-").count() == 21
     assert Notification.objects.filter(user=fan).count() == 2

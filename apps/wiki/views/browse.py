@@ -6,7 +6,7 @@ the "catalog" namespace the catalog models' get_absolute_url reverses.
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Episode, Season, Show
 
@@ -14,14 +14,14 @@ from ..models import Article
 from ..presenting import spoiler_setting
 
 
-@require_GET
+@require_safe
 def show_detail(request, show):
     show = get_object_or_404(Show, slug=show)
     seasons = show.seasons.annotate(episode_count=Count("episodes")).order_by("number")
     return render(request, "wiki/show_detail.html", {"show": show, "seasons": seasons})
 
 
-@require_GET
+@require_safe
 def season_detail(request, show, season):
     season = get_object_or_404(
         Season.objects.select_related("show"), show__slug=show, number=season
@@ -33,7 +33,7 @@ def season_detail(request, show, season):
     return render(request, "wiki/season_detail.html", {"season": season, "episodes": episodes})
 
 
-@require_GET
+@require_safe
 def episode_detail(request, show, season, episode):
     episode = get_object_or_404(
         Episode.objects.with_show(),

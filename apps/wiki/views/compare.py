@@ -2,13 +2,13 @@
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..diff import citation_diff, text_diff
 from .access import get_article_for_user, get_revision_for_user, int_param
 
 
-@require_GET
+@require_safe
 def article_compare(request, slug):
     """A word-level diff between two revisions (``?from=&to=``); readers see approved ones."""
     article = get_article_for_user(request.user, slug)

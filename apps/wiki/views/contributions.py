@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..models import Revision, RevisionStatus
 
@@ -21,7 +21,7 @@ STATUSES = [
 
 
 @login_required
-@require_GET
+@require_safe
 def contributions(request: HttpRequest) -> HttpResponse:
     own = Revision.objects.filter(author_id=request.user.pk)
     counts = dict(own.order_by().values_list("status").annotate(total=Count("id")))

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..models import Article, Revision
 from ..permissions import can_moderate
@@ -27,7 +27,7 @@ def approved_contributions(user):
     )
 
 
-@require_GET
+@require_safe
 def profile(request, username):
     # Deactivated accounts have no public page, as if they had never existed.
     person = get_object_or_404(get_user_model(), username=username, is_active=True)

@@ -59,7 +59,7 @@ def _render_editor(request, context, *, status=200):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_create(request):
     initial = {}
     episode_id = int_param(request, "episode")
@@ -139,7 +139,7 @@ def _starting_point(request, article):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_edit(request, slug):
     # Unpublished articles are visible (and editable) to their creator and moderators only.
     article = get_article_for_user(request.user, slug)

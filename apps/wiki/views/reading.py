@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
@@ -18,7 +18,7 @@ from .access import get_article_for_user, get_revision_for_user, sources_visible
 PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 def home(request):
     recent = (
         Article.objects.published()
@@ -30,7 +30,7 @@ def home(request):
     return render(request, "wiki/home.html", {"recent": recent, "shows": shows})
 
 
-@require_GET
+@require_safe
 def article_list(request):
     page = Paginator(Article.objects.published().with_episode(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -38,7 +38,7 @@ def article_list(request):
     return render(request, "wiki/article_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def article_detail(request, slug):
     queryset = Article.objects.with_episode().select_related(
         "approved_revision__author", "approved_revision__decided_by"
@@ -87,7 +87,7 @@ def _show(article):
     return article.episode.season.show if article.episode_id else None
 
 
-@require_GET
+@require_safe
 def article_history(request, slug):
     article = get_article_for_user(request.user, slug)
     approved = (
@@ -117,7 +117,7 @@ def article_history(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def revision_detail(request, slug, pk):
     revision = get_revision_for_user(request.user, pk, slug=slug)
     return render(
@@ -133,7 +133,7 @@ def revision_detail(request, slug, pk):
     )
 
 
-@require_GET
+@require_safe
 def source_list(request):
     query = text_param(request, "q")
     sources = (
@@ -147,7 +147,7 @@ def source_list(request):
     return render(request, "wiki/source_list.html", {"page": page, "query": query})
 
 
-@require_GET
+@require_safe
 def source_detail(request, pk):
     source = get_object_or_404(sources_visible_to(request.user), pk=pk)
     # Citations in the text readers see now: those of each article's approved revision.
@@ -161,7 +161,7 @@ def source_detail(request, pk):
     return render(request, "wiki/source_detail.html", {"source": source, "citations": current})
 
 
-@require_GET
+@require_safe
 def search(request):
     query = text_param(request, "q")
     results, episodes = [], []

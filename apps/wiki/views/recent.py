@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Show
 
@@ -68,7 +68,7 @@ def recent_changes(filters: RecentFilters):
     return filters.apply(revisions)
 
 
-@require_GET
+@require_safe
 def recent(request):
     filters = RecentFilters.from_query(request.GET)
     page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..models import Citation, Statement, StatementKind
 
@@ -19,14 +19,14 @@ def _current(kind):
     )
 
 
-@require_GET
+@require_safe
 def citation_needed(request):
     """Statements of approved text marked [citation needed], oldest first."""
     page = Paginator(_current(StatementKind.NEEDED), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "wiki/citation_needed.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def disputed(request):
     """Statements of approved text on which the cited sources disagree."""
     statements = _current(StatementKind.DISPUTED).prefetch_related(

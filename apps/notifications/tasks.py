@@ -1,0 +1,56 @@
+"""Sending notification e-mail, off the request, retried when the mail server fails."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Errors a later try may not meet: the server down, refusing for now, the network.
+TRANSIENT = (smtplib.SMTPException, OSError)
+MAX_TRIES = 6
+
+
+def absolute_url(path: str) -> str:
+    """A path on this site as a link that works outside it (in a mail client): SITE_URL + path."""
+    return settings.SITE_URL + path
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=TRANSIENT,
+    max_retries=MAX_TRIES - 1,
+    retry_backoff=30,  # 30 s, 1 min, 2 min, 4 min, 8 min (with jitter)
+    retry_backoff_max=900,
+    retry_jitter=True,
+)
+def send_notification_email(self, notification_id: int) -> None:
+    """E-mail one stored notification to its user, if they (still) have an address."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or not notification.user.email:
+        return
+    link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
+    try:
+        send_mail(
+            subject=notification.subject[: settings.NOTIFICATION_SUBJECT_MAX_LENGTH],
+            message=f"{notification.message.strip()}{link}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.user.email],
+        )
+    except TRANSIENT as error:
+        tries = self.request.retries + 1
+        level = logging.ERROR if tries >= MAX_TRIES else logging.WARNING
+        logger.log(
+            level,
+            "E-mail for notification %s failed (try %s of %s): %s",
+            notification_id,
+            tries,
+            MAX_TRIES,
+            error,
+        )
+        raise

@@ -1,0 +1,79 @@
+"""What the wiki does in the background: telling people about decisions.
+
+``notify.after_decision`` queues :func:`tell_about_decision` once a decision
+commits; a worker (or, without a broker, the same process) runs it. The whole
+fan-out is one transaction, so a retry after a database error never tells
+anyone twice; the e-mails it causes are tasks of their own, queued on commit.
+"""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, transaction
+
+from apps.notifications.services import notify, notify_many
+
+from .models import Follow, Revision, RevisionStatus
+
+
+@shared_task(autoretry_for=(DatabaseError,), max_retries=4, retry_backoff=10, retry_jitter=True)
+def tell_about_decision(revision_id: int, actor_id: int) -> None:
+    """Tell the author of a decided revision, and the article's followers if its text changed."""
+    revision = Revision.objects.select_related("article", "author").get(pk=revision_id)
+    actor = get_user_model().objects.get(pk=actor_id)
+    with transaction.atomic():
+        _tell_everyone(revision, actor)
+
+
+def _tell_everyone(revision, actor) -> None:
+    article = revision.article
+    if revision.author_id != actor.pk:
+        message = _author_message(revision, article, actor)
+        if message:
+            notify(revision.author, message=message, url=revision.get_absolute_url())
+    if revision.status == RevisionStatus.APPROVED:
+        _tell_followers(revision, article, actor)
+
+
+def _author_message(revision, article, actor) -> str | None:
+    proposal = (
+        f"Your new article “{article.title}”"
+        if revision.base_id is None and revision.merged_from_id is None
+        else f"Your proposal for “{article.title}”"
+    )
+    summary = f"Edit summary: {revision.summary}"
+    if revision.status == RevisionStatus.APPROVED and revision.automatic:
+        return f"{proposal} was approved automatically.\n{summary}"
+    if revision.status == RevisionStatus.APPROVED:
+        return f"{proposal} was approved by {actor}.\n{summary}"
+    if revision.status == RevisionStatus.REJECTED:
+        return "\n".join([f"{proposal} was rejected by {actor}.", summary, *_reasons(revision)])
+    if revision.status == RevisionStatus.MERGED:
+        lines = [f"{proposal} was merged into a newer revision by {actor}.", summary]
+        return "\n".join(lines + ([revision.decision_reason] if revision.decision_reason else []))
+    return None
+
+
+def _reasons(revision) -> list[str]:
+    label = revision.get_reason_code_display() if revision.reason_code else ""
+    reasons = [f"Reason: {label}"] if label else []
+    # With no note written, the service stores the reason's label as the note.
+    if revision.decision_reason and revision.decision_reason != label:
+        reasons.append(f"Note from the moderator: {revision.decision_reason}")
+    return reasons
+
+
+def _tell_followers(revision, article, actor) -> None:
+    follows = (
+        Follow.objects.filter(article_id=article.pk, user__is_active=True)
+        .exclude(user_id__in={actor.pk, revision.author_id})
+        .select_related("user")
+    )
+    who = "approved automatically" if revision.automatic else f"approved by {actor}"
+    notify_many(
+        [follow.user for follow in follows],
+        message=(
+            f"“{article.title}” was updated: {revision.summary}\n"
+            f"Written by {revision.author}, {who}."
+        ),
+        url=article.get_absolute_url(),
+    )

@@ -1,0 +1,55 @@
+"""``/healthz``: can this app server answer? For load balancers, every second if they like.
+
+It touches the database and the cache, nothing else: no session, no user, no
+template. 200 with ``{"status": "ok", ...}`` when both answer, 503 naming the
+part that failed when one does not.
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def _database() -> None:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache() -> None:
+    probe = secrets.token_hex(8)
+    cache.set("healthz", probe, timeout=10)
+    if cache.get("healthz") != probe:
+        raise RuntimeError("the cache did not return what was just stored")
+
+
+CHECKS = {"database": _database, "cache": _cache}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+            logger.warning("health check: %s failed: %s", name, error)
+            results[name] = "failing"
+            if name == "database":
+                # A broken connection must not be reused by the next request.
+                connections[DEFAULT_DB_ALIAS].close_if_unusable_or_obsolete()
+        else:
+            results[name] = "ok"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": results},
+        status=200 if healthy else 503,
+    )
