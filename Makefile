@@ -3,13 +3,15 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
+export PORT HOST
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint typecheck install install-dev lock browser-tools migrate demo clean
+.PHONY: run serve worker test lint typecheck install install-dev lock browser-tools migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -66,6 +68,24 @@ run: demo
 	@echo "  Demo moderator:  demo-moderator / demo-password  (also staff, for /admin/)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: DEBUG off, gunicorn (WEB_CONCURRENCY workers, default 2 x cores + 1),
+# static files collected with hashed, compressed names and served by whitenoise.
+# Refuses to start, in one line, when SECRET_KEY, ALLOWED_HOSTS or SITE_URL is missing.
+serve: install
+	@DEBUG=false $(BIN)/python -m fanwiki.preflight
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/python manage.py check --deploy
+	DEBUG=false exec $(BIN)/gunicorn --config python:fanwiki.gunicorn fanwiki.wsgi:application
+
+# The background worker (e-mail, notification fan-out). Needs REDIS_URL or CELERY_BROKER_URL.
+worker: install
+	@if [ -z "$$REDIS_URL$$CELERY_BROKER_URL" ]; then \
+		echo "Cannot start a worker: set REDIS_URL (or CELERY_BROKER_URL). Without a broker,"; \
+		echo "tasks run at once in the web process and no worker is needed."; exit 2; fi
+	exec $(BIN)/celery --app fanwiki worker --loglevel INFO \
+		--concurrency $${WORKER_CONCURRENCY:-2} --queues $${CELERY_QUEUE:-celery}
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -228,6 +228,8 @@ MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME 
 if MEDIA_STORAGE not in {"local", "s3"}:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
 if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
     if not AWS_STORAGE_BUCKET_NAME:
         raise ImproperlyConfigured("MEDIA_STORAGE is s3: set AWS_STORAGE_BUCKET_NAME.")
     MEDIA_BACKEND = {
@@ -242,6 +244,10 @@ if MEDIA_STORAGE == "s3":
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A bucket that does not answer fails an upload in seconds, not minutes.
+            "client_config": BotoConfig(
+                connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
     MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)
@@ -298,6 +304,8 @@ else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
+    # For the file backend (one file per message; the worker test reads them).
+    EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # A mail server that hangs must not hold a worker for long.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fanwiki@localhost")
@@ -377,6 +385,7 @@ LOGGING = {
 # queued them (make run, most tests).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 # Run at once, a failing task still retries and is logged rather than raised into
 # the request that queued it, as with a worker.
 CELERY_TASK_EAGER_PROPAGATES = False

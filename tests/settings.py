@@ -1,8 +1,10 @@
 """Settings for the test suite: the real settings, made fast and isolated."""
 
 import tempfile
+from pathlib import Path
 
 from fanwiki.settings import *  # noqa: F403
+from fanwiki.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -24,3 +26,15 @@ CELERY_TASK_ALWAYS_EAGER = True
 # As in production: a failing task is retried and logged, not raised into the caller
 # (tests assert what the task did, so one that failed shows there).
 CELERY_TASK_EAGER_PROPAGATES = False
+
+# On SQLite the test database is a file, not memory, so that another process (the
+# real Celery worker in tests/wiki/test_worker.py) can open it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.mkdtemp(prefix="fanwiki-test-db-")) / "test.sqlite3")
+    }
+    # A throwaway database: no waiting for the disk.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        "init_command": "PRAGMA synchronous = OFF",
+    }

@@ -1,0 +1,70 @@
+"""What export and import agree on: the format's name and version, and the models in file order."""
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db.models import ManyToManyField, Model
+
+from apps.accounts.models import User
+from apps.catalog.models import Episode, Season, Show
+from apps.citations.models import Source
+from apps.notifications.models import Notification
+
+from ..models import (
+    Article,
+    AuditEvent,
+    Citation,
+    Follow,
+    ReviewClaim,
+    Revision,
+    Statement,
+    TrustChange,
+)
+
+BACKUP_FORMAT = "fanwiki-backup"
+VERSION = 1
+
+# File order: every model after the models its foreign keys point at.
+MODELS: tuple[type[Model], ...] = (
+    Group,
+    User,
+    Show,
+    Season,
+    Episode,
+    Source,
+    Article,
+    Revision,
+    Citation,
+    Statement,
+    AuditEvent,
+    ReviewClaim,
+    Follow,
+    TrustChange,
+    Notification,
+)
+# Rows the migrations create themselves: matched by natural key, never required to be absent.
+SHARED: tuple[type[Model], ...] = (Group,)
+# Serialised with natural foreign keys, so groups and permissions travel by name, not by id.
+NATURAL: tuple[type[Model], ...] = (Group, User)
+
+
+class BackupError(Exception):
+    """A file that cannot be imported, or a database that must not receive one."""
+
+
+def label(model: type[Model]) -> str:
+    return model._meta.label_lower
+
+
+def many_to_many(model: type[Model]) -> list[tuple["ManyToManyField[Any, Any]", type[Model]]]:
+    """The model's many-to-many fields, each with the model of the table behind it."""
+    return [
+        (field, through)
+        for field in model._meta.many_to_many
+        if (through := field.remote_field.through) is not None
+    ]
+
+
+def through_models() -> list[type[Model]]:
+    """The tables behind the many-to-many fields of the exported models."""
+    return [through for model in MODELS for _field, through in many_to_many(model)]
