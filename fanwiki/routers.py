@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
+ROUTER = "fanwiki.routers.PrimaryReplicaRouter"
 PIN_COOKIE = "primary_pin"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -57,7 +58,7 @@ class PrimaryAfterWriteMiddleware:
     """Pins a write request, and the same browser's next requests for a while, to the primary."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        if REPLICA not in settings.DATABASES:
+        if ROUTER not in settings.DATABASE_ROUTERS:
             raise MiddlewareNotUsed
         self.get_response = get_response
 

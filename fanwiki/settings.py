@@ -62,9 +62,10 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
-    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
+    # Django's own deployment check asks for 50 characters, 5 of them different.
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
-            "DEBUG is off: set SECRET_KEY to a random string of at least 32 characters."
+            "DEBUG is off: set SECRET_KEY to a random string of at least 50 characters."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG is off: set ALLOWED_HOSTS (comma-separated host names).")
@@ -150,14 +151,21 @@ TEMPLATES = [
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", True)
 
+# A database that does not answer fails a request (and /healthz) in seconds.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+
+
+def database(url: str) -> dict:
+    settings = dj_database_url.parse(
+        url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+    )
+    if settings["ENGINE"] == "django.db.backends.postgresql":
+        settings.setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    return settings
+
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"],
-            conn_max_age=CONN_MAX_AGE,
-            conn_health_checks=CONN_HEALTH_CHECKS,
-        )
-    }
+    DATABASES = {"default": database(os.environ["DATABASE_URL"])}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -172,13 +180,11 @@ else:
 # Reads go to a replica when there is one (fanwiki/routers.py); writes, reads inside a
 # transaction and a user's reads just after their own write go to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=CONN_MAX_AGE,
-        conn_health_checks=CONN_HEALTH_CHECKS,
-    )
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["fanwiki.routers.PrimaryReplicaRouter"]
+else:
+    DATABASE_ROUTERS = []
 # How long after a write a user's reads stay on the primary (longer than replication lag).
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
@@ -189,6 +195,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fanwiki",
+            # A Redis that does not answer fails fast instead of holding the worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     # Sessions read from the shared cache, written through to the database: any app

@@ -38,3 +38,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"]["OPTIONS"],
         "init_command": "PRAGMA synchronous = OFF",
     }
+
+# Two aliases, as in production with DATABASE_REPLICA_URL: the replica is a test mirror
+# of the primary. Reads are routed to it only in tests/fanwiki/test_routers.py, which
+# turns the router on (elsewhere a test's uncommitted rows would be invisible to it).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = []
