@@ -10,6 +10,7 @@ DEBUG off the site refuses to start without a real ``SECRET_KEY``,
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -155,9 +156,9 @@ CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", True)
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 
 
-def database(url: str) -> dict:
-    settings = dj_database_url.parse(
-        url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+def database(url: str) -> dict[str, Any]:
+    settings: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS)
     )
     if settings["ENGINE"] == "django.db.backends.postgresql":
         settings.setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
