@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from apps.wiki import editor
 from apps.wiki.sitemaps import SITEMAPS
@@ -11,6 +9,7 @@ from apps.wiki.views import reading as wiki_reading
 
 from .health import healthz
 from .media import media
+from .views import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -21,7 +20,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("favicon.ico", RedirectView.as_view(url=static_url("images/favicon.svg"))),
+    path("favicon.ico", favicon),
     path("accounts/", include("apps.accounts.urls")),
     path("moderation/", include("apps.moderation.urls")),
     path("notifications/", include("apps.notifications.urls")),

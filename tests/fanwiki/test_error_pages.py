@@ -46,3 +46,9 @@ def test_the_other_error_pages_render(rf, template, text):
     request = rf.get("/")
     request.user = AnonymousUser()
     assert text in render_to_string(template, {"retry_after": 30}, request=request)
+
+
+def test_the_favicon_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/images/favicon.svg"
