@@ -2,7 +2,8 @@
 
 One entry point, :func:`search_articles`. On PostgreSQL it is the database's
 full-text search (English stemming, web-search syntax: ``"a phrase"``, ``or``,
-``-word``), ranked with title words above text words. Elsewhere (SQLite, the
+``-word``) over a document stored on each article when a revision is published
+(:func:`refresh_search_documents`), ranked with title words above text words. Elsewhere (SQLite, the
 development default) every word of the query must appear in the title or the
 text, and the rank counts where and how often.
 
@@ -11,23 +12,21 @@ templates escape every segment and wrap the matches in ``<mark>``.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchConfig,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
     Expression,
     ExpressionWrapper,
+    F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
@@ -60,18 +59,19 @@ class SearchResult:
     snippet: list[Segment]
 
 
-def search_articles(query: str, *, limit: int = 50) -> list[SearchResult]:
+def search_articles(query: str, *, limit: int = 50, offset: int = 0) -> list[SearchResult]:
     """Published articles whose title or approved text match ``query``, best first.
 
-    Articles come with their approved revision and episode, season and show
-    selected. Only approved text is searched: proposals never match.
+    ``offset`` skips that many of the best (pages of results). Articles come with
+    their approved revision and episode, season and show selected. Only approved
+    text is searched: proposals never match.
     """
     query = query.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    if not query or limit < 1:
+    if not query or limit < 1 or offset < 0:
         return []
     if connection.vendor == "postgresql":
-        return _search_postgresql(query, limit)
-    return _search_words(query, limit)
+        return _search_postgresql(query, limit, offset)
+    return _search_words(query, limit, offset)
 
 
 def _query_words(query: str) -> list[str]:
@@ -89,47 +89,40 @@ def _articles():
     )
 
 
-class _BodyVector(Func):
-    """``to_tsvector('english', body)``, written exactly like the index of migration 0007.
+def document() -> Expression:
+    """What an article's stored search document is: its title (A) and its approved text (B)."""
+    body = Subquery(Revision.objects.filter(pk=OuterRef("approved_revision_id")).values("body"))
+    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        body, weight="B", config=CONFIG
+    )
 
-    Django's SearchVector wraps its column in COALESCE, which no expression
-    index matches; the body is NOT NULL, so this form is equivalent.
+
+def refresh_search_documents(article_ids: Iterable[int] | None = None) -> int:
+    """Store the search document of these published articles (all, with None).
+
+    Called in the transaction that publishes a revision, so search never lags
+    behind the text readers see. A no-op outside PostgreSQL.
     """
+    if connection.vendor != "postgresql":
+        return 0
+    articles = Article.objects.published()
+    if article_ids is not None:
+        articles = articles.filter(pk__in=list(article_ids))
+    return articles.update(search_document=document())
 
-    function = "to_tsvector"
-    output_field = SearchVectorField()
 
-    def __init__(self, expression):
-        super().__init__(SearchConfig(CONFIG), expression)
-
-
-def _search_postgresql(text: str, limit: int) -> list[SearchResult]:
+def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]:
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    # What the GIN index (revision_body_search, migration 0007) serves: finding the
-    # approved revisions whose body matches without parsing any body. Only an
-    # article's current approved revision counts, so superseded ones found here are
-    # dropped by the IN. Not served by it: the title test and the rank, parsed per
-    # matching article at query time (no stored vectors: no column may be added).
-    # Measured on 1,500 articles (2 kB each) and 39,000 revisions: a rare word 10 ms,
-    # one in 500 articles 300 ms (mostly the rank), against 700-1,500 ms without the
-    # index. A word in most revisions makes PostgreSQL prefer a sequential scan (it
-    # prices a parse far too low) that parses every approved body, superseded ones
-    # included: 4.6 s for a word in 7,500 superseded approved texts and 3 current ones.
-    matching_bodies = (
-        Revision.objects.approved().alias(vector=_BodyVector("body")).filter(vector=query)
-    )
-    vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        "approved_revision__body", weight="B", config=CONFIG
-    )
+    # One stored, GIN-indexed document per published article: matching reads no
+    # revision body, and the rank reads the stored document of matching rows only.
     articles = list(
         _articles()
-        .alias(title_vector=SearchVector("title", config=CONFIG))
-        .filter(Q(title_vector=query) | Q(approved_revision__in=matching_bodies.values("pk")))
+        .filter(search_document=query)
         .annotate(
-            rank=SearchRank(vector, query),
+            rank=SearchRank(F("search_document"), query),
             query_tree=Func(query, function="querytree", output_field=TextField()),
         )
-        .order_by("-rank", "title", "pk")[:limit]
+        .order_by("-rank", "title", "pk")[offset : offset + limit]
     )
     if not articles:
         return []
@@ -193,7 +186,7 @@ def _may_stem(word: str, lexemes: set[str]) -> bool:
     )
 
 
-def _search_words(text: str, limit: int) -> list[SearchResult]:
+def _search_words(text: str, limit: int, offset: int) -> list[SearchResult]:
     words = _query_words(text)
     if not words:
         return []
@@ -210,7 +203,7 @@ def _search_words(text: str, limit: int) -> list[SearchResult]:
         _articles()
         .filter(condition)
         .annotate(rank=ExpressionWrapper(rank, IntegerField()))
-        .order_by("-rank", "title", "pk")[:limit]
+        .order_by("-rank", "title", "pk")[offset : offset + limit]
     )
     pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.I)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from apps.catalog.codes import parse_episode_code
 from apps.wiki import services
 from apps.wiki.search import search_articles
+from apps.wiki.views import reading
 from tests import factories
 
 LONG_INTRO = "This paragraph is about the warehouse and the office party planning committee. " * 3
@@ -239,3 +240,20 @@ def test_the_query_count_does_not_grow_with_results(client, author, moderator):
     many = count_search_queries(client, "kiss")
     assert len(search(client, "kiss").context["articles"]) == 12
     assert many == few
+
+
+def test_results_come_in_pages(client, author, moderator, monkeypatch):
+    for n in range(7):
+        factories.published_article(author, moderator, title=f"Teapot {n}", body="A teapot.")
+    monkeypatch.setattr(reading, "PAGE_SIZE", 3)
+    pages = [client.get(reverse("wiki:search"), {"q": "teapot", "page": n}) for n in (1, 2, 3, 9)]
+    first, second, third, beyond = pages
+    titles = [[r.article.title for r in page.context["results"]] for page in pages[:3]]
+    assert [len(t) for t in titles] == [3, 3, 1]
+    assert len(set(sum(titles, []))) == 7  # every match once, none twice
+    assert first.context["next_page"] == 2 and first.context["previous_page"] is None
+    assert third.context["next_page"] is None and third.context["previous_page"] == 2
+    assert 'start="4"' in second.content.decode()
+    assert "Articles 4 to 6 of those that match" in second.content.decode()
+    assert beyond.context["results"] == []
+    assert "No more articles match" in beyond.content.decode()

@@ -1,6 +1,7 @@
 """Articles, their revisions, citations and statements: the wiki's content."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -77,6 +78,11 @@ class Article(models.Model):
     protection_expires_at = models.DateTimeField(
         null=True, blank=True, help_text="When the protection lapses back to open; empty: never."
     )
+    # What full-text search matches on PostgreSQL: the title (weight A) and the approved
+    # text (weight B), stored when a revision is published (apps.wiki.search), so a
+    # search reads one indexed row per article instead of parsing revision bodies.
+    # Empty on SQLite, where search scans the approved text instead.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from ..models import (
     RevisionStatus,
 )
 from ..permissions import can_moderate
+from ..search import refresh_search_documents
 from .errors import Claimed, NotPending
 
 
@@ -108,3 +109,4 @@ def publish(article: Article, revision: Revision) -> None:
     article.approved_revision = revision
     article.approved_at = revision.decided_at
     article.save(update_fields=["approved_revision", "approved_at"])
+    refresh_search_documents([article.pk])

@@ -13,7 +13,13 @@ from ..models import Article, Citation, Follow, RevisionStatus, Statement, citin
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
 from ..search import search_articles
-from .access import get_article_for_user, get_revision_for_user, sources_visible_to, text_param
+from .access import (
+    get_article_for_user,
+    get_revision_for_user,
+    int_param,
+    sources_visible_to,
+    text_param,
+)
 
 PAGE_SIZE = 50
 
@@ -161,18 +167,24 @@ def source_detail(request, pk):
     return render(request, "wiki/source_detail.html", {"source": source, "citations": current})
 
 
+# Deep pages of a search are for crawlers, not readers: each costs a larger offset.
+MAX_SEARCH_PAGE = 20
+
+
 @require_safe
 def search(request):
     query = text_param(request, "q")
+    page = min(int_param(request, "page") or 1, MAX_SEARCH_PAGE)
     results, episodes = [], []
     if query:
-        # One more than a page tells the template whether there are more matches.
-        results = search_articles(query, limit=PAGE_SIZE + 1)
-        episode_filter = Q(title__icontains=query) | Q(production_code__iexact=query)
-        code = parse_episode_code(query)
-        if code:
-            episode_filter |= Q(season__number=code[0], number=code[1])
-        episodes = list(Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE])
+        # One more than a page tells whether a next page exists (no count of every match).
+        results = search_articles(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        if page == 1:
+            episode_filter = Q(title__icontains=query) | Q(production_code__iexact=query)
+            code = parse_episode_code(query)
+            if code:
+                episode_filter |= Q(season__number=code[0], number=code[1])
+            episodes = list(Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE])
     more_results = len(results) > PAGE_SIZE
     results = results[:PAGE_SIZE]
     return render(
@@ -184,5 +196,10 @@ def search(request):
             "articles": [result.article for result in results],
             "more_results": more_results,
             "episodes": episodes,
+            "page_number": page,
+            "first_number": (page - 1) * PAGE_SIZE + 1,
+            "last_number": (page - 1) * PAGE_SIZE + len(results),
+            "next_page": page + 1 if more_results and page < MAX_SEARCH_PAGE else None,
+            "previous_page": page - 1 if page > 1 else None,
         },
     )
