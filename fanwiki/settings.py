@@ -406,6 +406,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Anonymous readers' pages from the cache (apps/wiki/pagecache.py): how long a page
+# is kept at most (any change invalidates it at once anyway); 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Without a shared cache (Redis), the processes of one machine agree on the pages'
+# generation through this file's modification time.
+PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-generation"
+
 # Moderation policy. Proposals by moderators and by trusted fans are approved
 # automatically (and logged as automatic); everyone else goes through review.
 WIKI_AUTO_APPROVE = {"moderators": True, "trusted": True}

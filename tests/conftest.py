@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from django.core.cache import cache
+
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page of another test's data is served."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -137,7 +137,8 @@ def test_the_source_page_lists_the_statements_citing_it(client, article, fan, mo
     assert "Kwapis walked away." in page
 
 
-def test_source_page_query_count(client, author, moderator, django_assert_num_queries):
+def test_source_page_query_count(client, author, moderator, django_assert_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what the page itself costs, not the cache
     source = factories.make_source("Popular source")
     factories.published_article(author, moderator, title="Article 0", source=source)
     url = source.get_absolute_url()

@@ -14,6 +14,7 @@ from ..models import (
     Revision,
     RevisionStatus,
 )
+from ..pagecache import pages_changed
 from ..permissions import can_moderate
 from ..search import refresh_search_documents
 from .errors import Claimed, NotPending
@@ -36,6 +37,8 @@ def audit(
         to_status=revision.status,
         reason=reason,
     )
+    # Every state change of a revision writes an audit event: readers' pages may change.
+    pages_changed()
 
 
 def lock(revision: Revision) -> tuple[Article, Revision]:

@@ -20,6 +20,7 @@ from ..models import (
     RevisionStatus,
     TrustChange,
 )
+from ..pagecache import pages_changed
 from ..permissions import can_moderate
 from .errors import Claimed, NotPending, WikiConflict
 
@@ -94,6 +95,7 @@ def article_protect(
         article.protection = level
         article.protection_expires_at = None if level == Protection.OPEN else expires_at
         article.save(update_fields=["protection", "protection_expires_at"])
+        pages_changed()
     return article
 
 
@@ -121,4 +123,5 @@ def source_merge(*, keep: Source, duplicates: Iterable[Source], actor: User) -> 
             raise WikiConflict("One of the sources no longer exists; reload and try again.")
         moved = Citation.objects.filter(source_id__in=duplicate_ids).update(source=keep)
         Source.objects.filter(pk__in=duplicate_ids).delete()
+        pages_changed()
     return moved

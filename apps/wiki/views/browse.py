@@ -11,10 +11,12 @@ from django.views.decorators.http import require_safe
 from apps.catalog.models import Episode, Season, Show
 
 from ..models import Article
+from ..pagecache import cached_for_readers
 from ..presenting import spoiler_setting
 
 
 @require_safe
+@cached_for_readers
 def show_detail(request, show):
     show = get_object_or_404(Show, slug=show)
     seasons = show.seasons.annotate(episode_count=Count("episodes")).order_by("number")
@@ -22,6 +24,7 @@ def show_detail(request, show):
 
 
 @require_safe
+@cached_for_readers
 def season_detail(request, show, season):
     season = get_object_or_404(
         Season.objects.select_related("show"), show__slug=show, number=season
@@ -34,6 +37,7 @@ def season_detail(request, show, season):
 
 
 @require_safe
+@cached_for_readers
 def episode_detail(request, show, season, episode):
     episode = get_object_or_404(
         Episode.objects.with_show(),

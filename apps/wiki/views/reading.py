@@ -10,6 +10,7 @@ from apps.catalog.models import Episode, Show
 
 from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
+from ..pagecache import cached_for_readers
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
 from ..search import search_articles
@@ -25,6 +26,7 @@ PAGE_SIZE = 50
 
 
 @require_safe
+@cached_for_readers
 def home(request):
     recent = (
         Article.objects.published()
@@ -37,6 +39,7 @@ def home(request):
 
 
 @require_safe
+@cached_for_readers
 def article_list(request):
     page = Paginator(Article.objects.published().with_episode(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -45,6 +48,7 @@ def article_list(request):
 
 
 @require_safe
+@cached_for_readers
 def article_detail(request, slug):
     queryset = Article.objects.with_episode().select_related(
         "approved_revision__author", "approved_revision__decided_by"
@@ -94,6 +98,7 @@ def _show(article):
 
 
 @require_safe
+@cached_for_readers
 def article_history(request, slug):
     article = get_article_for_user(request.user, slug)
     approved = (
@@ -124,6 +129,7 @@ def article_history(request, slug):
 
 
 @require_safe
+@cached_for_readers
 def revision_detail(request, slug, pk):
     revision = get_revision_for_user(request.user, pk, slug=slug)
     return render(
@@ -140,6 +146,7 @@ def revision_detail(request, slug, pk):
 
 
 @require_safe
+@cached_for_readers
 def source_list(request):
     query = text_param(request, "q")
     sources = (
@@ -154,6 +161,7 @@ def source_list(request):
 
 
 @require_safe
+@cached_for_readers
 def source_detail(request, pk):
     source = get_object_or_404(sources_visible_to(request.user), pk=pk)
     # Citations in the text readers see now: those of each article's approved revision.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from apps.catalog.models import Show
 
 from ..models import Revision
+from ..pagecache import cached_for_readers
 
 PAGE_SIZE = 50
 MAX_DAYS = 90
@@ -69,6 +70,7 @@ def recent_changes(filters: RecentFilters):
 
 
 @require_safe
+@cached_for_readers
 def recent(request):
     filters = RecentFilters.from_query(request.GET)
     page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))

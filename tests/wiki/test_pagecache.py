@@ -1,0 +1,197 @@
+"""Anonymous readers' pages from the cache: invalidated by every change, never shared wrongly."""
+
+import re
+
+import pytest
+import redis
+from django.test import Client
+from django.urls import reverse
+
+from apps.wiki import pagecache, services
+from apps.wiki.models import Protection
+from tests import factories
+from tests.wiki.test_spoilers_and_links import BODY
+from tests.wiki.test_worker import redis_is_up
+
+pytestmark = pytest.mark.django_db
+
+
+def cached(client, url, **headers):
+    """Two requests: the first fills the cache, the second must be served from it."""
+    client.get(url, **headers)
+    response = client.get(url, **headers)
+    assert response["X-Page-Cache"] == "hit", url
+    return response
+
+
+def test_a_cached_article_page_costs_no_query(client, article, django_assert_num_queries):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content.replace(
+        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', first.content)[1],
+        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', second.content)[1],
+    )
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["home", "article", "history", "revision", "episode", "season", "show", "source", "sources",
+     "recent", "articles"],
+)  # fmt: skip
+def test_every_reader_page_is_cached(client, article, page, django_assert_num_queries):
+    episode = article.episode
+    url = {
+        "home": reverse("home"),
+        "article": article.get_absolute_url(),
+        "history": reverse("wiki:article-history", args=[article.slug]),
+        "revision": article.approved_revision.get_absolute_url(),
+        "episode": episode.get_absolute_url(),
+        "season": episode.season.get_absolute_url(),
+        "show": episode.season.show.get_absolute_url(),
+        "source": article.approved_revision.citations.get().source.get_absolute_url(),
+        "sources": reverse("wiki:source-list"),
+        "recent": reverse("wiki:recent"),
+        "articles": reverse("wiki:article-list"),
+    }[page]
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_an_approval_changes_the_cached_page_at_once(client, article, fan, moderator):
+    url = article.get_absolute_url()
+    assert "Original text." in cached(client, url).content.decode()
+    proposal = factories.propose_edit(article, fan, body="A brand new sentence.")
+    assert "A brand new sentence." not in client.get(url).content.decode()
+    services.revision_approve(revision=proposal, moderator=moderator)
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "A brand new sentence." in page.content.decode()
+
+
+def test_a_pending_proposal_never_appears_in_a_cached_page(client, article, fan):
+    factories.propose_edit(article, fan, body="Secret unreviewed claim.")
+    for url in (article.get_absolute_url(), reverse("wiki:recent"), reverse("home")):
+        assert "Secret unreviewed claim" not in cached(client, url).content.decode()
+
+
+def test_a_readers_spoiler_point_never_reaches_another_reader(article, fan, moderator, episode):
+    services.revision_approve(
+        revision=factories.propose_edit(article, fan, body=BODY), moderator=moderator
+    )
+    url = article.get_absolute_url()
+    careful, everyone = Client(), Client()
+    careful.post(reverse("wiki:spoilers"), {"show": "the-office", "episode": episode.pk})
+    careful.get(url)  # shows the "spoilers hidden" message: not stored
+    hidden = cached(careful, url).content.decode()
+    assert '<details class="spoiler spoiler-later" data-spoiler="S03E05">' in hidden
+    shown = cached(everyone, url).content.decode()
+    assert "spoiler-later" not in shown
+    assert "spoiler-later" in cached(careful, url).content.decode()
+
+
+def test_a_page_with_a_message_is_neither_served_from_nor_stored_in_the_cache(
+    client, article, episode
+):
+    url = article.get_absolute_url()
+    cached(client, url)
+    client.post(reverse("wiki:spoilers"), {"show": "the-office", "episode": ""})
+    with_message = client.get(url)
+    assert "you see everything" in with_message.content.decode()
+    assert with_message.get("X-Page-Cache") is None
+    assert "you see everything" not in client.get(url).content.decode()
+
+
+def test_signed_in_readers_get_their_own_page(client, article, fan):
+    url = article.get_absolute_url()
+    cached(Client(), url)
+    client.force_login(fan)
+    response = client.get(url)
+    assert response.get("X-Page-Cache") is None
+    assert f"Log out {fan.username}" in response.content.decode()
+
+
+def test_each_reader_gets_a_csrf_token_that_works(article, episode):
+    url = article.get_absolute_url()
+    cached(Client(), url)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(url)
+    assert page["X-Page-Cache"] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    assert token != "__csrf_token_placeholder__"
+    response = reader.post(
+        reverse("wiki:spoilers"),
+        {"show": "the-office", "episode": episode.pk, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+
+
+def test_conditional_get_answers_304(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize("change", ["episode", "source", "protection"])
+def test_edits_outside_revisions_invalidate_too(client, article, moderator, change):
+    episode = article.episode
+    source = article.approved_revision.citations.get().source
+    url = {
+        "episode": episode.get_absolute_url(),
+        "source": source.get_absolute_url(),
+        "protection": article.get_absolute_url(),
+    }[change]
+    cached(client, url)
+    before = pagecache.generation()
+    if change == "episode":  # as the admin saves it
+        episode.title = "Casino Night (renamed)"
+        episode.save()
+        expected = "Casino Night (renamed)"
+    elif change == "source":
+        source.title = "A corrected source title"
+        source.save()
+        expected = "A corrected source title"
+    else:
+        services.article_protect(article=article, level=Protection.MODERATORS, moderator=moderator)
+        expected = article.title
+    assert pagecache.generation() != before
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert expected in page.content.decode()
+
+
+def test_the_generation_file_is_shared_by_the_processes_of_one_machine(settings, tmp_path):
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    before = pagecache.generation()
+    pagecache.pages_changed()
+    after = pagecache.generation()
+    assert before != after
+    assert str((tmp_path / "generation").stat().st_mtime_ns) == after
+
+
+def test_with_redis_the_generation_lives_in_the_shared_cache(client, article, settings):
+    if not redis_is_up():
+        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+    location = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(location).flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    }
+    try:
+        url = article.get_absolute_url()
+        cached(client, url)
+        before = pagecache.generation()
+        article.save()  # as the admin would
+        assert pagecache.generation() != before
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    finally:
+        redis.Redis.from_url(location).flushdb()
