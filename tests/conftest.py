@@ -6,7 +6,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from django.core.cache import cache
 
 from tests import factories
