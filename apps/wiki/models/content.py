@@ -201,7 +201,14 @@ class Revision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("moderate_revision", "Can review, approve and reject proposed revisions")]
-        indexes = [models.Index(fields=["status", "created_at"], name="revision_status_created")]
+        indexes = [
+            # The queue (pending, oldest first).
+            models.Index(fields=["status", "created_at"], name="revision_status_created"),
+            # Recent changes and its feed (approved, newest decision first), statistics.
+            models.Index(fields=["status", "-decided_at", "-id"], name="revision_status_decided"),
+            # My contributions and public profiles (one author's, newest first).
+            models.Index(fields=["author", "-created_at", "-id"], name="revision_author_created"),
+        ]
         constraints = [
             # Lets the database check that an article's approved revision is its own.
             models.UniqueConstraint(fields=["id", "article"], name="revision_id_article"),

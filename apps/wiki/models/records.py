@@ -32,6 +32,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The audit log (newest first) and each article's history of decisions.
+            models.Index(fields=["-created_at", "-id"], name="auditevent_created"),
+            models.Index(fields=["article", "-created_at", "-id"], name="auditevent_article"),
+        ]
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.revision_id}"

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..models import Citation, Statement, StatementKind
+from ..pagecache import cached_for_readers
 
 PAGE_SIZE = 50
 
@@ -20,6 +21,7 @@ def _current(kind):
 
 
 @require_safe
+@cached_for_readers
 def citation_needed(request):
     """Statements of approved text marked [citation needed], oldest first."""
     page = Paginator(_current(StatementKind.NEEDED), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -27,6 +29,7 @@ def citation_needed(request):
 
 
 @require_safe
+@cached_for_readers
 def disputed(request):
     """Statements of approved text on which the cited sources disagree."""
     statements = _current(StatementKind.DISPUTED).prefetch_related(
