@@ -108,7 +108,10 @@ def test_readers_see_no_button(client, article):
     assert follow_url(article) not in page.content.decode()
 
 
-def test_following_costs_the_article_page_nothing(client, article, fan, django_assert_num_queries):
+def test_following_costs_the_article_page_nothing(
+    client, article, fan, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page itself, not its cached text
     client.force_login(fan)
     with CaptureQueriesContext(connection) as not_following:
         client.get(article.get_absolute_url())

@@ -4,7 +4,9 @@ import re
 
 import pytest
 import redis
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.wiki import pagecache, services
@@ -195,3 +197,35 @@ def test_with_redis_the_generation_lives_in_the_shared_cache(client, article, se
         assert client.get(url)["X-Page-Cache"] == "miss"
     finally:
         redis.Redis.from_url(location).flushdb()
+
+
+def test_signed_in_readers_reuse_the_cached_text(client, article, fan, moderator):
+    client.force_login(fan)
+    url = article.get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url)
+    # The text, its red links and its references come from the cache.
+    assert len(second) < len(first)
+    assert not any("wiki_citation" in q["sql"] for q in second.captured_queries)
+    assert "Original text." in page.content.decode()
+    services.revision_approve(
+        revision=factories.propose_edit(article, moderator, body="Newer text."),
+        moderator=factories.make_user("moderator3", moderator=True),
+    )
+    assert "Newer text." in client.get(url).content.decode()
+
+
+def test_signed_in_readers_keep_their_own_spoiler_point(article, fan, author, moderator, episode):
+    services.revision_approve(
+        revision=factories.propose_edit(article, fan, body=BODY), moderator=moderator
+    )
+    careful, everyone = Client(), Client()
+    careful.force_login(fan)
+    everyone.force_login(author)
+    careful.post(reverse("wiki:spoilers"), {"show": "the-office", "episode": episode.pk})
+    url = article.get_absolute_url()
+    for _ in range(2):
+        assert "spoiler-later" in careful.get(url).content.decode()
+        assert "spoiler-later" not in everyone.get(url).content.decode()

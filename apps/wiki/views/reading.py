@@ -1,8 +1,10 @@
 """Pages readers see: home, articles, history, old revisions, sources, search."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from apps.catalog.codes import parse_episode_code
@@ -10,7 +12,7 @@ from apps.catalog.models import Episode, Show
 
 from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
-from ..pagecache import cached_for_readers
+from ..pagecache import cached_for_readers, generation
 from ..permissions import can_moderate
 from ..presenting import page_html, revision_notes, spoiler_setting
 from ..search import search_articles
@@ -57,9 +59,10 @@ def article_detail(request, slug):
         # Asked in the article's own query: following costs the page no extra query.
         follows = Follow.objects.filter(article=OuterRef("pk"), user_id=request.user.pk)
         queryset = queryset.annotate(is_following=Exists(follows))
+    # Read before anything the page shows: see pagecache.generation().
+    generation_value = generation()
     article = get_article_for_user(request.user, slug, queryset=queryset)
     revision = article.approved_revision
-    notes = revision_notes(revision) if revision else None
     own_pending = []
     if request.user.is_authenticated:
         own_pending = list(
@@ -74,10 +77,13 @@ def article_detail(request, slug):
         {
             "article": article,
             "revision": revision,
-            "html": page_html(request, revision, show=_show(article)) if revision else "",
+            # Worked out only if the template's cached text fragment is missing.
+            "html": SimpleLazyObject(lambda: page_html(request, revision, show=_show(article))),
+            "notes": SimpleLazyObject(lambda: revision_notes(revision)),
+            "page_generation": generation_value,
+            "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
             "spoiler_setting": spoiler_setting(request, _show(article)),
             "beyond_watched": _beyond_watched(request, article),
-            "notes": notes,
             "own_pending": own_pending,
             "article_pending_count": article_pending_count,
             "is_following": getattr(article, "is_following", False),
