@@ -23,6 +23,7 @@ from apps.wiki.permissions import can_moderate
 from apps.wiki.policy import effective_protection, is_trusted
 
 from .forms import AGES, ProtectForm, QueueFilterForm, RejectForm, RevertForm, TrustForm
+from .queue import queue_rows
 
 PAGE_SIZE = 50
 CONFLICT = 409
@@ -43,7 +44,7 @@ def moderator_required(view):
 
 
 def _filtered_queue(form):
-    revisions = Revision.objects.for_queue().select_related("claim__moderator")
+    revisions = Revision.objects.pending().order_by("created_at", "id")
     if not form.is_valid():
         return revisions
     data = form.cleaned_data
@@ -72,11 +73,8 @@ def _filtered_queue(form):
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     page = Paginator(_filtered_queue(form), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "moderation/queue.html",
-        {"page": page, "filters": form, "now": timezone.now()},
-    )
+    rows = queue_rows(page.object_list, user_id=request.user.pk, now=timezone.now())
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "filters": form})
 
 
 def _active_claim(revision):

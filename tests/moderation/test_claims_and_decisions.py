@@ -1,11 +1,12 @@
 """Claims, rejection reasons, revising a rejected proposal, and reverts."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.moderation.queue import waited
 from apps.wiki import services
 from apps.wiki.models import (
     AuditEvent,
@@ -203,3 +204,13 @@ def test_the_trust_form_does_not_redirect_off_site(client, fan, moderator):
         {"trust-trust": "auto", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("moderation:queue")
+
+
+def test_the_queue_says_how_long_each_proposal_has_waited():
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert waited(now - timedelta(seconds=20), now) == "less than a minute"
+    assert waited(now - timedelta(minutes=1), now) == "1 minute"
+    assert waited(now - timedelta(hours=3, minutes=59), now) == "3 hours"
+    assert waited(now - timedelta(days=2), now) == "2 days"
+    assert waited(now - timedelta(days=15), now) == "2 weeks"
+    assert waited(now + timedelta(minutes=5), now) == "less than a minute"  # clock skew
