@@ -15,9 +15,12 @@ class WikiConfig(AppConfig):
         from .pagecache import pages_changed
 
         # The catalog, sources and articles are also edited in the admin, outside the
-        # services: any saved or deleted row of theirs may show on a cached page.
-        def changed(sender: type, **kwargs: object) -> None:
-            pages_changed()
+        # services: a saved or deleted row of theirs may show on a cached page. A new
+        # source or article belongs to a proposal, and readers see it only once it is
+        # published (which moves the generation on by itself).
+        def changed(sender: type, created: bool = False, **kwargs: object) -> None:
+            if not (created and sender in (Source, Article)):
+                pages_changed()
 
         for model in (Show, Season, Episode, Source, Article):
             post_save.connect(changed, sender=model, dispatch_uid=f"pages-{model.__name__}")

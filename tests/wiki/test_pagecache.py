@@ -229,3 +229,17 @@ def test_signed_in_readers_keep_their_own_spoiler_point(article, fan, author, mo
     for _ in range(2):
         assert "spoiler-later" in careful.get(url).content.decode()
         assert "spoiler-later" not in everyone.get(url).content.decode()
+
+
+def test_proposals_rejections_and_withdrawals_leave_the_cached_pages_alone(
+    client, article, fan, moderator
+):
+    url = article.get_absolute_url()
+    cached(client, url)
+    before = pagecache.generation()
+    withdrawn = factories.propose_edit(article, fan, body="Withdrawn later.")
+    services.revision_withdraw(revision=withdrawn, user=fan)
+    rejected = factories.propose_edit(article, fan, body="Rejected later.")
+    services.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
+    assert pagecache.generation() == before
+    assert client.get(url)["X-Page-Cache"] == "hit"

@@ -37,8 +37,6 @@ def audit(
         to_status=revision.status,
         reason=reason,
     )
-    # Every state change of a revision writes an audit event: readers' pages may change.
-    pages_changed()
 
 
 def lock(revision: Revision) -> tuple[Article, Revision]:
@@ -113,3 +111,6 @@ def publish(article: Article, revision: Revision) -> None:
     article.approved_at = revision.decided_at
     article.save(update_fields=["approved_revision", "approved_at"])
     refresh_search_documents([article.pk])
+    # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
+    # of theirs: those leave the cached pages alone).
+    pages_changed()
