@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.citations.models import Source
 from apps.wiki import services
 from tests import factories
 
@@ -126,3 +127,27 @@ def test_source_list(client, article, moderator, django_assert_num_queries):
     add_approved_edits(article, moderator, 3, citations_each=5)
     with django_assert_num_queries(small):
         client.get(url)
+
+
+def add_sources(how_many, created_by, start=0):
+    Source.objects.bulk_create(
+        Source(title=f"Extra source {n:04d}", url=f"https://example.com/{n}", created_by=created_by)
+        for n in range(start, start + how_many)
+    )
+
+
+@pytest.mark.parametrize("url_name", ["wiki:article-edit", "wiki:article-create"])
+def test_proposal_editor_does_not_grow_with_the_wiki_s_sources(
+    client, article, fan, url_name, django_assert_num_queries
+):
+    """10 or 500 sources the fan may cite: the same queries, the same page."""
+    url = reverse(url_name, args=[article.slug] if url_name == "wiki:article-edit" else [])
+    client.force_login(fan)
+    add_sources(10, fan)
+    small = count_queries(client, url)
+    few = client.get(url).content
+    add_sources(490, fan, start=10)
+    with django_assert_num_queries(small):
+        many = client.get(url).content
+    assert b"Extra source" not in many
+    assert abs(len(many) - len(few)) < 100  # only the CSRF token differs

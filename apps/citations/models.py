@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .normalise import normalise_url
@@ -25,6 +26,14 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(
             Q(title__icontains=text) | Q(url__icontains=text) | Q(publisher__icontains=text)
         )
+
+    def best_first(self, text):
+        """Titles that start with ``text`` before the other matches, then by title.
+
+        What someone typing a source's name expects at the top of a picker.
+        """
+        starts = Case(When(title__istartswith=text, then=Value(0)), default=Value(1))
+        return self.alias(title_starts=starts).order_by("title_starts", Lower("title"), "id")
 
 
 class Source(models.Model):

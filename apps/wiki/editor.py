@@ -10,7 +10,6 @@ import contextlib
 import logging
 import uuid
 import warnings
-from functools import wraps
 from io import BytesIO
 
 from django.conf import settings
@@ -22,6 +21,8 @@ from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.markup import MarkdownTooComplex, render_markdown
+
+from .views.access import login_required_json
 
 logger = logging.getLogger(__name__)
 STORAGE_UNAVAILABLE = 503
@@ -46,20 +47,8 @@ class UploadRefused(Exception):
     pass
 
 
-def _login_required_json(view):
-    """Answer anonymous callers with a 403 (not a redirect: these are fetched by script)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in to use the editor."}, status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_POST
-@_login_required_json
+@login_required_json
 def preview(request):
     """Render the editor's text with the same renderer articles use."""
     content = request.POST.get("content", "")
@@ -136,7 +125,7 @@ def _reencode(upload) -> tuple[bytes, str]:
 
 
 @require_POST
-@_login_required_json
+@login_required_json
 def upload(request):
     """Store an uploaded image under a server-chosen name; answer with its Markdown."""
     upload = request.FILES.get("image")

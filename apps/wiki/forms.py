@@ -1,9 +1,15 @@
 """Forms for proposing articles and edits. They validate and normalise; services save."""
 
+import re
+from collections.abc import Mapping
+
 from django import forms
 from django.conf import settings
 from django.forms import BaseFormSet, formset_factory
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from markdownx.widgets import MarkdownxWidget
 
 from apps.catalog.models import Episode
@@ -15,6 +21,7 @@ from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
+_SOURCE_ID = re.compile(r"[0-9]{1,18}")
 
 
 class ProposalForm(forms.Form):
@@ -44,15 +51,97 @@ class ArticleCreateForm(ProposalForm):
     field_order = ["title", "episode", "body", "summary"]
 
 
+def source_id(value: object) -> int | None:
+    """A source's id from a posted value, a starting row's id or a Source; None if not one."""
+    if isinstance(value, Source):
+        return value.pk
+    text = "" if value is None else str(value).strip()
+    return int(text) if _SOURCE_ID.fullmatch(text) else None
+
+
+class SourcePicker(forms.Widget):
+    """The chosen source's id in a hidden input, its title shown, and a search box.
+
+    A menu of every source made each row, and so the page, grow with the wiki.
+    The search box (shown by the editor's script) asks the autocomplete endpoint
+    instead; only the chosen source is shown, read with the other rows' sources
+    in one query (``BaseCitationFormSet._chosen_sources``).
+    """
+
+    template_name = "includes/source_picker.html"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs)
+        self.sources: Mapping[int, Source] = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # An id the user may not cite (or that no longer exists) is not carried over:
+        # the row says why, and the fan picks again or describes a new source.
+        source = self.sources.get(source_id(value) or 0)
+        context["widget"].update(
+            value=str(source.pk) if source else "",
+            source=source,
+            search_url=reverse("wiki:source-autocomplete"),
+        )
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        # The label names the search box, the one part of the picker that takes input.
+        return f"{id_}-search" if id_ else id_
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        # The project's templates/ is not on the default form renderer's path.
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+
+class SourceField(forms.Field):
+    """An existing source, by id, checked against the sources the formset read.
+
+    The formset reads every row's source in one query (``limit_to``) instead of
+    one query per row; an id that is not among them is refused on its row with
+    the message a menu of choices would give.
+    """
+
+    widget = SourcePicker
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sources: Mapping[int, Source] = {}
+
+    def limit_to(self, sources: Mapping[int, Source]) -> None:
+        self.sources = sources
+        if isinstance(self.widget, SourcePicker):
+            self.widget.sources = sources
+
+    def to_python(self, value: object) -> Source | None:
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        source = self.sources.get(source_id(value) or 0)
+        if source is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return source
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        # Compared as ids, without a lookup; a posted value that is no id is a change.
+        if isinstance(data, str):
+            data = data.strip()
+        if data not in self.empty_values and source_id(data) is None:
+            return True
+        return source_id(initial) != source_id(data)
+
+
 class CitationForm(forms.Form):
     """One citation: an existing source or a new one, and what it supports."""
 
-    source = forms.ModelChoiceField(
-        queryset=Source.objects.none(),  # set by the formset to what the user may cite
-        required=False,
-        empty_label="— describe a new source below —",
-        label="Existing source",
-    )
+    source = SourceField(required=False, label="Existing source")
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.WEB, required=False)
     title = forms.CharField(
         label="New source title", max_length=300, required=False,
@@ -132,7 +221,7 @@ class CitationForm(forms.Form):
 
 
 class BaseCitationFormSet(BaseFormSet):
-    """Citation rows; ``sources`` is what the "existing source" menus offer and accept."""
+    """Citation rows; ``sources`` is what the rows' "existing source" may be."""
 
     default_error_messages = {
         "too_few_forms": NO_CITATION_MESSAGE,
@@ -144,15 +233,24 @@ class BaseCitationFormSet(BaseFormSet):
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def _sources(self):
-        # Read once for every row, instead of one query per row's menu.
-        return list(self.sources.order_by("title", "id"))
+    def _chosen_sources(self) -> dict[int, Source]:
+        """The rows' sources that the user may cite, read in one query for every row.
 
-    @cached_property
-    def _source_choices(self):
-        return [("", CitationForm.base_fields["source"].empty_label)] + [
-            (source.pk, f"{source.title} ({source.get_kind_display()})") for source in self._sources
-        ]
+        The ids are those posted (or, before a post, the starting rows'): at most
+        ``absolute_max`` of them, however many sources the wiki holds.
+        """
+        ids = {source_id(value) for value in self._source_values()} - {None}
+        if not ids:
+            return {}
+        return {source.pk: source for source in self.sources.filter(pk__in=ids)}
+
+    def _source_values(self) -> list[object]:
+        if self.is_bound:
+            return [
+                self.data.get(f"{self.add_prefix(index)}-source")
+                for index in range(self.total_form_count())
+            ]
+        return [row.get("source") for row in self.initial or []]
 
     def kind_settings(self) -> dict:
         """What the editor's script needs to adapt each row to its source's kind."""
@@ -165,14 +263,16 @@ class BaseCitationFormSet(BaseFormSet):
                 }
                 for kind in SourceKind
             },
-            "sourceKinds": {str(source.pk): source.kind for source in self._sources},
+            # Only the rows' sources: the script learns a picked source's kind from the
+            # autocomplete's answer.
+            "sourceKinds": {str(pk): source.kind for pk, source in self._chosen_sources.items()},
         }
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         field = form.fields["source"]
-        field.queryset = self.sources
-        field.choices = self._source_choices
+        if isinstance(field, SourceField):
+            field.limit_to(self._chosen_sources)
         if index is not None and not form.initial.get("key"):
             # New rows are numbered after the highest number of the rows carried over.
             carried = self.initial or []

@@ -9,6 +9,7 @@ from .views import (
     proposals,
     reading,
     recent,
+    sources,
     spoilers,
     statements,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("contributions/", contributions.contributions, name="contributions"),
     path("users/<str:username>/", profiles.profile, name="profile"),
     path("sources/", reading.source_list, name="source-list"),
+    path("sources/autocomplete/", sources.source_autocomplete, name="source-autocomplete"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),
     path("search/", reading.search, name="search"),
     path("spoilers/", spoilers.set_point, name="spoilers"),

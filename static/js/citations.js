@@ -1,4 +1,4 @@
-// The proposal editor: add citation rows, and insert markers at the cursor.
+// The proposal editor: add citation rows, pick their sources, and insert markers at the cursor.
 (function () {
   "use strict";
   var form = document.querySelector(".proposal-form");
@@ -26,7 +26,7 @@
   // the chosen existing source's kind, or the kind picked for a new one.
   function adapt(row) {
     if (!settings) { return; }
-    var chosen = row.querySelector("select[name$='-source']");
+    var chosen = row.querySelector("input[type=hidden][name$='-source']");
     var kindSelect = row.querySelector("select[name$='-kind']");
     var kind = (chosen && chosen.value && settings.sourceKinds[chosen.value]) ||
       (kindSelect && kindSelect.value) || "web";
@@ -52,6 +52,203 @@
     var row = event.target.closest(".citation-form");
     if (row && event.target.matches("select")) { adapt(row); }
   });
+
+  // Source pickers: a search box over the autocomplete endpoint, in place of a menu of
+  // every source. What it answers is inserted as text (textContent), never as HTML.
+  var SEARCH_DELAY = 200;
+  var MIN_LENGTH = 2;
+  var pickerState = new WeakMap();
+
+  function parts(picker) {
+    return {
+      hidden: picker.querySelector("input[type=hidden]"),
+      input: picker.querySelector("input[type=search]"),
+      list: picker.querySelector("[role=listbox]"),
+      status: picker.querySelector(".source-status"),
+      chosen: picker.querySelector(".source-chosen"),
+      none: picker.querySelector(".source-none")
+    };
+  }
+
+  function stateOf(picker) {
+    if (!pickerState.has(picker)) {
+      pickerState.set(picker, {timer: null, controller: null, results: [], active: -1});
+    }
+    return pickerState.get(picker);
+  }
+
+  // Without this script the picker shows the chosen source only; bring the search to life.
+  function enhance(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-source-picker]"), function (picker) {
+      picker.querySelector(".source-search").hidden = false;
+      picker.querySelector(".source-clear").hidden = false;
+    });
+  }
+
+  function closeList(picker) {
+    var p = parts(picker), state = stateOf(picker);
+    p.list.hidden = true;
+    p.input.setAttribute("aria-expanded", "false");
+    p.input.removeAttribute("aria-activedescendant");
+    state.active = -1;
+  }
+
+  function setActive(picker, index) {
+    var p = parts(picker), state = stateOf(picker);
+    var options = p.list.querySelectorAll("[role=option]");
+    if (!options.length) { return; }
+    state.active = (index + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (option, n) {
+      option.setAttribute("aria-selected", n === state.active ? "true" : "false");
+    });
+    var option = options[state.active];
+    p.input.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({block: "nearest"});
+  }
+
+  function optionFor(source, id) {
+    var option = document.createElement("li");
+    option.id = id;
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    var title = document.createElement("span");
+    title.className = "source-option-title";
+    title.textContent = source.title;
+    var detail = document.createElement("span");
+    detail.className = "source-option-detail";
+    detail.textContent = [source.kind_label, source.publisher, source.author]
+      .filter(function (text) { return text; }).join(" · ");
+    option.appendChild(title);
+    option.appendChild(detail);
+    return option;
+  }
+
+  function showResults(picker, results) {
+    var p = parts(picker), state = stateOf(picker);
+    state.results = results;
+    p.list.textContent = "";
+    results.forEach(function (source, index) {
+      p.list.appendChild(optionFor(source, p.list.id + "-" + index));
+    });
+    closeList(picker);
+    if (!results.length) {
+      p.status.textContent = "No source matches; describe a new source below.";
+      return;
+    }
+    p.list.hidden = false;
+    p.input.setAttribute("aria-expanded", "true");
+    p.status.textContent = results.length + (results.length === 1 ? " source" : " sources") +
+      " found: choose with the arrow keys and Enter, or click.";
+  }
+
+  function search(picker) {
+    var p = parts(picker), state = stateOf(picker);
+    var text = p.input.value.trim();
+    if (state.controller) { state.controller.abort(); }
+    state.controller = null;
+    if (text.length < MIN_LENGTH) {
+      closeList(picker);
+      p.status.textContent = text ? "Type at least " + MIN_LENGTH + " characters." : "";
+      return;
+    }
+    var controller = new AbortController();
+    state.controller = controller;
+    var url = picker.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text);
+    fetch(url, {
+      credentials: "same-origin", signal: controller.signal,
+      headers: {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}
+    }).then(function (response) {
+      return response.json().then(function (json) { return {ok: response.ok, json: json}; });
+    }).then(function (result) {
+      if (state.controller !== controller) { return; }  // a later search has replaced it
+      if (!result.ok) {
+        closeList(picker);
+        p.status.textContent = result.json.error || "The search failed.";
+        return;
+      }
+      showResults(picker, result.json.results || []);
+    }).catch(function (error) {
+      if (error.name === "AbortError" || state.controller !== controller) { return; }
+      closeList(picker);
+      p.status.textContent = "The search failed; check your connection and try again.";
+    });
+  }
+
+  function choose(picker, source) {
+    var p = parts(picker), state = stateOf(picker);
+    clearTimeout(state.timer);
+    if (state.controller) { state.controller.abort(); }
+    state.controller = null;
+    state.results = [];
+    p.list.textContent = "";
+    p.hidden.value = String(source.id);
+    if (settings) { settings.sourceKinds[String(source.id)] = source.kind; }
+    picker.querySelector(".source-chosen-title").textContent = source.title;
+    picker.querySelector(".source-chosen-kind").textContent = "(" + source.kind_label + ")";
+    p.chosen.hidden = false;
+    p.none.hidden = true;
+    p.input.value = "";
+    closeList(picker);
+    p.status.textContent = "Chosen: " + source.title + ".";
+    adapt(picker.closest(".citation-form"));
+  }
+
+  function clearChoice(picker) {
+    var p = parts(picker);
+    p.hidden.value = "";
+    p.chosen.hidden = true;
+    p.none.hidden = false;
+    p.status.textContent = "No existing source chosen.";
+    adapt(picker.closest(".citation-form"));
+    p.input.focus();
+  }
+
+  function pickerOf(node) {
+    return node && node.closest ? node.closest("[data-source-picker]") : null;
+  }
+
+  form.addEventListener("input", function (event) {
+    var picker = pickerOf(event.target);
+    if (!picker || event.target.type !== "search") { return; }
+    var state = stateOf(picker);
+    clearTimeout(state.timer);
+    state.timer = setTimeout(function () { search(picker); }, SEARCH_DELAY);
+  });
+
+  form.addEventListener("keydown", function (event) {
+    var picker = pickerOf(event.target);
+    if (!picker || event.target.type !== "search") { return; }
+    var state = stateOf(picker), list = parts(picker).list;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!state.results.length) { return; }
+      var opening = list.hidden;
+      if (opening) {
+        list.hidden = false;
+        event.target.setAttribute("aria-expanded", "true");
+      }
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      setActive(picker, opening ? (step > 0 ? 0 : -1) : state.active + step);
+    } else if (event.key === "Enter") {
+      event.preventDefault();  // never submit the proposal from the search box
+      if (!list.hidden && state.active >= 0) { choose(picker, state.results[state.active]); }
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      closeList(picker);
+    }
+  });
+
+  // Keep the focus in the search box while an option is clicked.
+  form.addEventListener("mousedown", function (event) {
+    if (event.target.closest("[role=listbox]")) { event.preventDefault(); }
+  });
+
+  form.addEventListener("focusout", function (event) {
+    var picker = pickerOf(event.target);
+    if (picker && !picker.contains(event.relatedTarget)) { closeList(picker); }
+  });
+
+  enhance(container);
 
   function highestKey() {
     var keys = Array.prototype.map.call(
@@ -121,8 +318,19 @@
   }
 
   form.addEventListener("click", function (event) {
+    var option = event.target.closest("[role=option]");
+    if (option && pickerOf(option)) {
+      var picker = pickerOf(option);
+      var index = Array.prototype.indexOf.call(option.parentNode.children, option);
+      choose(picker, stateOf(picker).results[index]);
+      return;
+    }
     var button = event.target.closest("button");
     if (!button) { return; }
+    if (button.classList.contains("source-clear")) {
+      clearChoice(pickerOf(button));
+      return;
+    }
     if (button.hasAttribute("data-insert-text")) {
       insertAtCursor(button.getAttribute("data-insert-text"));
     } else if (button.hasAttribute("data-insert-marker")) {
@@ -140,6 +348,7 @@
       added.querySelector("input[name$='-key']").value = String(key);
       added.querySelector(".citation-key").textContent = String(key);
       added.querySelector(".citation-marker").textContent = "[@" + key + "]";
+      enhance(added);
       adapt(added);
       var first = added.querySelector("select, input:not([type=hidden]), textarea");
       if (first) { first.focus(); }

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from PIL import Image
 
+from apps.accounts.models import User
 from apps.wiki import services
 from apps.wiki.models import Article, Revision, RevisionStatus
 from tests import factories
@@ -33,6 +34,16 @@ def log_in(page, base, username, password=PASSWORD):
     page.wait_for_selector(f"text=Log out {username}")
 
 
+def pick_source(row, typed, title):
+    """Choose a source in a citation row's picker, as a fan would: type, arrow down, Enter."""
+    search = row.locator("input[role=combobox]")
+    search.fill(typed)
+    row.locator("[role=option]", has_text=title).first.wait_for()
+    search.press("ArrowDown")
+    search.press("Enter")
+    assert row.locator(".source-chosen-title").inner_text() == title
+
+
 def test_the_whole_loop(demo, new_page):
     """Sign up, propose with a citation, a moderator approves, an anonymous reader sees it."""
     fan, moderator, reader = new_page(), new_page(), new_page()
@@ -49,9 +60,8 @@ def test_the_whole_loop(demo, new_page):
     fan.fill("#id_summary", "Browser test edit")
     fan.click("#add-citation")
     row = fan.locator(".citation-form").last
-    row.locator("select[name$='-source']").select_option(
-        label="The Actor's Life: A Survival Guide (Book)"
-    )
+    pick_source(row, "actor's life", "The Actor's Life: A Survival Guide")
+    assert row.locator(".field-locator label").inner_text() == "Page"  # a book's locator
     row.locator("input[name$='-locator']").fill("112")
     body.evaluate("el => { el.focus(); el.selectionStart = el.selectionEnd = el.value.length; }")
     row.locator("[data-insert-marker]").click()
@@ -73,6 +83,54 @@ def test_the_whole_loop(demo, new_page):
     assert "The browser test added this sentence." in reader.locator(".article-body").inner_text()
     assert "The Actor's Life" in reader.locator(".reference-list").inner_text()
     assert not (fan.console_errors + moderator.console_errors + reader.console_errors)
+
+
+def test_the_source_picker(demo, new_page):
+    """Search, click, clear, Escape; results are shown as text; Enter never submits."""
+    fan = User.objects.get(username="demo-fan")
+    hostile = factories.make_source(
+        "<img src=x onerror=window.pwned=1> Hostile title", kind="podcast", created_by=fan
+    )
+    page = new_page()
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    first = page.locator(".citation-form").first
+    assert first.locator(".source-chosen-title").inner_text()  # an existing citation's source
+    page.click("#add-citation")
+    row = page.locator(".citation-form").last
+    search = row.locator("input[role=combobox]")
+    assert search.evaluate("el => el === document.activeElement")
+
+    search.fill("hostile")
+    option = row.locator("[role=option]", has_text="Hostile title")
+    option.wait_for()
+    assert search.get_attribute("aria-expanded") == "true"
+    assert option.inner_text().startswith("<img src=x")
+    assert row.locator("[role=listbox] img").count() == 0
+    search.press("Escape")
+    assert row.locator("[role=listbox]").is_hidden()
+    assert search.get_attribute("aria-expanded") == "false"
+    page.evaluate("() => { window.stillHere = true; }")
+    search.press("Enter")  # in the search box: does not submit the proposal
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.stillHere") is True
+    search.fill("host")
+    option.click()
+    hidden = row.locator("input[type=hidden][name$='-source']")
+    assert hidden.input_value() == str(hostile.pk)
+    assert row.locator(".source-chosen-title").inner_text().startswith("<img")
+    assert row.locator(".source-chosen-kind").inner_text() == "(Podcast episode)"
+    assert row.locator(".field-locator label").inner_text() == "Minute"
+    assert search.input_value() == ""
+
+    row.locator(".source-clear").click()
+    assert hidden.input_value() == ""
+    assert row.locator(".source-none").is_visible()
+    assert row.locator(".field-locator label").inner_text() == "Section or paragraph"
+    search.fill("zz-no-such-source")
+    page.wait_for_selector("text=No source matches")
+    assert page.evaluate("() => window.pwned") is None
+    assert not page.console_errors
 
 
 def test_the_live_preview_renders_safely(demo, new_page):
