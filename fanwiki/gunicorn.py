@@ -9,9 +9,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_cou
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then, so a slow leak never grows without bound (0: never).
+# A recycled worker starts with an empty in-memory cache: with REDIS_URL it loses nothing.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
 # The site logs each request itself (with its request id), so gunicorn's access log is off.
 accesslog = None
 errorlog = "-"
