@@ -206,6 +206,11 @@ class Revision(models.Model):
             models.Index(fields=["status", "created_at"], name="revision_status_created"),
             # Recent changes and its feed (approved, newest decision first), statistics.
             models.Index(fields=["status", "-decided_at", "-id"], name="revision_status_decided"),
+            # An article's history (its approved versions, newest first): without it the
+            # planner walks the index above through every approved revision of the wiki.
+            models.Index(
+                fields=["article", "status", "-decided_at", "-id"], name="revision_article_decided"
+            ),
             # My contributions and public profiles (one author's, newest first).
             models.Index(fields=["author", "-created_at", "-id"], name="revision_author_created"),
         ]

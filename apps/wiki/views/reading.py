@@ -110,6 +110,7 @@ def article_history(request, slug):
     approved = (
         article.revisions.approved()
         .select_related("author", "decided_by")
+        .defer("body", "rendered_html")
         .order_by("-decided_at", "-id")
     )
     page = Paginator(approved, PAGE_SIZE).get_page(request.GET.get("page"))
