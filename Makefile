@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve worker test lint typecheck install install-dev lock browser-tools migrate demo clean
+.PHONY: run serve worker test lint typecheck install install-dev lock browser-tools migrate demo clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -86,6 +86,14 @@ worker: install
 		echo "tasks run at once in the web process and no worker is needed."; exit 2; fi
 	exec $(BIN)/celery --app fanwiki worker --loglevel INFO \
 		--concurrency $${WORKER_CONCURRENCY:-2} --queues $${CELERY_QUEUE:-celery}
+
+# The benchmark (not a test): builds BENCH_ARTICLES articles (default 10,000) into a database
+# of its own, serves it with `make serve` beside a bare view, loads both with wrk on 127.0.0.1
+# and prints one table, also written to var/bench/report.json. DATABASE_URL: PostgreSQL.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run
 
 lint: install-dev
 	$(BIN)/ruff check .
