@@ -129,9 +129,21 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
     texts = [plain_text(article.approved_revision.body) for article in articles]
     lexemes = _positive_lexemes(articles[0].query_tree)
     matching = _words_stemming_to(lexemes, [article.title for article in articles] + texts)
+    # One pattern for the page's matching words: the regex engine finds them, instead
+    # of a Python loop over every word of 50 texts.
+    pattern = (
+        re.compile(
+            r"(?<![^\W_])(?:"
+            + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
+            + r")(?![^\W_])",
+            re.IGNORECASE,
+        )
+        if matching
+        else None
+    )
 
     def spans(text):
-        return [m.span() for m in _WORD.finditer(text) if m[0].lower() in matching]
+        return [m.span() for m in pattern.finditer(text)] if pattern else []
 
     return _results(articles, texts, spans)
 
@@ -162,12 +174,9 @@ def _words_stemming_to(lexemes: set[str], texts: list[str]) -> set[str]:
     that start like a lexeme ("kisses" for "kiss"), as English stemming only
     rewrites endings and its few irregular stems ("dying" → "die") are short.
     """
-    candidates = {
-        word
-        for text in texts
-        for word in map(str.lower, _WORD.findall(text))
-        if _may_stem(word, lexemes)
-    }
+    # The distinct words first (the regex engine and set() do that in C), then the test.
+    distinct = set(_WORD.findall("\n".join(texts).lower()))
+    candidates = {word for word in distinct if _may_stem(word, lexemes)}
     if not candidates:
         return set()
     with connection.cursor() as cursor:
