@@ -407,8 +407,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Anonymous readers' pages from the cache (apps/wiki/pagecache.py): how long a page
-# is kept at most (any change invalidates it at once anyway); 0 turns the cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# is kept at most (any change invalidates it at once anyway); 0 turns the cache off,
+# as in development, where an edited template must show at the next reload.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 # Without a shared cache (Redis), the processes of one machine agree on the pages'
 # generation through this file's modification time.
 PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-generation"

@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fanwiki-test-media-")
+# The page cache is on, as in production, so every test that reads a page after a
+# change also checks that the change invalidated it.
+PAGE_CACHE_SECONDS = 600
 PAGE_CACHE_GENERATION_FILE = Path(tempfile.mkdtemp(prefix="fanwiki-test-pages-")) / "generation"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
