@@ -44,7 +44,7 @@ def moderator_required(view):
 
 
 def _filtered_queue(form):
-    revisions = Revision.objects.pending().order_by("created_at", "id")
+    revisions = Revision.objects.for_queue()
     if not form.is_valid():
         return revisions
     data = form.cleaned_data

@@ -115,12 +115,12 @@ class RevisionQuerySet(models.QuerySet):
         return self.filter(status=RevisionStatus.APPROVED)
 
     def for_queue(self):
-        """Pending proposals, oldest first, with what the queue shows in one query."""
-        return (
-            self.pending()
-            .select_related("article__episode__season__show", "author")
-            .order_by("created_at", "id")
-        )
+        """Pending proposals in the queue's order, oldest first.
+
+        The queue reads its rows as plain values (apps/moderation/queue.py), so
+        nothing is selected here.
+        """
+        return self.pending().order_by("created_at", "id")
 
 
 # Fields a revision is created with; none of them may change afterwards.
