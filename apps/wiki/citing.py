@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.citations.kinds import clean_locator
-from apps.citations.models import Source
+from apps.citations.models import Source, SourceQuerySet
 from apps.citations.normalise import normalise_url
 from apps.markup import MarkdownTooComplex, ReferenceState, render_with_references
 
-from .models import Article, Citation, Revision, Statement
+from .models import Article, Citation, Revision, RevisionStatus, Statement
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999
@@ -64,6 +65,18 @@ def _keyed(citations: Sequence[CitationInput]) -> list[tuple[int, CitationInput]
     return keyed
 
 
+def cited_by_approved_text() -> Exists:
+    """True for a source that approved text cites: one readers see."""
+    return Exists(
+        Citation.objects.filter(source=OuterRef("pk"), revision__status=RevisionStatus.APPROVED)
+    )
+
+
+def reusable_sources(author: User) -> SourceQuerySet:
+    """Sources a fan's citation may reuse: those readers see, and the fan's own."""
+    return Source.objects.filter(cited_by_approved_text() | Q(created_by=author))
+
+
 def _resolve_source(citation: CitationInput, *, author: User) -> Source:
     if citation.source is not None:
         return citation.source
@@ -76,8 +89,13 @@ def _resolve_source(citation: CitationInput, *, author: User) -> Source:
     source.archive_url = normalise_url(source.archive_url or "")
     source.full_clean(exclude=["created_by"])
     if source.url:
-        # The same page cited again is the same source, not a copy of it.
-        existing: Source | None = Source.objects.filter(url=source.url).order_by("id").first()
+        # The same page cited again is the same source, not a copy of it, but only
+        # a source readers already see or the author's own: another fan's unreviewed
+        # description of that page (its title, its publisher) must not become this
+        # proposal's words. Moderators merge the duplicates this leaves.
+        existing: Source | None = (
+            reusable_sources(author).filter(url=source.url).order_by("id").first()
+        )
         if existing is not None:
             return existing
     # Source.save (apps/citations/models.py) is not annotated yet.

@@ -5,14 +5,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
 from apps.citations.models import Source, SourceQuerySet
 
-from ..models import Article, Citation, Revision, RevisionStatus
+from ..citing import cited_by_approved_text, reusable_sources
+from ..models import Article, Revision
 from ..permissions import can_moderate, can_view_revision
 
 _ID = re.compile(r"[0-9]{1,18}")
@@ -65,14 +66,11 @@ def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:
     A source described in a proposal is the proposal's content: readers see it
     only once a moderator has approved text that cites it.
     """
-    approved = Exists(
-        Citation.objects.filter(source=OuterRef("pk"), revision__status=RevisionStatus.APPROVED)
-    )
     if can_moderate(user):
         return Source.objects.all()
     if user.is_authenticated:
-        return Source.objects.filter(approved | Q(created_by=user))
-    return Source.objects.filter(approved)
+        return reusable_sources(user)
+    return Source.objects.filter(cited_by_approved_text())
 
 
 def get_article_for_user(

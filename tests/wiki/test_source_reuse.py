@@ -1,0 +1,63 @@
+"""A new source with an address already known reuses only a source the fan may show.
+
+Another fan's unreviewed (pending or rejected) description of the same page must
+not become this fan's citation: its title would appear in this proposal's review
+and, once approved, on every article citing the address.
+"""
+
+import pytest
+
+from apps.wiki import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://example.com/behind-the-kiss"
+
+
+def propose_with_new_source(author, *, title, source_title, url=URL):
+    return services.article_create(
+        author=author,
+        title=title,
+        body="The kiss was filmed last. [@1]",
+        summary="New article",
+        episode=None,
+        citations=[
+            services.CitationInput(
+                new_source={"kind": "web", "title": source_title, "url": url}, locator="para 3"
+            )
+        ],
+    )
+
+
+def cited_source(revision):
+    return revision.citations.get().source
+
+
+def test_it_does_not_reuse_another_fans_pending_source(fan, author):
+    propose_with_new_source(author, title="First", source_title="ATTACKER TITLE")
+    honest = propose_with_new_source(fan, title="Second", source_title="Honest title")
+    assert cited_source(honest).title == "Honest title"
+    assert cited_source(honest).created_by == fan
+
+
+def test_it_does_not_reuse_another_fans_rejected_source(fan, author, moderator):
+    attacker = propose_with_new_source(author, title="First", source_title="ATTACKER TITLE")
+    services.revision_reject(revision=attacker, moderator=moderator, reason="Spam")
+    honest = propose_with_new_source(fan, title="Second", source_title="Honest title")
+    services.revision_approve(revision=honest, moderator=moderator)
+    assert cited_source(honest).title == "Honest title"
+
+
+def test_it_reuses_the_fans_own_pending_source(fan):
+    first = propose_with_new_source(fan, title="First", source_title="My title")
+    second = propose_with_new_source(fan, title="Second", source_title="Typed again")
+    assert cited_source(second) == cited_source(first)
+
+
+def test_it_reuses_a_source_that_approved_text_cites(fan, author, moderator):
+    approved = propose_with_new_source(author, title="First", source_title="Reviewed title")
+    services.revision_approve(revision=approved, moderator=moderator)
+    later = propose_with_new_source(fan, title="Second", source_title="Another title")
+    assert cited_source(later) == cited_source(approved)
+    assert cited_source(later).title == "Reviewed title"
