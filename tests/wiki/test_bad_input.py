@@ -55,7 +55,7 @@ def test_bad_source_addresses_are_refused(client, fan, url, message):
 
 
 def test_the_same_page_cited_again_is_the_same_source(client, fan):
-    existing = factories.make_source("The story", url="https://example.com/story")
+    existing = factories.make_source("The story", url="https://example.com/story", created_by=fan)
     client.force_login(fan)
     data = new_article_post()
     data["citations-0-url"] = "HTTPS://EXAMPLE.com/story/?utm_source=newsletter#top"
