@@ -8,7 +8,6 @@ and, once approved, on every article citing the address.
 import pytest
 
 from apps.wiki import services
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

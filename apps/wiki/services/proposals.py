@@ -100,25 +100,51 @@ def article_create(
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
-    try:
-        with transaction.atomic():
-            article = Article.objects.create(
-                title=title, slug=slug, episode=episode, created_by=author
-            )
-            return _write(
-                article=article,
-                author=author,
-                body=body,
-                summary=summary,
-                base=None,
-                citations=citations,
-            )
-    except IntegrityError as exc:
-        if Article.objects.filter(slug=slug).exists():
-            raise ValidationError(
-                {"title": "An article with this title already exists or is awaiting review."}
-            ) from exc
-        raise
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                article = _article_to_create(title=title, slug=slug, episode=episode, author=author)
+                return _write(
+                    article=article,
+                    author=author,
+                    body=body,
+                    summary=summary,
+                    base=None,
+                    citations=citations,
+                )
+        except IntegrityError:
+            # Another fan created this title between our read and our insert: the
+            # second attempt finds their article and proposes beside their proposal.
+            if attempt == 2 or not Article.objects.filter(slug=slug).exists():
+                raise
+    raise AssertionError("unreachable")
+
+
+def _article_to_create(*, title: str, slug: str, episode: Episode | None, author: User) -> Article:
+    """The article a new-article proposal goes to: a new one, or the unpublished one with its title.
+
+    An unpublished title is never taken for good: a proposal for it joins the
+    pending ones (the moderator sees them side by side; approving one makes the
+    others stale proposals on the new article), and when every proposal was
+    turned down or withdrawn, the new proposal takes the article over. Either
+    way the answer is the same as for a free title, so it says nothing about a
+    proposal readers cannot see.
+    """
+    # Locked: a decision on the pending proposals waits for this one (and the reverse).
+    article: Article | None = Article.objects.select_for_update().filter(slug=slug).first()
+    if article is None:
+        return Article.objects.create(title=title, slug=slug, episode=episode, created_by=author)
+    if article.is_published:
+        raise ValidationError(
+            {
+                "title": f"An article called “{article.title}” already exists: "
+                "propose your change as an edit to it."
+            }
+        )
+    if not article.revisions.filter(status=RevisionStatus.PENDING).exists():
+        article.title, article.episode, article.created_by = title, episode, author
+        article.save(update_fields=["title", "episode", "created_by"])
+    return article
 
 
 def _check_revises(revises: Revision | None, *, article: Article, author: User) -> None:

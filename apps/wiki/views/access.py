@@ -76,12 +76,17 @@ def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:
 def get_article_for_user(
     user: User | AnonymousUser, slug: str, *, queryset: QuerySet[Article] | None = None
 ) -> Article:
-    """The article; 404 if it is unpublished and the user is not its creator or a moderator."""
+    """The article; 404 if it is unpublished and the user neither proposed it nor moderates."""
     queryset = queryset if queryset is not None else Article.objects.with_episode()
     article: Article = get_object_or_404(queryset, slug=slug)
     if article.is_published:
         return article
-    if user.is_authenticated and (article.created_by_id == user.pk or can_moderate(user)):
+    if user.is_authenticated and (
+        article.created_by_id == user.pk
+        or can_moderate(user)
+        # A fan whose proposal for this title waits beside the creator's.
+        or article.revisions.filter(author=user).exists()
+    ):
         return article
     raise Http404("No article with that address has been published.")
 
