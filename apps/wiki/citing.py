@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -135,6 +136,7 @@ def write_revision(
     citations: Sequence[CitationInput],
     revises: Revision | None = None,
     merged_from: Revision | None = None,
+    submission_key: UUID | None = None,
 ) -> Revision:
     """Create a revision with its citations and statements; refuse bad markers."""
     if not citations:
@@ -179,6 +181,7 @@ def write_revision(
         revises=revises,
         merged_from=merged_from,
         rendered_html=html,
+        submission_key=submission_key,
     )
     numbers = references.numbers_by_key
     rows = Citation.objects.bulk_create(

@@ -1,6 +1,7 @@
 """Forms for proposing articles and edits. They validate and normalise; services save."""
 
 import re
+import uuid
 from collections.abc import Mapping
 
 from django import forms
@@ -38,6 +39,8 @@ class ProposalForm(forms.Form):
         help_text="What you changed and why, in a few words. Moderators and readers see it.",
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # New for every editor page: the same page submitted twice is one proposal.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class ArticleCreateForm(ProposalForm):

@@ -26,7 +26,12 @@ def edit_post(article, client, **overrides):
     """The edit form as the browser would submit it: prefilled rows plus overrides."""
     response = client.get(reverse("wiki:article-edit", args=[article.slug]))
     formset = response.context["formset"]
-    data = {"body": "", "summary": "", "base_revision": article.approved_revision_id}
+    data = {
+        "body": "",
+        "summary": "",
+        "base_revision": article.approved_revision_id,
+        "submission_key": response.context["form"]["submission_key"].value(),
+    }
     data.update(
         {
             "citations-TOTAL_FORMS": str(formset.total_form_count()),

@@ -1,12 +1,13 @@
 """Decisions racing each other, on PostgreSQL with real concurrent transactions."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, connections
 
 from apps.wiki import services
-from apps.wiki.models import AuditEvent, RevisionStatus
+from apps.wiki.models import AuditEvent, Revision, RevisionStatus
 from tests import factories
 
 pytestmark = [
@@ -92,3 +93,42 @@ def test_approve_racing_reject(setting):
     assert decisions.count() == 1
     proposal.refresh_from_db()
     assert proposal.status == decisions.get().to_status
+
+
+def test_an_edit_form_posted_twice_at_once(setting):
+    article, _moderators = setting
+    fan, key, source = factories.make_user("fan"), uuid.uuid4(), factories.make_source()
+
+    def submit():
+        return services.revision_propose(
+            article=article,
+            author=fan,
+            body="Double click. [@1]",
+            summary="Once",
+            citations=[factories.cite(source)],
+            base=article.approved_revision,
+            submission_key=key,
+        )
+
+    results = race(submit, submit)
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert results[0].pk == results[1].pk
+    assert article.revisions.filter(author=fan).count() == 1
+
+
+def test_a_new_article_form_posted_twice_at_once(setting):
+    fan, key, source = factories.make_user("fan"), uuid.uuid4(), factories.make_source()
+
+    def submit():
+        return services.article_create(
+            author=fan,
+            title="A double-clicked article",
+            body="Double click. [@1]",
+            summary="Once",
+            citations=[factories.cite(source)],
+            submission_key=key,
+        )
+
+    results = race(submit, submit)
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert Revision.objects.filter(author=fan).count() == 1

@@ -195,6 +195,12 @@ class Revision(models.Model):
         related_name="merged_into",
         help_text="The stale proposal whose changes this revision carries onto newer text.",
     )
+    submission_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The editor form's one-time key: the same form posted twice stores one proposal.",
+    )
 
     objects = RevisionQuerySet.as_manager()
 
@@ -217,6 +223,12 @@ class Revision(models.Model):
         constraints = [
             # Lets the database check that an article's approved revision is its own.
             models.UniqueConstraint(fields=["id", "article"], name="revision_id_article"),
+            # A double click posts the editor twice: one proposal, whichever arrives first.
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="revision_one_per_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(status=RevisionStatus.PENDING, decided_by__isnull=True)
                 | Q(

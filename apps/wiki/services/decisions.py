@@ -1,9 +1,12 @@
 """Decisions on proposals: approve (as written or merged), reject, withdraw, revert."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.accounts.models import User
+from apps.markup import renumber_markers
 
 from ..citing import CitationInput, write_revision
 from ..merging import merge_revisions
@@ -12,6 +15,42 @@ from ..notify import after_decision
 from ..permissions import can_moderate
 from .common import audit, check_claim, check_reviewer, decide, lock, publish
 from .errors import StaleBase, WikiConflict
+
+NOTHING_CHANGES = (
+    "This proposal changes nothing: its text and citations are those readers already see "
+    "(a form sent twice, or a change made meanwhile). Reject it as a duplicate instead."
+)
+Cited = list[tuple[int, int, str, str]]  # key, source, quote, locator
+
+
+def _stored(revision: Revision) -> Cited:
+    return list(revision.citations.values_list("key", "source_id", "quote", "locator"))
+
+
+def _inputs(citations: Sequence[CitationInput]) -> Cited:
+    return [
+        (c.key, c.source.pk, c.quote.strip(), c.locator.strip())
+        for c in citations
+        if c.source is not None
+    ]
+
+
+def _canonical(body: str, cited: Cited) -> tuple[str, frozenset[tuple[int, int, str, str]]]:
+    """The text and citations with keys numbered by what they cite: the same content
+    numbered differently (a merge renumbers) compares equal."""
+    order = sorted({(source, quote, locator) for _key, source, quote, locator in cited})
+    mapping = {
+        key: order.index((source, quote, locator)) + 1 for key, source, quote, locator in cited
+    }
+    rows = frozenset(
+        (mapping[key], source, quote, locator) for key, source, quote, locator in cited
+    )
+    return renumber_markers(body, mapping), rows
+
+
+def _changes_nothing(current: Revision, body: str, cited: Cited) -> bool:
+    """True when approving would publish exactly the text and citations readers see."""
+    return _canonical(body, cited) == _canonical(current.body, _stored(current))
 
 
 def revision_approve(*, revision: Revision, moderator: User) -> Revision:
@@ -31,6 +70,10 @@ def revision_approve(*, revision: Revision, moderator: User) -> Revision:
                 "written would undo the newer approved text. Approve the merged text if the "
                 "review page offers it, or ask the author to resolve the conflict."
             )
+        if revision.base is not None and _changes_nothing(
+            revision.base, revision.body, _stored(revision)
+        ):
+            raise WikiConflict(NOTHING_CHANGES)
         decide(revision, status=RevisionStatus.APPROVED, actor=moderator)
         publish(article, revision)
         after_decision(revision, actor=moderator)
@@ -58,6 +101,8 @@ def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
                 + detail
                 + "."
             )
+        if _changes_nothing(current, merged.body, _inputs(merged.citations)):
+            raise WikiConflict(NOTHING_CHANGES)
         carried = write_revision(
             article=article,
             author=revision.author,

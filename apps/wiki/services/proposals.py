@@ -1,6 +1,7 @@
 """Proposing: new articles, edits, resolutions of conflicts. Trusted authors skip the queue."""
 
 from collections.abc import Sequence
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +54,7 @@ def _write(
     base: Revision | None,
     citations: Sequence[CitationInput],
     revises: Revision | None = None,
+    submission_key: UUID | None = None,
 ) -> Revision:
     """Write a proposal; approve it at once when its author's proposals skip the queue."""
     revision = write_revision(
@@ -63,6 +65,7 @@ def _write(
         base=base,
         citations=citations,
         revises=revises,
+        submission_key=submission_key,
     )
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     if approves_automatically(author):
@@ -87,8 +90,13 @@ def article_create(
     summary: str,
     citations: Sequence[CitationInput],
     episode: Episode | None = None,
+    submission_key: UUID | None = None,
 ) -> Revision:
-    """Create an article with its first revision; pending unless the author is trusted."""
+    """Create an article with its first revision; pending unless the author is trusted.
+
+    ``submission_key`` is the editor form's one-time key: posted again with the
+    same text, the proposal already stored is the answer.
+    """
     title = title.strip()
     slug = slugify(title)[:200]
     if not slug:
@@ -103,6 +111,9 @@ def article_create(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
+                submitted = _already_submitted(author, submission_key, body=body)
+                if submitted is not None:
+                    return submitted
                 article = _article_to_create(title=title, slug=slug, episode=episode, author=author)
                 return _write(
                     article=article,
@@ -111,13 +122,33 @@ def article_create(
                     summary=summary,
                     base=None,
                     citations=citations,
+                    submission_key=_unused(author, submission_key),
                 )
         except IntegrityError:
-            # Another fan created this title between our read and our insert: the
-            # second attempt finds their article and proposes beside their proposal.
+            # Another fan created this title between our read and our insert (or
+            # this form was posted twice at once): the second attempt finds their
+            # article and proposes beside their proposal (or finds this one).
             if attempt == 2 or not Article.objects.filter(slug=slug).exists():
                 raise
     raise AssertionError("unreachable")
+
+
+def _already_submitted(author: User, key: UUID | None, *, body: str) -> Revision | None:
+    """The author's proposal stored from the same editor page with the same text, if any."""
+    if key is None:
+        return None
+    revision: Revision | None = Revision.objects.filter(
+        author=author, submission_key=key, body=body
+    ).first()
+    return revision
+
+
+def _unused(author: User, key: UUID | None) -> UUID | None:
+    """The key, unless a different text was already stored under it (the page sent back
+    after an edit): that is a new proposal, not a repeat."""
+    if key is None or Revision.objects.filter(author=author, submission_key=key).exists():
+        return None
+    return key
 
 
 def _article_to_create(*, title: str, slug: str, episode: Episode | None, author: User) -> Article:
@@ -165,6 +196,7 @@ def revision_propose(
     citations: Sequence[CitationInput],
     base: Revision | None,
     revises: Revision | None = None,
+    submission_key: UUID | None = None,
 ) -> Revision:
     """Propose a new text for an existing article.
 
@@ -189,6 +221,10 @@ def revision_propose(
             .values_list("approved_revision_id", flat=True)
             .get(pk=article.pk)
         )
+        # After the lock: the same form posted twice at once waits here for the first.
+        submitted = _already_submitted(author, submission_key, body=body)
+        if submitted is not None:
+            return submitted
         if (base.pk if base else None) != current:
             # Saving it would queue a proposal that can never be approved; the
             # editor shows the conflict and keeps the text instead.
@@ -213,4 +249,5 @@ def revision_propose(
             base=base,
             citations=citations,
             revises=revises,
+            submission_key=_unused(author, submission_key),
         )

@@ -85,6 +85,7 @@ def article_create(request):
                 body=data["body"],
                 summary=data["summary"],
                 citations=citations,
+                submission_key=data.get("submission_key"),
             ),
         )
         if revision is not None:
@@ -173,6 +174,7 @@ def article_edit(request, slug):
                     citations=citations,
                     base=_base_revision(article, data.get("base_revision")),
                     revises=revises,
+                    submission_key=data.get("submission_key"),
                 ),
             )
         except services.StaleBase as stale:
