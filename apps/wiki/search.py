@@ -40,6 +40,7 @@ from .models import Article, Revision
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 TITLE_WEIGHT = 3
+RANK_WINDOW = 1000  # matching articles ranked on PostgreSQL, besides those whose title matches
 SNIPPET_LENGTH = 240
 SNIPPET_LEAD = 70  # characters of context before the first match
 CONFIG = "english"
@@ -111,23 +112,46 @@ def refresh_search_documents(article_ids: Iterable[int] | None = None) -> int:
     return articles.update(search_document=document())
 
 
+def title_vector() -> SearchVector:
+    """An article's title as a search vector: the expression the title index (0012) holds."""
+    return SearchVector("title", config=CONFIG)
+
+
 def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]:
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
     # One stored, GIN-indexed document per published article: matching reads no
-    # revision body, and the rank reads the stored document of matching rows only.
-    articles = list(
-        _articles()
-        .filter(search_document=query)
+    # revision body. Ranking reads the document of every row it ranks, so it ranks
+    # a bounded set: the articles whose title matches, and the first RANK_WINDOW
+    # others (by id) that match. A word in fewer articles than that is ranked
+    # exactly; a word in most of the wiki costs the same as one in RANK_WINDOW.
+    published = Article.objects.published()
+    window = published.filter(search_document=query).order_by("pk").values("pk")[:RANK_WINDOW]
+    titled = (
+        published.annotate(title_vector=title_vector())
+        .filter(title_vector=query)
+        .order_by("pk")
+        .values("pk")[:RANK_WINDOW]
+    )
+    ranked = list(
+        Article.objects.filter(Q(pk__in=window) | Q(pk__in=titled))
         .annotate(
             rank=SearchRank(F("search_document"), query),
             query_tree=Func(query, function="querytree", output_field=TextField()),
         )
-        .order_by("-rank", "title", "pk")[offset : offset + limit]
+        .order_by("-rank", "title", "pk")
+        .values_list("pk", "rank", "query_tree")[offset : offset + limit]
     )
+    # Then the page's rows, by primary key, without the documents the sort carried.
+    found = _articles().defer("search_document").in_bulk([pk for pk, _rank, _tree in ranked])
+    articles = []
+    for pk, rank, _tree in ranked:
+        article = found[pk]
+        article.rank = rank
+        articles.append(article)
     if not articles:
         return []
     texts = [plain_text(article.approved_revision.body) for article in articles]
-    lexemes = _positive_lexemes(articles[0].query_tree)
+    lexemes = _positive_lexemes(ranked[0][2])
     matching = _words_stemming_to(lexemes, [article.title for article in articles] + texts)
     # One pattern for the page's matching words: the regex engine finds them, instead
     # of a Python loop over every word of 50 texts.

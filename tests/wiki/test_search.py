@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.catalog.codes import parse_episode_code
+from apps.wiki import search as search_module
 from apps.wiki import services
 from apps.wiki.search import search_articles
 from apps.wiki.views import reading
@@ -40,6 +41,20 @@ def test_it_ranks_a_title_match_above_a_text_match(client, author, moderator):
     assert [r.article for r in results] == [in_title, text_only]
     assert results[0].rank > results[1].rank
     assert list(search(client, "dundie").context["articles"]) == [in_title, text_only]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rank window is PostgreSQL's")
+def test_a_title_match_outside_the_rank_window_still_comes_first(author, moderator, monkeypatch):
+    """A word in more articles than the window: title matches are ranked wherever they are."""
+    for n in range(3):
+        factories.published_article(author, moderator, title=f"Early {n}", body="A teapot.")
+    titled = factories.published_article(
+        author, moderator, title="Teapot trivia", body="The teapot gift."
+    )
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 2)
+    results = search_articles("teapot")
+    assert results[0].article == titled
+    assert len(results) == 3  # the window (2) and the title match
 
 
 def test_more_mentions_rank_higher(author, moderator):
