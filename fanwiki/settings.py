@@ -8,7 +8,9 @@ DEBUG off the site refuses to start without a real ``SECRET_KEY``,
 ``ALLOWED_HOSTS`` and ``SITE_URL``. Every variable is in the README's table.
 """
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fanwiki.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -205,6 +208,39 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Abuse limits (fanwiki/ratelimits.py says which pages each applies to): "<count>/<period>",
+# the period in s, m, h or d, optionally with a number ("20/10m"); empty turns one off.
+# Counted in the default cache: with REDIS_URL, every app server counts together.
+RATE_LIMITS = {
+    "signup": os.environ.get("RATELIMIT_SIGNUP", "5/h"),
+    "login": os.environ.get("RATELIMIT_LOGIN", "30/10m"),
+    "password-reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/h"),
+    "propose": os.environ.get("RATELIMIT_PROPOSE", "30/h"),
+    "propose-per-address": os.environ.get("RATELIMIT_PROPOSE_PER_ADDRESS", "100/h"),
+    "preview": os.environ.get("RATELIMIT_PREVIEW", "120/m"),
+    "upload": os.environ.get("RATELIMIT_UPLOAD", "30/h"),
+    "search": os.environ.get("RATELIMIT_SEARCH", "60/m"),
+    "follow": os.environ.get("RATELIMIT_FOLLOW", "60/h"),
+}
+for _group, _rate in RATE_LIMITS.items():
+    if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(
+            f"The {_group} rate limit must look like 30/h or 20/10m, not {_rate!r}."
+        )
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "fanwiki.client_ip.client_ip"
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For
+# names the client. From anyone else the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network."
+        ) from None
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -150,6 +150,8 @@ def test_email_url_becomes_smtp_settings():
         ({"CONN_MAX_AGE": "soon"}, "CONN_MAX_AGE must be a whole number"),
         ({"MEDIA_STORAGE": "s3"}, "set AWS_STORAGE_BUCKET_NAME"),
         ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be local or s3"),
+        ({"RATELIMIT_SIGNUP": "lots"}, "The signup rate limit must look like 30/h"),
+        ({"TRUSTED_PROXIES": "proxy.example"}, "'proxy.example' is not an address"),
     ],
 )
 def test_bad_values_are_refused_with_a_message(env, message):

@@ -1,0 +1,53 @@
+"""The client's address: the connection's, unless it comes from a proxy we trust.
+
+Rate limits, the login lockout and the request log key on this address. Behind a
+reverse proxy every connection comes from the proxy, so its ``X-Forwarded-For``
+names the client, but only a proxy listed in ``TRUSTED_PROXIES`` is believed:
+from anyone else the header is a value the client chose, and is ignored.
+"""
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpRequest
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+UNKNOWN = "0.0.0.0"  # noqa: S104 - a placeholder address, never bound
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks) -> bool:
+    return any(address in network for network in networks)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client, as a string (``0.0.0.0`` when there is none)."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return UNKNOWN
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not _trusted(remote, networks):
+        return str(remote)
+    # Each proxy appends the address it received the request from: walking back from
+    # the right, the first address that is not one of ours is the client. Anything
+    # left of it was written by the client itself.
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # garbage where an address should be: trust nothing further left
+        if not _trusted(address, networks):
+            return str(address)
+    return str(remote)

@@ -1,0 +1,128 @@
+"""Abuse limits: how often one account or one address may do what strangers can repeat.
+
+One table, :data:`RULES`, says which pages are limited, on which methods, per
+account and/or per client address, and under which group of ``RATE_LIMITS`` (the
+settings, read from the environment). The counting is django-ratelimit's, in
+the default cache: Redis when ``REDIS_URL`` is set, so every app server counts
+together. A request over a limit is answered 429 with a ``Retry-After`` header
+before its view runs, so nothing of it is written.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from .client_ip import client_ip
+
+logger = logging.getLogger(__name__)
+
+TOO_MANY = 429
+POST, READ = ("POST",), ("GET", "HEAD")
+
+
+@dataclass(frozen=True)
+class Rule:
+    group: str  # a key of settings.RATE_LIMITS
+    methods: tuple[str, ...]
+    per: str  # "account", "address", or "account-or-address" (the address when anonymous)
+    answer: str = "page"  # "page", "json" or "text": what the caller can show
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "accounts:signup": (Rule("signup", POST, "address"),),
+    "accounts:login": (Rule("login", POST, "address"),),
+    "admin:login": (Rule("login", POST, "address"),),
+    "accounts:password_reset": (Rule("password-reset", POST, "address"),),
+    "wiki:article-create": (
+        Rule("propose", POST, "account"),
+        Rule("propose-per-address", POST, "address"),
+    ),
+    "wiki:article-edit": (
+        Rule("propose", POST, "account"),
+        Rule("propose-per-address", POST, "address"),
+    ),
+    "markdownx-preview": (Rule("preview", POST, "account", answer="text"),),
+    "markdownx-upload": (Rule("upload", POST, "account", answer="json"),),
+    "wiki:search": (Rule("search", READ, "account-or-address"),),
+    "wiki:source-autocomplete": (Rule("search", READ, "account", answer="json"),),
+    "wiki:article-follow": (Rule("follow", POST, "account"),),
+    "wiki:article-unfollow": (Rule("follow", POST, "account"),),
+}
+
+
+def _account(_group: str, request: HttpRequest) -> str:
+    return f"user:{request.user.pk}"
+
+
+def _address(_group: str, request: HttpRequest) -> str:
+    return f"ip:{client_ip(request)}"
+
+
+def _key(rule: Rule, request: HttpRequest) -> Callable[[str, HttpRequest], str] | None:
+    signed_in = request.user.is_authenticated
+    if rule.per == "account":
+        return _account if signed_in else None  # the view sends anonymous callers away
+    if rule.per == "account-or-address":
+        return _account if signed_in else _address
+    return _address
+
+
+def seconds_left(request: HttpRequest, rule: Rule) -> int | None:
+    """Count this request against the rule; the seconds until it may pass, or None if it may."""
+    rate = settings.RATE_LIMITS.get(rule.group)
+    key = _key(rule, request)
+    if not rate or key is None or request.method not in rule.methods:
+        return None
+    try:
+        usage = get_usage(request, group=rule.group, key=key, rate=rate, increment=True)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
+        logger.exception("rate limit %s not checked: the cache did not answer", rule.group)
+        return None
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, int(usage["time_left"]))
+
+
+def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:
+    message = (
+        f"Too many requests: you have done this too often in a short while. "
+        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
+    )
+    response: HttpResponse
+    if rule.answer == "json":
+        response = JsonResponse({"error": message}, status=TOO_MANY)
+    elif rule.answer == "text":
+        response = HttpResponse(message, status=TOO_MANY, content_type="text/plain")
+    else:
+        response = render(request, "429.html", {"retry_after": retry_after}, status=TOO_MANY)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """Answer 429 before the view when a rule of :data:`RULES` for this page is exceeded."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+        match = request.resolver_match
+        for rule in RULES.get(match.view_name if match else "", ()):
+            retry_after = seconds_left(request, rule)
+            if retry_after is not None:
+                logger.warning(
+                    "rate limited: %s by %s %s",
+                    rule.group,
+                    rule.per,
+                    request.user.pk if request.user.is_authenticated else client_ip(request),
+                )
+                return too_many(request, rule, retry_after)
+        return None

@@ -1,0 +1,109 @@
+"""Abuse limits: over a limit, a 429 with Retry-After before the view runs (nothing written).
+
+Counted in the default cache (in-process here); test_ratelimits_shared.py runs two
+server processes against the real Redis.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from apps.wiki.models import Follow
+from fanwiki import ratelimits
+
+pytestmark = pytest.mark.django_db
+
+
+def signup_data(n):
+    return {
+        "username": f"newfan{n}",
+        "email": f"newfan{n}@example.com",
+        "password1": "a long enough passphrase 1",
+        "password2": "a long enough passphrase 1",
+    }
+
+
+def test_signups_from_one_address_are_limited(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "2/h"}
+    for n in range(2):
+        assert client.post(reverse("accounts:signup"), signup_data(n)).status_code == 302
+        client.logout()
+    response = client.post(reverse("accounts:signup"), signup_data(2))
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert "Slow down" in response.content.decode()
+    assert not get_user_model().objects.filter(username="newfan2").exists()
+
+
+def test_another_address_is_counted_apart(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/h"}
+    client.post(reverse("accounts:signup"), signup_data(0), REMOTE_ADDR="203.0.113.1")
+    client.logout()
+    elsewhere = client.post(reverse("accounts:signup"), signup_data(1), REMOTE_ADDR="203.0.113.2")
+    assert elsewhere.status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "2/m"}
+    settings.TRUSTED_PROXIES = []
+    codes = [
+        client.get(reverse("wiki:search"), {"q": "x"}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        for n in range(3)
+    ]
+    assert [r.status_code for r in codes] == [200, 200, 429]
+
+
+def test_reading_the_form_is_not_counted(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/h"}
+    for _ in range(3):
+        assert client.get(reverse("accounts:signup")).status_code == 200
+
+
+def test_follows_are_limited_per_account(client, settings, fan, article):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "follow": "2/h"}
+    client.force_login(fan)
+    follow = reverse("wiki:article-follow", args=[article.slug])
+    unfollow = reverse("wiki:article-unfollow", args=[article.slug])
+    client.post(follow)
+    client.post(unfollow)
+    assert client.post(follow).status_code == 429
+    assert not Follow.objects.filter(user=fan).exists()
+
+
+def test_scripts_get_their_own_kind_of_answer(client, settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "preview": "1/m", "search": "1/m"}
+    client.force_login(fan)
+    preview = reverse("markdownx-preview")
+    client.post(preview, {"content": "Hello"})
+    limited = client.post(preview, {"content": "Hello"})
+    assert limited.status_code == 429
+    assert limited["Content-Type"].startswith("text/plain")
+    assert "Try again in" in limited.content.decode()
+    autocomplete = reverse("wiki:source-autocomplete")
+    client.get(autocomplete, {"q": "office"})
+    limited = client.get(autocomplete, {"q": "office"})
+    assert limited.status_code == 429
+    assert "Try again in" in limited.json()["error"]
+
+
+def test_proposals_are_limited_per_account(client, settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "propose": "1/h"}
+    client.force_login(fan)
+    client.post(reverse("wiki:article-create"), {"title": "A"})  # invalid, but counted
+    assert client.post(reverse("wiki:article-create"), {"title": "B"}).status_code == 429
+
+
+def test_an_empty_rate_turns_a_limit_off(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": ""}
+    for _ in range(5):
+        assert client.get(reverse("wiki:search"), {"q": "x"}).status_code == 200
+
+
+def test_a_cache_outage_lets_requests_through(client, settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(ratelimits, "get_usage", broken)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1/m"}
+    for _ in range(3):
+        assert client.get(reverse("wiki:search"), {"q": "x"}).status_code == 200

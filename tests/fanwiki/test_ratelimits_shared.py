@@ -1,0 +1,95 @@
+"""Rate limits hold across app servers: two real server processes count in one Redis."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.wiki.test_worker import database_url, redis_is_up
+
+REDIS = "redis://127.0.0.1:6379/13"
+
+pytestmark = pytest.mark.django_db  # the servers read the test database (its tables)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped; its log:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - a local test server
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the server did not answer; its log:\n{log.read_text()}")
+
+
+@pytest.fixture
+def servers(tmp_path):
+    if not redis_is_up():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not answering on 127.0.0.1:6379; .ci/run should start it.")
+        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+    redis.Redis.from_url(REDIS).flushdb()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "fanwiki.settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS,
+        "RATELIMIT_SEARCH": "3/m",
+        "PAGE_CACHE_SECONDS": "0",
+        "FANWIKI_VAR_DIR": str(tmp_path / "var"),
+    }
+    processes, urls = [], []
+    for n in range(2):
+        port, log = free_port(), tmp_path / f"server{n}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "fanwiki.wsgi:application"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            env=environment,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        urls.append(f"http://127.0.0.1:{port}")
+        wait_until_up(f"{urls[-1]}/healthz", process, log)
+    yield urls
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
+    redis.Redis.from_url(REDIS).flushdb()
+
+
+def get(url: str, **headers: str) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_two_servers_count_one_limit(servers):
+    first, second = servers
+    answers = [
+        get(f"{server}/search/?q=kiss", **{"X-Forwarded-For": f"198.51.100.{n}"})
+        for n, server in enumerate([first, second, first, second, first])
+    ]
+    assert [status for status, _headers in answers] == [200, 200, 200, 429, 429]
+    assert 1 <= int(answers[3][1]["Retry-After"]) <= 60
