@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def media_origins(
+    *,
+    media_url: str,
+    bucket: str,
+    custom_domain: str | None,
+    endpoint_url: str | None,
+    region: str | None,
+) -> list[str]:
+    """Where the uploads' links point when they live in a bucket: the origins the
+    Content-Security-Policy lets images load from, besides the site itself."""
+    if media_url.startswith(("http://", "https://")):
+        return [_origin(media_url)]
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key).
+        parts = urlsplit(endpoint_url)
+        return [_origin(endpoint_url), f"{parts.scheme}://{bucket}.{parts.netloc}"]
+    hosts = [f"{bucket}.s3.amazonaws.com"] + (
+        [f"{bucket}.s3.{region}.amazonaws.com"] if region else []
+    )
+    return [f"https://{host}" for host in hosts]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -117,6 +147,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fanwiki.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files from the app servers themselves: hashed names, compressed, cached for ever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fanwiki.routers.PrimaryAfterWriteMiddleware",
@@ -296,8 +327,15 @@ if MEDIA_STORAGE == "s3":
         },
     }
     MEDIA_URL = os.environ.get("MEDIA_URL", MEDIA_URL)
+    MEDIA_ORIGINS = media_origins(
+        media_url=MEDIA_URL,
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        **{key: MEDIA_BACKEND["OPTIONS"][key] for key in ("custom_domain", "endpoint_url")},
+        region=MEDIA_BACKEND["OPTIONS"]["region_name"],
+    )
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGINS = []  # served by the site itself
 
 # In development whitenoise serves straight from static/ (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
@@ -370,6 +408,22 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
     SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this
+# site only, never inline; images also from the uploads' bucket; no framing at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain HTTP
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

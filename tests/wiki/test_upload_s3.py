@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from apps.wiki import services
+from fanwiki.settings import media_origins
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,11 @@ def test_an_upload_lands_in_the_bucket_and_the_approved_article_shows_it(
     url = code.removeprefix("![](").removesuffix(")")
     prefix = f"{s3_server}/{name}/"
     assert url.startswith(prefix + "uploads/")
+    # The Content-Security-Policy lets readers' browsers load it.
+    origins = media_origins(
+        media_url="/media/", bucket=name, custom_domain=None, endpoint_url=s3_server, region=None
+    )
+    assert any(url.startswith(origin + "/") for origin in origins)
     key = url.removeprefix(prefix)
     stored = s3.get_object(Bucket=name, Key=key)
     assert stored["ContentType"] == "image/png"
