@@ -308,13 +308,16 @@ if MEDIA_STORAGE == "s3":
 
     if not AWS_STORAGE_BUCKET_NAME:
         raise ImproperlyConfigured("MEDIA_STORAGE is s3: set AWS_STORAGE_BUCKET_NAME.")
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    _region = os.environ.get("AWS_S3_REGION_NAME") or None
+    _domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
     MEDIA_BACKEND = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "endpoint_url": _endpoint,
+            "region_name": _region,
+            "custom_domain": _domain,
             # Upload names are random and never reused: public links that do not expire
             # (the bucket, or the CDN in front of it, must allow public reads).
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
@@ -330,8 +333,9 @@ if MEDIA_STORAGE == "s3":
     MEDIA_ORIGINS = media_origins(
         media_url=MEDIA_URL,
         bucket=AWS_STORAGE_BUCKET_NAME,
-        **{key: MEDIA_BACKEND["OPTIONS"][key] for key in ("custom_domain", "endpoint_url")},
-        region=MEDIA_BACKEND["OPTIONS"]["region_name"],
+        custom_domain=_domain,
+        endpoint_url=_endpoint,
+        region=_region,
     )
 else:
     MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
