@@ -510,6 +510,12 @@ PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-generation"
 
 # Moderation policy. Proposals by moderators and by trusted fans are approved
 # automatically (and logged as automatic); everyone else goes through review.
+# Spam rules, checked before review (apps/wiki/spam.py): links to these domains (and
+# their subdomains) are refused; an account with fewer approved proposals than
+# SPAM_NEW_ACCOUNT_PROPOSALS may link to at most SPAM_NEW_ACCOUNT_LINKS other sites.
+SPAM_BANNED_DOMAINS = env_list("SPAM_BANNED_DOMAINS", [])
+SPAM_NEW_ACCOUNT_PROPOSALS = env_int("SPAM_NEW_ACCOUNT_PROPOSALS", 3)
+SPAM_NEW_ACCOUNT_LINKS = env_int("SPAM_NEW_ACCOUNT_LINKS", 2)
 WIKI_AUTO_APPROVE = {"moderators": True, "trusted": True}
 # A fan becomes trusted after this many approved proposals, with no rejection in
 # the last quiet_days, on an account at least min_account_days old.

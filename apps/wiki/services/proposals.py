@@ -17,6 +17,7 @@ from ..models import Article, AuditAction, Revision, RevisionStatus
 from ..notify import after_decision
 from ..permissions import can_moderate
 from ..policy import approves_automatically, protection_refusal
+from ..spam import check_proposal
 from .common import audit, decide, publish
 from .errors import StaleBase
 
@@ -67,6 +68,7 @@ def _write(
         revises=revises,
         submission_key=submission_key,
     )
+    check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     if approves_automatically(author):
         decide(
