@@ -2,9 +2,10 @@
 
 A wiki is read far more than it is written. An anonymous reader's article,
 episode, history, source, home and recent-changes pages are stored whole in
-the cache under a *generation*: any change readers could see (a published or
-withdrawn revision, a protection change, a catalog or source edit) moves the
-generation on, and every page rendered before it is never served again. That is
+the cache with the *generation* they were rendered in: any change readers could
+see (a published or withdrawn revision, a protection change, a catalog or source
+edit) moves the generation on, and every page rendered before it is never
+served again. That is
 coarser than per-page invalidation, but it can never serve text older than the
 last change, and it makes a cached page cost no database query at all.
 
@@ -54,10 +55,14 @@ def _generation_file() -> Path:
     return Path(settings.PAGE_CACHE_GENERATION_FILE)
 
 
-def generation() -> str:
-    """The current generation: read before anything a page shows is read."""
+def generation(known: object = None) -> str:
+    """The current generation: read before anything a page shows is read.
+
+    ``known`` is its value when the caller already read it from the shared cache
+    (with the page, in one round trip).
+    """
     if _shared():
-        value = cache.get(GENERATION_KEY)
+        value = known if known is not None else cache.get(GENERATION_KEY)
         if value is None:
             cache.add(GENERATION_KEY, time.time_ns())
             value = cache.get(GENERATION_KEY)
@@ -104,11 +109,25 @@ def _cacheable_request(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and "_messages" not in request.session
 
 
-def _key(request: HttpRequest, generation_value: str) -> str:
+def _key(request: HttpRequest) -> str:
     points = spoilers.points(request) if settings.SESSION_COOKIE_NAME in request.COOKIES else {}
     reader = hashlib.sha256(json.dumps(points, sort_keys=True).encode()).hexdigest()[:16]
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{generation_value}:{address}:{reader}"
+    return f"page:{address}:{reader}"
+
+
+def _lookup(key: str) -> tuple[str, dict | None]:
+    """The current generation and the page stored under ``key`` if it is of that generation.
+
+    The page carries the generation it was rendered in; both are read in one round
+    trip to a shared cache (a page is served after one MGET).
+    """
+    found = cache.get_many([GENERATION_KEY, key]) if _shared() else {key: cache.get(key)}
+    current = generation(found.get(GENERATION_KEY))
+    stored = found.get(key)
+    if stored is not None and stored.get("generation") == current:
+        return current, stored
+    return current, None
 
 
 def _serve(request: HttpRequest, stored: dict) -> HttpResponseBase:
@@ -134,8 +153,8 @@ def cached_for_readers(view: View) -> View:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request, generation())
-        stored = cache.get(key)
+        key = _key(request)
+        current, stored = _lookup(key)
         if stored is not None:
             return _serve(request, stored)
         response = view(request, *args, **kwargs)
@@ -151,6 +170,9 @@ def cached_for_readers(view: View) -> View:
             "content_type": response["Content-Type"],
             "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
             "rendered_at": time.time(),
+            # Read before the view read anything: a change during rendering moved the
+            # generation on, so this page is never served.
+            "generation": current,
         }
         cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         response["ETag"] = stored["etag"]
