@@ -9,6 +9,7 @@ DEBUG off the site refuses to start without a real ``SECRET_KEY``,
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "markdownx",
+    "axes",
     "apps.accounts",
     "apps.catalog",
     "apps.citations",
@@ -124,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fanwiki.urls"
@@ -210,6 +214,29 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-axes counts failed log-ins (the site's and the admin's) and refuses the next
+# ones once LOGIN_FAILURE_LIMIT is reached, until LOGIN_COOLOFF_MINUTES have passed
+# since the last failure, staff reset it (the admin's "Access attempts", or
+# `manage.py axes_reset_username NAME`), or the owner resets the password by e-mail.
+# Its check comes first, so a locked-out password is never even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted per username *and* address: locking a name alone would let anyone lock any fan
+# out from anywhere, and locking an address alone would lock out everyone behind one
+# shared address (a school, a mobile network) for one person's typos. Stuffing leaked
+# pairs across many accounts, one try each, is not stopped by any lockout that spares
+# honest users: the password validators, and a limit on requests per address in front
+# of the site, are the defence there.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True  # a fan who mistypes now and then never adds up to a lockout
+AXES_CLIENT_IP_CALLABLE = "fanwiki.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,7 @@
 """Small helpers that build test data through the real services."""
 
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
@@ -100,3 +101,13 @@ def published_article(author, moderator, **kwargs):
     services.revision_approve(revision=revision, moderator=moderator)
     revision.article.refresh_from_db()
     return revision.article
+
+
+def log_in(client, username, password=PASSWORD):
+    """Log in through the log-in page, as a person does; True if it let them in.
+
+    (The test client's login() passes no request to authenticate(), which the
+    lockout backend requires.)
+    """
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session
