@@ -215,6 +215,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# A new account confirms its e-mail address (a signed link, valid this long) before it
+# may propose; moderators are exempt. On by default, in development too (the console
+# shows the mail); the demo accounts of seed_demo are created confirmed.
+REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", True)
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
+
 # django-axes counts failed log-ins (the site's and the admin's) and refuses the next
 # ones once LOGIN_FAILURE_LIMIT is reached, until LOGIN_COOLOFF_MINUTES have passed
 # since the last failure, staff reset it (the admin's "Access attempts", or

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
@@ -19,6 +20,7 @@ def make_user(username, *, moderator=False, staff=False, superuser=False):
         email=f"{username}@example.com",
         is_staff=staff or superuser,
         is_superuser=superuser,
+        email_verified_at=timezone.now(),
     )
     if moderator:
         user.groups.add(moderators_group())

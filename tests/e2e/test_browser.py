@@ -1,8 +1,11 @@
 """The wiki in a real browser: the loop, the editor, search, the admin, a phone, accessibility."""
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from PIL import Image
@@ -49,10 +52,16 @@ def test_the_whole_loop(demo, new_page):
     fan, moderator, reader = new_page(), new_page(), new_page()
     fan.goto(f"{demo}/accounts/signup/")
     fan.fill("#id_username", "newfan")
+    fan.fill("#id_email", "newfan@example.com")
     fan.fill("#id_password1", "a-long-unusual-passphrase")
     fan.fill("#id_password2", "a-long-unusual-passphrase")
     fan.click("main button[type=submit]")
     fan.wait_for_selector("text=Log out newfan")
+    # Confirm the address with the link from the mail, as proposing needs.
+    [link] = re.findall(r"http\S+/accounts/verify/\S+", mail.outbox[-1].body)
+    fan.goto(demo + urlsplit(link).path)
+    fan.click("text=Confirm my address")
+    fan.wait_for_selector(".message-success")
 
     fan.goto(f"{demo}/wiki/{SLUG}/edit/")
     body = fan.locator("#id_body")

@@ -15,7 +15,7 @@ from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
 from ..notify import after_decision
 from ..permissions import can_moderate
-from ..policy import approves_automatically, protection_refusal
+from ..policy import approves_automatically, proposal_refusal
 from .common import audit, decide, publish
 from .errors import StaleBase
 
@@ -89,6 +89,9 @@ def article_create(
     episode: Episode | None = None,
 ) -> Revision:
     """Create an article with its first revision; pending unless the author is trusted."""
+    refusal = proposal_refusal(author, None)
+    if refusal:
+        raise PermissionDenied(refusal)
     title = title.strip()
     slug = slugify(title)[:200]
     if not slug:
@@ -151,7 +154,7 @@ def revision_propose(
         raise ValidationError(NO_CITATION_MESSAGE)
     if not article.is_published and article.created_by_id != author.pk and not can_moderate(author):
         raise PermissionDenied("This article is awaiting review.")
-    refusal = protection_refusal(author, article)
+    refusal = proposal_refusal(author, article)
     if refusal:
         raise PermissionDenied(refusal)
     if base is not None and base.article_id != article.pk:
