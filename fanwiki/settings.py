@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -438,6 +439,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# For `celery --app fanwiki beat` (or use cron: see the README): the daily digest e-mail.
+# Sending it twice the same day sends nothing more, so cron and beat together are safe.
+CELERY_BEAT_SCHEDULE = {
+    "daily-digests": {
+        "task": "apps.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    }
+}
 
 # Anonymous readers' pages from the cache (apps/wiki/pagecache.py): how long a page
 # is kept at most (any change invalidates it at once anyway); 0 turns the cache off,
