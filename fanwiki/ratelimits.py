@@ -37,7 +37,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "accounts:signup": (Rule("signup", POST, "address"),),
     "accounts:login": (Rule("login", POST, "address"),),
     "admin:login": (Rule("login", POST, "address"),),
-    "accounts:password_reset": (Rule("password-reset", POST, "address"),),
+    "accounts:password-reset": (Rule("password-reset", POST, "address"),),
     "wiki:article-create": (
         Rule("propose", POST, "account"),
         Rule("propose-per-address", POST, "address"),

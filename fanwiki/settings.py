@@ -11,11 +11,13 @@ DEBUG off the site refuses to start without a real ``SECRET_KEY``,
 import ipaddress
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -136,6 +138,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "markdownx",
+    "axes",
     "apps.accounts",
     "apps.catalog",
     "apps.citations",
@@ -158,6 +161,8 @@ MIDDLEWARE = [
     "fanwiki.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fanwiki.urls"
@@ -277,6 +282,35 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# A new account confirms its e-mail address (a signed link, valid this long) before it
+# may propose; moderators are exempt. On by default, in development too (the console
+# shows the mail); the demo accounts of seed_demo are created confirmed.
+REQUIRE_VERIFIED_EMAIL = env_bool("REQUIRE_VERIFIED_EMAIL", True)
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
+
+# django-axes counts failed log-ins (the site's and the admin's) and refuses the next
+# ones once LOGIN_FAILURE_LIMIT is reached, until LOGIN_COOLOFF_MINUTES have passed
+# since the last failure, staff reset it (the admin's "Access attempts", or
+# `manage.py axes_reset_username NAME`), or the owner resets the password by e-mail.
+# Its check comes first, so a locked-out password is never even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted per username *and* address: locking a name alone would let anyone lock any fan
+# out from anywhere, and locking an address alone would lock out everyone behind one
+# shared address (a school, a mobile network) for one person's typos. Stuffing leaked
+# pairs across many accounts, one try each, is not stopped by any lockout that spares
+# honest users: the password validators, and a limit on requests per address in front
+# of the site, are the defence there.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True  # a fan who mistypes now and then never adds up to a lockout
+AXES_CLIENT_IP_CALLABLE = "fanwiki.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -499,6 +533,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# For `celery --app fanwiki beat` (or use cron: see the README): the daily digest e-mail.
+# Sending it twice the same day sends nothing more, so cron and beat together are safe.
+CELERY_BEAT_SCHEDULE = {
+    "daily-digests": {
+        "task": "apps.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    }
+}
 
 # Anonymous readers' pages from the cache (apps/wiki/pagecache.py): how long a page
 # is kept at most (any change invalidates it at once anyway); 0 turns the cache off,

@@ -1,6 +1,8 @@
 """Small helpers that build test data through the real services."""
 
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
@@ -18,6 +20,7 @@ def make_user(username, *, moderator=False, staff=False, superuser=False):
         email=f"{username}@example.com",
         is_staff=staff or superuser,
         is_superuser=superuser,
+        email_verified_at=timezone.now(),
     )
     if moderator:
         user.groups.add(moderators_group())
@@ -100,3 +103,13 @@ def published_article(author, moderator, **kwargs):
     services.revision_approve(revision=revision, moderator=moderator)
     revision.article.refresh_from_db()
     return revision.article
+
+
+def log_in(client, username, password=PASSWORD):
+    """Log in through the log-in page, as a person does; True if it let them in.
+
+    (The test client's login() passes no request to authenticate(), which the
+    lockout backend requires.)
+    """
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session

@@ -8,6 +8,14 @@ class Trust(models.TextChoices):
     UNTRUSTED = "untrusted", "Not trusted (a moderator's decision)"
 
 
+class NotificationEmail(models.TextChoices):
+    """How a user hears by e-mail. apps/notifications reads these values by name."""
+
+    EACH = "each", "One e-mail per notification"
+    DIGEST = "digest", "One e-mail a day with everything new"
+    NONE = "none", "No e-mail"
+
+
 class User(AbstractUser):
     """The site's user. Custom from the first migration so fields can be added later."""
 
@@ -22,6 +30,29 @@ class User(AbstractUser):
         blank=True,
         help_text="Per show (by slug), the last episode watched, such as S02E22.",
     )
+    email_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the owner followed the link mailed to the current address; "
+        "empty until then, and again after the address changes.",
+    )
+    # Notification preferences, read by apps/notifications by attribute name.
+    notify_on_site = models.BooleanField(
+        "notifications on the site",
+        default=True,
+        help_text="Count and list notifications on the site.",
+    )
+    notification_email = models.CharField(
+        "notifications by e-mail",
+        max_length=10,
+        choices=NotificationEmail.choices,
+        default=NotificationEmail.EACH,
+    )
+    digest_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the last daily digest was sent; the next lists what came after.",
+    )
 
     # django-stubs 5.2 does not declare AbstractUser.Meta (added upstream in django-stubs#3200).
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
@@ -29,3 +60,7 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None

@@ -7,6 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from . import digest, preferences
+from .links import absolute_url
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -14,11 +16,6 @@ logger = logging.getLogger(__name__)
 # Errors a later try may not meet: the server down, refusing for now, the network.
 TRANSIENT = (smtplib.SMTPException, OSError)
 MAX_TRIES = 6
-
-
-def absolute_url(path: str) -> str:
-    """A path on this site as a link that works outside it (in a mail client): SITE_URL + path."""
-    return settings.SITE_URL + path
 
 
 @shared_task(
@@ -30,9 +27,9 @@ def absolute_url(path: str) -> str:
     retry_jitter=True,
 )
 def send_notification_email(self, notification_id: int) -> None:
-    """E-mail one stored notification to its user, if they (still) have an address."""
+    """E-mail one stored notification to its user, if they (still) want it by e-mail."""
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.email:
+    if notification is None or not preferences.emails_each(notification.user):
         return
     link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
     try:
@@ -54,3 +51,9 @@ def send_notification_email(self, notification_id: int) -> None:
             error,
         )
         raise
+
+
+@shared_task
+def send_digests() -> int:
+    """The daily digests (apps/notifications/digest.py), for celery beat."""
+    return digest.send_digests()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from . import preferences
 from .models import Notification
 
 PAGE_SIZE = 50
@@ -20,7 +21,11 @@ _ID = re.compile(r"[0-9]{1,18}")
 def notification_list(request):
     notifications = Notification.objects.for_user(request.user).order_by("-created_at", "-id")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "on_site": preferences.on_site(request.user)},
+    )
 
 
 @require_POST

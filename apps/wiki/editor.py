@@ -22,7 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.markup import MarkdownTooComplex, render_markdown
 
-from .views.access import login_required_json
+from .views.access import proposer_required_json
 
 logger = logging.getLogger(__name__)
 STORAGE_UNAVAILABLE = 503
@@ -48,7 +48,7 @@ class UploadRefused(Exception):
 
 
 @require_POST
-@login_required_json
+@proposer_required_json
 def preview(request):
     """Render the editor's text with the same renderer articles use."""
     content = request.POST.get("content", "")
@@ -125,7 +125,7 @@ def _reencode(upload) -> tuple[bytes, str]:
 
 
 @require_POST
-@login_required_json
+@proposer_required_json
 def upload(request):
     """Store an uploaded image under a server-chosen name; answer with its Markdown."""
     upload = request.FILES.get("image")

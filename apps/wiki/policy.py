@@ -1,4 +1,4 @@
-"""Who is trusted, and who may propose to a protected article.
+"""Who may propose at all, who is trusted, and who may propose to a protected article.
 
 Trusted fans' proposals (and, by default, moderators' own) are approved
 automatically. Trust comes from a moderator's decision on the account, or
@@ -64,6 +64,35 @@ def approves_automatically(user: User) -> bool:
     if can_moderate(user):
         return bool(policy.get("moderators"))
     return bool(policy.get("trusted")) and is_trusted(user)
+
+
+UNVERIFIED_EMAIL = (
+    "Confirm your e-mail address before proposing articles and edits: follow the link "
+    "we mailed you, or have it sent again."
+)
+
+
+def account_refusal(user: User | AnonymousUser) -> str | None:
+    """Why this account may not propose anything yet, or None if it may.
+
+    The one rule every way of proposing asks (the editor's pages, its preview and
+    upload endpoints, the services). Moderators are exempt: staff vouch for them.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return "Log in to propose articles and edits."
+    if can_moderate(user):
+        return None
+    if settings.REQUIRE_VERIFIED_EMAIL and not user.email_verified:
+        return UNVERIFIED_EMAIL
+    return None
+
+
+def proposal_refusal(user: User | AnonymousUser, article: Article | None) -> str | None:
+    """Why this user may not propose this (None: a new article), or None if they may."""
+    refusal = account_refusal(user)
+    if refusal is None and article is not None:
+        refusal = protection_refusal(user, article)
+    return refusal
 
 
 def effective_protection(article: Article) -> str:

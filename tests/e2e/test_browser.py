@@ -1,8 +1,11 @@
 """The wiki in a real browser: the loop, the editor, search, the admin, a phone, accessibility."""
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from PIL import Image
@@ -49,10 +52,16 @@ def test_the_whole_loop(demo, new_page):
     fan, moderator, reader = new_page(), new_page(), new_page()
     fan.goto(f"{demo}/accounts/signup/")
     fan.fill("#id_username", "newfan")
+    fan.fill("#id_email", "newfan@example.com")
     fan.fill("#id_password1", "a-long-unusual-passphrase")
     fan.fill("#id_password2", "a-long-unusual-passphrase")
     fan.click("main button[type=submit]")
     fan.wait_for_selector("text=Log out newfan")
+    # Confirm the address with the link from the mail, as proposing needs.
+    [link] = re.findall(r"http\S+/accounts/verify/\S+", mail.outbox[-1].body)
+    fan.goto(demo + urlsplit(link).path)
+    fan.click("text=Confirm my address")
+    fan.wait_for_selector(".message-success")
 
     fan.goto(f"{demo}/wiki/{SLUG}/edit/")
     body = fan.locator("#id_body")
@@ -235,6 +244,34 @@ def test_a_phone_sized_window(demo, new_page):
     assert page.evaluate("() => location.hash").startswith("#cite-note-")
 
 
+def test_the_account_pages_on_a_phone(demo, new_page):
+    """Settings, log-in, reset and lockout pages fit a phone without scrolling sideways."""
+    page = new_page(width=360, height=740)
+    for path in ("/accounts/login/", "/accounts/password-reset/", "/accounts/signup/"):
+        page.goto(demo + path)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, path
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/accounts/settings/")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.check("#id_notification_email_1")  # the daily digest
+    page.click("text=Save preferences")
+    page.wait_for_selector(".message-success")
+    assert User.objects.get(username="demo-fan").notification_email == "digest"
+
+    locked = new_page(width=360, height=740)
+    for _ in range(5):
+        locked.goto(f"{demo}/accounts/login/")
+        locked.fill("#id_username", "demo-moderator")
+        locked.fill("#id_password", "wrong-password")
+        locked.click("main button[type=submit]")
+    locked.goto(f"{demo}/accounts/login/")
+    locked.fill("#id_username", "demo-moderator")
+    locked.fill("#id_password", PASSWORD)
+    locked.click("main button[type=submit]")
+    locked.wait_for_selector("text=Too many failed log-ins")
+    assert locked.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
 PAGES = {
     "home": "/",
     "episode": "/shows/the-office/season/2/episode/22/",
@@ -251,6 +288,9 @@ PAGES = {
     "stats": "/moderation/stats/",
     "audit": "/moderation/audit/",
     "new-article": "/wiki/new/",
+    "settings": "/accounts/settings/",
+    "password-change": "/accounts/password/",
+    "password-reset": "/accounts/password-reset/",
 }
 
 

@@ -107,3 +107,13 @@ def test_a_cache_outage_lets_requests_through(client, settings, monkeypatch):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1/m"}
     for _ in range(3):
         assert client.get(reverse("wiki:search"), {"q": "x"}).status_code == 200
+
+
+def test_log_ins_from_one_address_are_limited_across_accounts(client, settings):
+    """Password spraying: one address trying many accounts, each under the lockout's limit."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "3/10m"}
+    answers = [
+        client.post(reverse("accounts:login"), {"username": f"fan{n}", "password": "guess"})
+        for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]

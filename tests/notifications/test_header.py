@@ -79,3 +79,12 @@ def test_the_article_page_header_shows_the_whole_queue(client, article, moderato
     client.force_login(moderator)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Review queue (2)</a>" in page
+
+
+def test_it_counts_nothing_for_a_fan_who_turned_the_site_off(client, fan):
+    notify(fan, message="One", url="/", email=False)
+    fan.notify_on_site = False
+    fan.save()
+    client.force_login(fan)
+    page = client.get(reverse("wiki:source-list")).content.decode()
+    assert "nav-count" not in page

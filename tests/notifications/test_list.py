@@ -53,3 +53,12 @@ def test_query_count_does_not_grow(client, fan, django_assert_num_queries):
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 31
+
+
+def test_it_says_when_the_site_is_turned_off(client, fan):
+    fan.notify_on_site = False
+    fan.save()
+    client.force_login(fan)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "You turned notifications on the site off" in page
+    assert reverse("accounts:settings") in page

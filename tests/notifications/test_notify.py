@@ -4,6 +4,8 @@ import logging
 
 import pytest
 
+from apps.accounts.models import NotificationEmail
+from apps.notifications import preferences
 from apps.notifications.models import Notification
 from apps.notifications.services import notify, notify_many
 from tests import factories
@@ -115,3 +117,67 @@ def test_only_paths_on_this_site_are_links(fan):
     assert notify(fan, message="m", url="/wiki/x/").link == "/wiki/x/"
     assert notify(fan, message="m", url="javascript:alert(1)").link == ""
     assert notify(fan, message="m", url="//evil.example/").link == ""
+
+
+# --- the user's preferences -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        {"notification_email": "none"},
+        {"notification_email": "digest"},  # the digest tells them instead
+        {"email_verified_at": None},  # an unconfirmed address may be a stranger's
+    ],
+    ids=["email-off", "digest", "unconfirmed"],
+)
+def test_it_stores_but_does_not_email(fan, mailoutbox, committed, choice):
+    for field, value in choice.items():
+        setattr(fan, field, value)
+    fan.save()
+    committed(notify, fan, message="Stored only", url="/")
+    assert Notification.objects.filter(user=fan, read_at__isnull=True).count() == 1
+    assert mailoutbox == []
+
+
+def test_it_emails_a_fan_who_turned_the_site_off(fan, mailoutbox, committed):
+    fan.notify_on_site = False
+    fan.save()
+    committed(notify, fan, message="By e-mail", url="/")
+    assert Notification.objects.filter(user=fan).count() == 1
+    assert [mail.subject for mail in mailoutbox] == ["By e-mail"]
+
+
+def test_it_stores_nothing_for_a_fan_who_wants_nothing(fan, mailoutbox, committed):
+    fan.notify_on_site = False
+    fan.notification_email = "none"
+    fan.save()
+    assert committed(notify, fan, message="Nobody hears", url="/") is None
+    assert not Notification.objects.filter(user=fan).exists()
+    assert mailoutbox == []
+
+
+def test_notify_many_follows_each_users_choice(
+    fan, author, mailoutbox, django_capture_on_commit_callbacks
+):
+    digest = factories.make_user("digest")
+    digest.notification_email = "digest"
+    digest.save()
+    nothing = factories.make_user("nothing")
+    nothing.notify_on_site, nothing.notification_email = False, "none"
+    nothing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = notify_many([fan, author, digest, nothing], message="Changed", url="/wiki/x/")
+    assert stored == 3
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {
+        "fan",
+        "author",
+        "digest",
+    }
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["author@example.com", "fan@example.com"]
+
+
+def test_the_preference_values_are_the_accounts_choices():
+    assert {preferences.EMAIL_EACH, preferences.EMAIL_DIGEST, preferences.EMAIL_NONE} == set(
+        NotificationEmail.values
+    )

@@ -257,7 +257,7 @@ def test_a_user_restored_without_a_hash_cannot_log_in(client, tmp_path):
     import_(path)
     fan = User.objects.get(username="fan")
     assert not fan.has_usable_password()
-    assert not client.login(username="fan", password=factories.PASSWORD)
+    assert not factories.log_in(client, "fan")
     assert list(fan.groups.values_list("name", flat=True)) == [MODERATORS_GROUP]
 
 
@@ -266,7 +266,7 @@ def test_a_user_restored_with_the_hash_can_log_in(client, tmp_path):
     small_backup(path, "--with-passwords")
     assert user_rows(path)[0]["fields"]["password"].startswith("md5$")
     import_(path)
-    assert client.login(username="fan", password=factories.PASSWORD)
+    assert factories.log_in(client, "fan")
     assert Group.objects.filter(name=MODERATORS_GROUP).count() == 1
     assert User.objects.get(username="fan").groups.get().name == MODERATORS_GROUP
 

@@ -128,9 +128,9 @@ def test_it_leaves_one_pending_proposal_by_the_demo_fan():
 
 def test_the_demo_accounts_log_in_and_the_moderator_can_moderate(client):
     seed()
-    assert client.login(username="demo-fan", password="demo-password")
+    assert factories.log_in(client, "demo-fan", "demo-password")
     client.logout()
-    assert client.login(username="demo-moderator", password="demo-password")
+    assert factories.log_in(client, "demo-moderator", "demo-password")
     fan = User.objects.get(username="demo-fan")
     moderator = User.objects.get(username="demo-moderator")
     assert can_moderate(moderator)
@@ -177,7 +177,7 @@ def test_it_repairs_the_demo_accounts_without_duplicating_them(client):
     moderator = User.objects.get(username="demo-moderator")
     assert moderator.is_staff
     assert can_moderate(moderator)
-    assert client.login(username="demo-moderator", password="demo-password")
+    assert factories.log_in(client, "demo-moderator", "demo-password")
 
 
 def test_it_does_not_propose_again_once_the_proposal_was_decided():

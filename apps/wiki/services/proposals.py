@@ -16,7 +16,7 @@ from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
 from ..notify import after_decision
 from ..permissions import can_moderate
-from ..policy import approves_automatically, protection_refusal
+from ..policy import approves_automatically, proposal_refusal
 from ..spam import check_proposal
 from .common import audit, decide, publish
 from .errors import StaleBase
@@ -99,6 +99,9 @@ def article_create(
     ``submission_key`` is the editor form's one-time key: posted again with the
     same text, the proposal already stored is the answer.
     """
+    refusal = proposal_refusal(author, None)
+    if refusal:
+        raise PermissionDenied(refusal)
     title = title.strip()
     slug = slugify(title)[:200]
     if not slug:
@@ -211,7 +214,7 @@ def revision_propose(
         raise ValidationError(NO_CITATION_MESSAGE)
     if not article.is_published and article.created_by_id != author.pk and not can_moderate(author):
         raise PermissionDenied("This article is awaiting review.")
-    refusal = protection_refusal(author, article)
+    refusal = proposal_refusal(author, article)
     if refusal:
         raise PermissionDenied(refusal)
     if base is not None and base.article_id != article.pk:

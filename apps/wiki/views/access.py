@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from apps.accounts.models import User
 from apps.citations.models import Source, SourceQuerySet
@@ -15,6 +15,7 @@ from apps.citations.models import Source, SourceQuerySet
 from ..citing import cited_by_approved_text, reusable_sources
 from ..models import Article, Revision
 from ..permissions import can_moderate, can_view_revision
+from ..policy import account_refusal
 
 _ID = re.compile(r"[0-9]{1,18}")
 FORBIDDEN = 403
@@ -29,6 +30,39 @@ def login_required_json(view: View) -> View:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"error": "Log in to use the editor."}, status=FORBIDDEN)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def proposer_required(view: View) -> View:
+    """Let through accounts that may propose (policy.account_refusal); show the rest why.
+
+    Goes under ``login_required``: anonymous visitors are sent to log in first.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        refusal = account_refusal(request.user)
+        if refusal:
+            return render(
+                request, "wiki/cannot_propose.html", {"message": refusal}, status=FORBIDDEN
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def proposer_required_json(view: View) -> View:
+    """As proposer_required, for the editor's endpoints: a 403 in JSON, not a page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Log in to use the editor."}, status=FORBIDDEN)
+        refusal = account_refusal(request.user)
+        if refusal:
+            return JsonResponse({"error": refusal}, status=FORBIDDEN)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -14,7 +14,13 @@ from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_i
 from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
-from .access import get_article_for_user, int_param, sources_visible_to, text_param
+from .access import (
+    get_article_for_user,
+    int_param,
+    proposer_required,
+    sources_visible_to,
+    text_param,
+)
 
 CONFLICT = 409
 
@@ -59,6 +65,7 @@ def _render_editor(request, context, *, status=200):
 
 
 @login_required
+@proposer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def article_create(request):
     initial = {}
@@ -140,6 +147,7 @@ def _starting_point(request, article):
 
 
 @login_required
+@proposer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def article_edit(request, slug):
     # Unpublished articles are visible (and editable) to their creator and moderators only.

@@ -1,0 +1,47 @@
+"""Mail the accounts app sends, off the request, retried when the mail server fails."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import User
+from .verification import make_token
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (smtplib.SMTPException, OSError)
+
+
+@shared_task(
+    autoretry_for=TRANSIENT,
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+)
+def send_verification_email(user_id: int, email: str) -> None:
+    """Mail the verification link for ``email``, if it is still the account's address."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not email or user.email != email:
+        return  # the address changed since: its own mail is on the way
+    path = reverse(
+        "accounts:verify-email", kwargs={"token": make_token(user_id=user.pk, email=email)}
+    )
+    context = {
+        "user": user,
+        "link": settings.SITE_URL + path,
+        "days": settings.EMAIL_VERIFICATION_MAX_AGE.days,
+        "settings_link": settings.SITE_URL + reverse("accounts:settings"),
+    }
+    send_mail(
+        subject="Confirm your e-mail address for the fan wiki",
+        message=render_to_string("accounts/verification_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    logger.info("Sent an e-mail verification link to user %s", user.pk)
