@@ -20,7 +20,7 @@ def shared(settings):
     # What fanwiki/settings.py configures when REDIS_URL is set.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fanwiki.cache.ReusingRedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "fanwiki-test",
         }
@@ -56,8 +56,17 @@ def test_production_settings_use_redis_for_cache_and_sessions():
     )
     out = run_django(code, REDIS_URL="redis://127.0.0.1:6379/3").stdout.split()
     assert out == [
-        "django.core.cache.backends.redis.RedisCache",
+        "fanwiki.cache.ReusingRedisCache",
         "django.contrib.sessions.backends.cached_db",
         "redis://127.0.0.1:6379/3",
         "False",
     ]
+
+
+def test_the_cache_keeps_one_redis_client(shared):
+    from django.core.cache import cache
+
+    cache.set("probe", 1)
+    first = cache._cache.get_client(write=True)
+    assert cache.get("probe") == 1
+    assert cache._cache.get_client(write=True) is first
