@@ -33,9 +33,12 @@ no other app of the project. Its public entry points, one per job:
   markers name, and the same text with keys renamed (for merges);
 - :func:`wikilink_targets` — the slugs rendered HTML links to;
 - :func:`apply_reader_settings` — stored HTML as one reader sees it: spoilers
-  beyond their point closed, links to articles not written yet marked.
+  beyond their point closed, links to articles not written yet marked;
+- :func:`drop_external_images` — stored HTML without images from elsewhere
+  (only the site's uploads are shown, :mod:`.images`).
 """
 
+from .images import drop_external_images
 from .limits import MarkdownTooComplex, check_limits
 from .plaintext import plain_text
 from .references import (
@@ -61,6 +64,7 @@ __all__ = [
     "Statement",
     "apply_reader_settings",
     "check_limits",
+    "drop_external_images",
     "marker_keys",
     "plain_text",
     "render_markdown",

@@ -14,6 +14,7 @@ import nh3
 from django.utils.text import slugify
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
+from .images import IMG_TAG, external_image_message, is_upload, upload_prefixes
 from .limits import MarkdownTooComplex, check_limits
 from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
 from .spoilers import CODE_ATTRIBUTE, SpoilerExtension
@@ -73,9 +74,14 @@ def _heading_slug(value: str, separator: str) -> str:
 
 
 def _attribute_filter(
-    extra_ids: re.Pattern[str] | None,
+    extra_ids: re.Pattern[str] | None, dropped_images: list[str]
 ) -> Callable[[str, str, str], str | None]:
+    uploads = upload_prefixes()
+
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and not is_upload(value, uploads):
+            dropped_images.append(value)
+            return None
         if attribute == "id" and not (
             _ALLOWED_ID.fullmatch(value) or (extra_ids and extra_ids.fullmatch(value))
         ):
@@ -148,18 +154,30 @@ def _markdown(references: ReferenceState) -> markdown.Markdown:
     return _bound_link_scans(md)
 
 
-def sanitise_html(html: str, *, extra_ids: re.Pattern[str] | None = None) -> str:
-    """Keep only the allow-listed tags, attributes, classes, ids and URL schemes."""
-    return nh3.clean(
+def sanitise_html(
+    html: str,
+    *,
+    extra_ids: re.Pattern[str] | None = None,
+    dropped_images: list[str] | None = None,
+) -> str:
+    """Keep only the allow-listed tags, attributes, classes, ids and URL schemes.
+
+    An image whose address is not one of the site's uploads is dropped whole
+    (its address is added to ``dropped_images`` when given).
+    """
+    dropped = dropped_images if dropped_images is not None else []
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
-        attribute_filter=_attribute_filter(extra_ids),
+        attribute_filter=_attribute_filter(extra_ids, dropped),
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    # nh3 keeps an <img> whose src was filtered out: drop every image left without one.
+    return IMG_TAG.sub(lambda tag: tag[0] if ' src="' in tag[0] else "", html)
 
 
 # The page's title is its only <h1>; a top-level heading in the text becomes a
@@ -194,8 +212,11 @@ def render_with_references(
         raise MarkdownTooComplex(
             "The text is nested too deeply (lists or quotes inside each other) to render."
         ) from exc
+    dropped_images: list[str] = []
     html = sanitise_html(
         _H1_TAG.sub(r"<\1h2", html),
         extra_ids=re.compile(generated_id_pattern(references.nonce)),
+        dropped_images=dropped_images,
     )
+    references.problems.extend(external_image_message(src) for src in dropped_images)
     return finalise(html, references), references

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.catalog.codes import parse_episode_code
+from apps.markup import drop_external_images
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import merge_revisions
@@ -92,6 +93,8 @@ def _review_context(request, revision, *, reject_form=None):
     merged = merge_revisions(revision.base, current, revision) if is_stale and current else None
     return {
         "revision": revision,
+        # Stored HTML from the one renderer, less images from elsewhere in old text.
+        "revision_html": drop_external_images(revision.rendered_html),
         "article": article,
         "current": current,
         "is_stale": is_stale,
