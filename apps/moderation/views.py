@@ -228,7 +228,10 @@ def set_trust(request, username):
     user = get_object_or_404(get_user_model(), username=username)
     form = TrustForm(request.POST, prefix="trust")
     if not form.is_valid():
-        messages.error(request, "Choose how far to trust this fan.")
+        problems = [
+            f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        ]
+        messages.error(request, "Trust not changed. " + " ".join(problems))
     else:
         services.user_set_trust(
             user=user,
