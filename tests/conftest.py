@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Property tests: the same examples on every run (no example database, no random seed),
+# few enough for two shared cores, no per-example deadline (the machine's load varies).
+hypothesis_settings.register_profile(
+    "fanwiki", derandomize=True, database=None, max_examples=200, deadline=None
+)
+hypothesis_settings.load_profile("fanwiki")
 
 
 @pytest.fixture(autouse=True)

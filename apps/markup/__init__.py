@@ -16,7 +16,8 @@ Everything ends in one nh3 allow-list: http, https and mailto links only, with
 ``rel="nofollow noopener noreferrer ugc"``; no style or event attributes; ids
 and classes only in the shapes the dialect generates. Nothing else in the
 project marks user text as safe. Pathological input is refused with
-:class:`MarkdownTooComplex` rather than rendered slowly.
+:class:`MarkdownTooComplex` rather than rendered slowly (:func:`check_limits`,
+which callers that validate a body use too).
 
 This package is a leaf: pure functions over strings, no models, no database,
 no other app of the project. Its public entry points, one per job:
@@ -32,9 +33,13 @@ no other app of the project. Its public entry points, one per job:
   markers name, and the same text with keys renamed (for merges);
 - :func:`wikilink_targets` — the slugs rendered HTML links to;
 - :func:`apply_reader_settings` — stored HTML as one reader sees it: spoilers
-  beyond their point closed, links to articles not written yet marked.
+  beyond their point closed, links to articles not written yet marked;
+- :func:`drop_external_images` — stored HTML without images from elsewhere
+  (only the site's uploads are shown, :mod:`.images`).
 """
 
+from .images import drop_external_images
+from .limits import MarkdownTooComplex, check_limits
 from .plaintext import plain_text
 from .references import (
     KIND_CITED,
@@ -46,7 +51,7 @@ from .references import (
     renumber_markers,
     strip_markers,
 )
-from .rendering import MarkdownTooComplex, render_markdown, render_with_references
+from .rendering import render_markdown, render_with_references
 from .serving import apply_reader_settings
 from .wikilinks import wikilink_targets
 
@@ -58,6 +63,8 @@ __all__ = [
     "ReferenceState",
     "Statement",
     "apply_reader_settings",
+    "check_limits",
+    "drop_external_images",
     "marker_keys",
     "plain_text",
     "render_markdown",

@@ -295,6 +295,11 @@ class ReferenceExtension(Extension):
         patterns.register(CiteProcessor(CITE_PATTERN, md, getter), "cite", PRIORITY)
 
 
+# The ids finalise() gives the markers: what stored HTML carries, kept when it is
+# sanitised again (never in a first pass, where the text itself could plant them).
+FINAL_ID_PATTERN = r"(?:cite-ref-\d+-\d+|(?:disputed|needed)-ref-\d+)"
+
+
 def generated_id_pattern(nonce: str) -> str:
     """The ids markers carry before finalise(); the sanitiser keeps only these."""
     return rf"(?:cite-ref-{nonce}-\d+-\d+|(?:disputed|needed)-ref-{nonce}-\d+)"

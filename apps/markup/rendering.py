@@ -7,11 +7,15 @@ Nothing else in the project marks user text as safe.
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import markdown
 import nh3
 from django.utils.text import slugify
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
+from .images import IMG_TAG, external_image_message, is_upload, upload_prefixes
+from .limits import MarkdownTooComplex, check_limits
 from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
 from .spoilers import CODE_ATTRIBUTE, SpoilerExtension
 from .wikilinks import WikiLinkExtension
@@ -59,6 +63,8 @@ _ALLOWED_ID = re.compile(r"(?:fn|fnref\d*):[\w.:-]{1,80}|h-[a-z0-9_-]{1,100}")
 # Reference markers' ids are allowed only with the nonce of the rendering that
 # made them (see references.generated_id_pattern); finalise() renames them.
 
+_T = TypeVar("_T")
+
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer ugc"
 
@@ -68,9 +74,14 @@ def _heading_slug(value: str, separator: str) -> str:
 
 
 def _attribute_filter(
-    extra_ids: re.Pattern[str] | None,
+    extra_ids: re.Pattern[str] | None, dropped_images: list[str]
 ) -> Callable[[str, str, str], str | None]:
+    uploads = upload_prefixes()
+
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and not is_upload(value, uploads):
+            dropped_images.append(value)
+            return None
         if attribute == "id" and not (
             _ALLOWED_ID.fullmatch(value) or (extra_ids and extra_ids.fullmatch(value))
         ):
@@ -85,9 +96,42 @@ def _attribute_filter(
     return keep
 
 
+# How far past a "[" python-markdown may look for the "]" that closes a link's text
+# and the ")" that closes its address. Its own scan walks, one character at a time
+# in Python, to the end of the paragraph: 200 unclosed "[" in a paragraph of
+# 100,000 characters took 3.8 s. Bounded, the same text takes 0.1 s; a link's text
+# or address longer than this is no link (it shows as typed).
+MAX_LINK_SCAN = 2_000
+
+
+def _bounded(scan: Callable[[str, int], _T]) -> Callable[[str, int], _T]:
+    def bounded(data: str, index: int) -> _T:
+        return scan(data[: index + MAX_LINK_SCAN], index)
+
+    return bounded
+
+
+# The footnote marker "[^label]" with a label of at most 200 characters: the
+# extension's own pattern looks for the "]" to the end of the paragraph from
+# every "[^".
+_FOOTNOTE_MARKER = re.compile(r"\[\^([^\]]{0,200})\]", re.DOTALL | re.UNICODE)
+
+
+def _bound_link_scans(md: markdown.Markdown) -> markdown.Markdown:
+    footnote = md.inlinePatterns["footnote"]
+    assert isinstance(footnote, InlineProcessor)  # as the footnotes extension registers it
+    footnote.compiled_re = _FOOTNOTE_MARKER
+    for processor in md.inlinePatterns:
+        if isinstance(processor, LinkInlineProcessor):
+            # Instance attributes: only this Markdown instance's processors change.
+            processor.getText = _bounded(processor.getText)  # type: ignore[method-assign,assignment]
+            processor.getLink = _bounded(processor.getLink)  # type: ignore[method-assign,assignment]
+    return md
+
+
 def _markdown(references: ReferenceState) -> markdown.Markdown:
     # A fresh instance per call: python-markdown instances keep state (footnotes, toc).
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=[
             ReferenceExtension(references),
             WikiLinkExtension(),
@@ -107,20 +151,33 @@ def _markdown(references: ReferenceState) -> markdown.Markdown:
         },
         output_format="html",
     )
+    return _bound_link_scans(md)
 
 
-def sanitise_html(html: str, *, extra_ids: re.Pattern[str] | None = None) -> str:
-    """Keep only the allow-listed tags, attributes, classes, ids and URL schemes."""
-    return nh3.clean(
+def sanitise_html(
+    html: str,
+    *,
+    extra_ids: re.Pattern[str] | None = None,
+    dropped_images: list[str] | None = None,
+) -> str:
+    """Keep only the allow-listed tags, attributes, classes, ids and URL schemes.
+
+    An image whose address is not one of the site's uploads is dropped whole
+    (its address is added to ``dropped_images`` when given).
+    """
+    dropped = dropped_images if dropped_images is not None else []
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
-        attribute_filter=_attribute_filter(extra_ids),
+        attribute_filter=_attribute_filter(extra_ids, dropped),
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    # nh3 keeps an <img> whose src was filtered out: drop every image left without one.
+    return IMG_TAG.sub(lambda tag: tag[0] if ' src="' in tag[0] else "", html)
 
 
 # The page's title is its only <h1>; a top-level heading in the text becomes a
@@ -128,20 +185,11 @@ def sanitise_html(html: str, *, extra_ids: re.Pattern[str] | None = None) -> str
 _H1_TAG = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
-# python-markdown's link parsing is quadratic in the number of open brackets
-# (10,000 of them take half a minute), and deep nesting exhausts its recursion.
-MAX_BRACKETS = 1000
-
-
-class MarkdownTooComplex(ValueError):
-    """The text cannot be rendered within reasonable time and memory."""
-
-
 def render_markdown(text: str) -> str:
     """Turn Markdown written by a user into HTML that is safe to show to anyone.
 
     Reference markers show their citation keys (the editor's preview knows no
-    sources). Raises MarkdownTooComplex for pathological input (see MAX_BRACKETS).
+    sources). Raises MarkdownTooComplex for pathological input (see .limits).
     """
     return render_with_references(text, None)[0]
 
@@ -152,14 +200,11 @@ def render_with_references(
     """Render a revision's text against its citations (citation key -> source id).
 
     Returns the safe HTML and what the markers said: reference numbers, uses,
-    statements, unknown keys.
+    statements, unknown keys. Raises MarkdownTooComplex, before any rendering,
+    for a text beyond the limits of :func:`.limits.check_limits`.
     """
     text = text or ""
-    for bracket, limit in (("[", MAX_BRACKETS), ("(", MAX_BRACKETS * 2)):
-        if text.count(bracket) > limit:
-            raise MarkdownTooComplex(
-                f"The text has too many brackets to render (more than {limit:,} “{bracket}”)."
-            )
+    check_limits(text)
     references = ReferenceState(sources_by_key=sources_by_key)
     try:
         html = _markdown(references).convert(text)
@@ -167,8 +212,11 @@ def render_with_references(
         raise MarkdownTooComplex(
             "The text is nested too deeply (lists or quotes inside each other) to render."
         ) from exc
+    dropped_images: list[str] = []
     html = sanitise_html(
         _H1_TAG.sub(r"<\1h2", html),
         extra_ids=re.compile(generated_id_pattern(references.nonce)),
+        dropped_images=dropped_images,
     )
+    references.problems.extend(external_image_message(src) for src in dropped_images)
     return finalise(html, references), references

@@ -1,5 +1,6 @@
 """What changes in stored HTML when a page is served to one reader."""
 
+from .images import drop_external_images
 from .spoilers import close_spoilers
 from .wikilinks import mark_missing_links
 
@@ -8,8 +9,10 @@ def apply_reader_settings(html: str, *, watched: tuple[int, int] | None, existin
     """Close spoilers beyond what the reader has watched; mark links to missing articles.
 
     ``html`` is the renderer's stored output; only the exact tags it generates
-    are rewritten, and nothing from the request is inserted.
+    are rewritten, and nothing from the request is inserted. Images from
+    elsewhere, in text stored before they were refused, are dropped.
     """
+    html = drop_external_images(html)
     if watched is not None:
         html = close_spoilers(html, watched=watched)
     return mark_missing_links(html, existing=existing)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import apps.accounts.converters  # noqa: F401 - registers <username:…>
+
 from . import reports, views
 
 app_name = "moderation"
@@ -12,7 +14,7 @@ urlpatterns = [
     path("revisions/<int:pk>/approve-merged/", views.approve_merged, name="approve-merged"),
     path("revisions/<int:pk>/claim/", views.claim, name="claim"),
     path("revisions/<int:pk>/release/", views.release, name="release"),
-    path("users/<str:username>/trust/", views.set_trust, name="trust"),
+    path("users/<username:username>/trust/", views.set_trust, name="trust"),
     path("articles/<slug:slug>/", views.article_tools, name="article"),
     path("articles/<slug:slug>/revert/<int:pk>/", views.revert, name="revert"),
     path("stats/", reports.statistics, name="stats"),

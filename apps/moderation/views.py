@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.catalog.codes import parse_episode_code
+from apps.markup import drop_external_images
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import merge_revisions
@@ -92,6 +93,8 @@ def _review_context(request, revision, *, reject_form=None):
     merged = merge_revisions(revision.base, current, revision) if is_stale and current else None
     return {
         "revision": revision,
+        # Stored HTML from the one renderer, less images from elsewhere in old text.
+        "revision_html": drop_external_images(revision.rendered_html),
         "article": article,
         "current": current,
         "is_stale": is_stale,
@@ -225,7 +228,10 @@ def set_trust(request, username):
     user = get_object_or_404(get_user_model(), username=username)
     form = TrustForm(request.POST, prefix="trust")
     if not form.is_valid():
-        messages.error(request, "Choose how far to trust this fan.")
+        problems = [
+            f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        ]
+        messages.error(request, "Trust not changed. " + " ".join(problems))
     else:
         services.user_set_trust(
             user=user,

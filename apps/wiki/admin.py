@@ -136,8 +136,15 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Reject selected proposals…", permissions=["moderate"])
     def reject_selected(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
-        if "apply" not in request.POST or not reason:
-            if "apply" in request.POST:
+        # PostgreSQL refuses to store a NUL character (a 500): ask again instead.
+        has_nul = "\x00" in reason
+        if "apply" not in request.POST or not reason or has_nul:
+            if has_nul:
+                reason = reason.replace("\x00", "")
+                self.message_user(
+                    request, "The reason cannot contain NUL characters.", messages.ERROR
+                )
+            elif "apply" in request.POST:
                 self.message_user(request, "A reason is required to reject.", messages.ERROR)
             return TemplateResponse(
                 request,

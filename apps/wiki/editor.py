@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.markup import MarkdownTooComplex, render_markdown
 
+from .forms import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 from .views.access import proposer_required_json
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def preview(request):
         return HttpResponse(
             "The text is too long to preview.", status=400, content_type="text/plain"
         )
+    if REPLACEMENT_CHARACTER in content:
+        return HttpResponse(INVALID_UTF8_MESSAGE, status=400, content_type="text/plain")
     try:
         return HttpResponse(render_markdown(content))
     except MarkdownTooComplex as exc:

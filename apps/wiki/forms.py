@@ -17,21 +17,55 @@ from apps.catalog.models import Episode
 from apps.citations.kinds import FIELD_LABELS, KIND_FIELDS, LOCATORS, clean_locator
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
+from apps.markup import MarkdownTooComplex, check_limits
 
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
 _SOURCE_ID = re.compile(r"[0-9]{1,18}")
+# Django decodes form data with errors="replace": a U+FFFD in the text means the
+# browser (or a script) sent bytes that are not UTF-8, which would be stored mangled.
+REPLACEMENT_CHARACTER = "\ufffd"
+INVALID_UTF8_MESSAGE = (
+    "The text contains bytes that are not valid UTF-8 (shown as “\ufffd”): "
+    "copy it again from its source, or retype the characters around the mark."
+)
 
 
-class ProposalForm(forms.Form):
+def valid_utf8(value: str) -> None:
+    """Refuse text that arrived with invalid UTF-8 (decoded into U+FFFD)."""
+    # Only text: a UUIDField is a CharField too, and cleans to a UUID.
+    if isinstance(value, str) and REPLACEMENT_CHARACTER in value:
+        raise forms.ValidationError(INVALID_UTF8_MESSAGE, code="invalid_utf8")
+
+
+def renderable(value: str) -> None:
+    """Refuse, with the renderer's own message, a body beyond its limits (apps.markup.limits)."""
+    try:
+        check_limits(value or "")
+    except MarkdownTooComplex as exc:
+        raise forms.ValidationError(str(exc), code="too_complex") from exc
+
+
+class Utf8Form(forms.Form):
+    """Every text field of the form refuses text that arrived as invalid UTF-8."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):  # URLField is one too
+                field.validators.append(valid_utf8)
+
+
+class ProposalForm(Utf8Form):
     """The text of a proposal: Markdown body and edit summary."""
 
     body = forms.CharField(
         label="Article text (Markdown)",
         widget=MarkdownxWidget(attrs={"rows": 18}),
         max_length=settings.WIKI_MAX_BODY_LENGTH,
+        validators=[renderable],
     )
     summary = forms.CharField(
         label="Edit summary",
@@ -141,7 +175,7 @@ class SourceField(forms.Field):
         return source_id(initial) != source_id(data)
 
 
-class CitationForm(forms.Form):
+class CitationForm(Utf8Form):
     """One citation: an existing source or a new one, and what it supports."""
 
     source = SourceField(required=False, label="Existing source")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import apps.accounts.converters  # noqa: F401 - registers <username:…>
+
 from .feeds import RecentChangesFeed
 from .views import (
     compare,
@@ -28,7 +30,7 @@ urlpatterns = [
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
     path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
     path("contributions/", contributions.contributions, name="contributions"),
-    path("users/<str:username>/", profiles.profile, name="profile"),
+    path("users/<username:username>/", profiles.profile, name="profile"),
     path("sources/", reading.source_list, name="source-list"),
     path("sources/autocomplete/", sources.source_autocomplete, name="source-autocomplete"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),

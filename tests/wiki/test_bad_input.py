@@ -1,6 +1,9 @@
 """Bad input gets a clear answer, keeps what was typed, and writes nothing."""
 
+from urllib.parse import urlencode
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -80,20 +83,44 @@ def test_nul_characters_in_searches(client, article, url_name):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("1. " * 3000, "nested too deeply"),
-        ("[" * 5000, "more than 1,000 “[”"),
-        ("(" * 2500, "more than 2,000 “(”"),
+        ("1. " * 3000, "nested at most 10 deep; line 1 is nested"),
+        (">" * 99_000, "nested at most 10 deep; line 1 is nested 99,000 deep"),
+        ("# h\n" * 25_000, "at most 500 lines; the one starting at line 1 has 25,000"),
+        ("a\n\n" * 3001, "at most 3,000 lines (blank lines not counted); it has 3,001"),
+        ("[" * 5000, "too many “[” to render: at most 1,000; it has 5,000"),
+        ("(" * 2500, "too many “(” to render: at most 2,000; it has 2,500"),
+        ("a<" * 5000, "too many HTML tags to render"),
     ],
 )
 def test_pathological_markdown_is_refused_with_a_message(client, fan, body, message):
     client.force_login(fan)
     response = client.post(reverse("wiki:article-create"), new_article_post(body=body))
     assert response.status_code == 400
-    assert "The text" in response.content.decode()
+    # The form again, with the fan's text and the message naming the limit.
+    assert response.context["form"]["body"].value() == body
+    assert any(message in error for error in response.context["form"].errors["body"])
     assert not Article.objects.exists()
     preview = client.post(reverse("markdownx-preview"), {"content": body})
     assert preview.status_code == 400
     assert message in preview.content.decode()
+
+
+def test_the_service_refuses_a_pathological_body_too(fan):
+    with pytest.raises(ValidationError) as refused:
+        factories.propose_article(fan, title="Headings", body="# h\n" * 20_000)
+    assert "at most 500 lines" in refused.value.message_dict["body"][0]
+    assert not Article.objects.exists() and not Revision.objects.exists()
+
+
+def test_an_edit_with_a_pathological_body_shows_the_form_again(client, article, fan):
+    client.force_login(fan)
+    body = "> " * 50 + "deep"
+    data = edit_post(article, client, body=body, summary="Deeper")
+    response = client.post(reverse("wiki:article-edit", args=[article.slug]), data)
+    assert response.status_code == 400
+    assert response.context["form"]["body"].value() == body
+    assert "nested at most 10 deep" in response.context["form"].errors["body"][0]
+    assert article.revisions.count() == 1
 
 
 def test_too_many_citation_rows(client, fan):
@@ -238,3 +265,40 @@ def test_an_image_with_alt_text_is_kept(client, fan):
         client.post(reverse("wiki:article-create"), new_article_post(body=body)).status_code == 302
     )
     assert 'alt="Pam at the reception desk"' in Revision.objects.get().rendered_html
+
+
+INVALID_UTF8 = "bytes that are not valid UTF-8"
+
+
+def test_invalid_utf8_in_a_body_is_refused_not_stored_mangled(client, fan):
+    client.force_login(fan)
+    data = new_article_post()
+    data.pop("body")
+    # What a browser sends for text that is not UTF-8: the byte 0xFF, percent-encoded.
+    raw = urlencode(data) + "&body=Caf%FF+scene.+%5B%401%5D"
+    response = client.post(
+        reverse("wiki:article-create"), raw, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert INVALID_UTF8 in response.context["form"].errors["body"][0]
+    assert not Article.objects.exists() and not Revision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field", ["summary", "title", "citations-0-quote", "citations-0-title", "citations-0-locator"]
+)
+def test_a_replacement_character_in_any_text_field_is_refused(client, fan, field):
+    client.force_login(fan)
+    data = new_article_post()
+    data[field] = "Caf\ufffd scene"
+    response = client.post(reverse("wiki:article-create"), data)
+    assert response.status_code == 400
+    assert INVALID_UTF8 in response.content.decode()
+    assert not Article.objects.exists() and not Source.objects.exists()
+
+
+def test_the_preview_refuses_invalid_utf8(client, fan):
+    client.force_login(fan)
+    response = client.post(reverse("markdownx-preview"), {"content": "Caf\ufffd"})
+    assert response.status_code == 400
+    assert INVALID_UTF8 in response.content.decode()

@@ -154,7 +154,10 @@ def test_source_page_query_count(client, author, moderator, django_assert_num_qu
 
 def test_a_marker_inside_a_link_or_image_is_refused(client, fan):
     client.force_login(fan)
-    for body in ["See [the interview [@1]](https://example.com/a).", "![photo [@1]](/x.png)"]:
+    for body in [
+        "See [the interview [@1]](https://example.com/a).",
+        "![photo [@1]](/media/uploads/x.png)",
+    ]:
         response = new_article(client, body, [dict(ROW, key="1")])
         assert response.status_code == 400
         assert "inside a link or an image" in response.content.decode()

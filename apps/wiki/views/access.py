@@ -18,6 +18,7 @@ from ..permissions import can_moderate, can_view_revision
 from ..policy import account_refusal
 
 _ID = re.compile(r"[0-9]{1,18}")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 FORBIDDEN = 403
 
 View = Callable[..., HttpResponse]
@@ -92,6 +93,15 @@ def int_list_param(request: HttpRequest, name: str, *, limit: int) -> list[int]:
 def text_param(request: HttpRequest, name: str, *, max_length: int = 200) -> str:
     """A search string from the query string: trimmed, bounded, without NUL characters."""
     return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
+
+
+def slug_value(value: object) -> str:
+    """A slug from posted or query data, or "" for anything else (NUL, other characters).
+
+    Looked up as is, a NUL character makes PostgreSQL refuse the query (a 500); ""
+    matches no row, so a lookup answers 404 or applies no filter instead.
+    """
+    return value if isinstance(value, str) and _SLUG.fullmatch(value) else ""
 
 
 def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:

@@ -14,11 +14,11 @@ from apps.catalog.models import Show
 
 from ..models import Revision
 from ..pagecache import cached_for_readers
+from .access import slug_value
 
 PAGE_SIZE = 50
 MAX_DAYS = 90
 KINDS = {"new": "New articles", "edit": "Edits"}
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 _USERNAME = re.compile(r"[\w.@+-]{1,150}")
 _DAYS = re.compile(r"[0-9]{1,2}")
 
@@ -37,7 +37,7 @@ class RecentFilters:
         show, user = query.get("show", ""), query.get("user", "")
         kind, days = query.get("kind", ""), query.get("days", "")
         return cls(
-            show=show if _SLUG.fullmatch(show) else "",
+            show=slug_value(show),
             user=user if _USERNAME.fullmatch(user) else "",
             kind=kind if kind in KINDS else "",
             days=int(days) if _DAYS.fullmatch(days) and 1 <= int(days) <= MAX_DAYS else None,

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 from apps.catalog.models import Episode, Show
 
 from .. import spoilers
+from .access import slug_value
 
 
 @require_POST
 def set_point(request):
-    show = get_object_or_404(Show, slug=request.POST.get("show", ""))
+    show = get_object_or_404(Show, slug=slug_value(request.POST.get("show")))
     episode_id = request.POST.get("episode", "")
     episode = None
     if episode_id:
