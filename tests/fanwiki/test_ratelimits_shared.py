@@ -1,17 +1,21 @@
-"""Rate limits hold across app servers: two real server processes count in one Redis."""
+"""Limits hold across app servers: two real server processes share one Redis and one database."""
 
+import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 import redis
 
+from tests import factories
 from tests.wiki.test_worker import database_url, redis_is_up
 
 REDIS = "redis://127.0.0.1:6379/13"
@@ -93,3 +97,40 @@ def test_two_servers_count_one_limit(servers):
     ]
     assert [status for status, _headers in answers] == [200, 200, 200, 429, 429]
     assert 1 <= int(answers[3][1]["Retry-After"]) <= 60
+
+
+class Browser:
+    """A client with its own cookies, as a browser talking to one server would have."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def log_in(self, server: str, username: str, password: str) -> tuple[int, str]:
+        with self.opener.open(f"{server}/accounts/login/", timeout=10) as page:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+        data = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+        ).encode()
+        request = urllib.request.Request(
+            f"{server}/accounts/login/", data=data, headers={"Referer": f"{server}/"}
+        )
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lockout_on_one_server_holds_on_the_other(servers, settings):
+    first, second = servers
+    factories.make_user("fan")
+    answers = [
+        Browser().log_in(server, "fan", "wrong-password")
+        for server in [first, second] * (settings.AXES_FAILURE_LIMIT // 2 + 1)
+    ]
+    assert answers[0][0] == 200  # the form again, with its message
+    status, page = Browser().log_in(second, "fan", factories.PASSWORD)
+    assert status == 429
+    assert "Too many failed log-ins" in page
