@@ -78,6 +78,7 @@ class ReferenceState:
     unknown_keys: list[int] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    external_images: list[str] = field(default_factory=list)  # dropped: not our uploads
     marker_nodes: set[int] = field(default_factory=set)  # id() of the elements markers made
 
     @property

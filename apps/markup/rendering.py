@@ -218,5 +218,6 @@ def render_with_references(
         extra_ids=re.compile(generated_id_pattern(references.nonce)),
         dropped_images=dropped_images,
     )
+    references.external_images.extend(dropped_images)
     references.problems.extend(external_image_message(src) for src in dropped_images)
     return finalise(html, references), references

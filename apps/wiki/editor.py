@@ -17,10 +17,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from apps.markup import MarkdownTooComplex, render_markdown
+from apps.markup import MarkdownTooComplex, external_image_message, render_with_references
 
 from .forms import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 from .views.access import proposer_required_json
@@ -60,9 +61,16 @@ def preview(request):
     if REPLACEMENT_CHARACTER in content:
         return HttpResponse(INVALID_UTF8_MESSAGE, status=400, content_type="text/plain")
     try:
-        return HttpResponse(render_markdown(content))
+        html, references = render_with_references(content, None)
     except MarkdownTooComplex as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain")
+    # The renderer dropped images from elsewhere; say so where the fan looks, since
+    # submitting the text would be refused for them.
+    notices = "".join(
+        f'<p class="notice notice-error" role="alert">{escape(external_image_message(src))}</p>'
+        for src in references.external_images
+    )
+    return HttpResponse(notices + html)
 
 
 def _size(n: int) -> str:

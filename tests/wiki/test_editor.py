@@ -174,7 +174,7 @@ def test_the_preview_is_sanitised(client, fan, text):
 
 
 def test_it_refuses_an_anonymous_preview_and_renders_nothing(client):
-    with mock.patch("apps.wiki.editor.render_markdown") as renderer:
+    with mock.patch("apps.wiki.editor.render_with_references") as renderer:
         response = client.post(PREVIEW_URL, {"content": "# Secret heading"})
 
     assert response.status_code == 403
@@ -210,7 +210,7 @@ def test_it_refuses_overlong_content(client, fan, settings):
     client.force_login(fan)
     text = "a" * (settings.WIKI_MAX_BODY_LENGTH + 1)
 
-    with mock.patch("apps.wiki.editor.render_markdown") as renderer:
+    with mock.patch("apps.wiki.editor.render_with_references") as renderer:
         response = client.post(PREVIEW_URL, {"content": text})
 
     assert response.status_code == 400

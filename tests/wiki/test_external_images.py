@@ -61,3 +61,15 @@ def test_an_external_image_stored_before_the_rule_is_not_shown(
     # The diff shows the Markdown as text; no image loads from the tracker.
     assert "Proposed" in review
     assert [i for i in find(review, "img") if "tracker" in i.attrs.get("src", "")] == []
+
+
+def test_the_preview_says_an_external_image_was_left_out(client, fan):
+    client.force_login(fan)
+    tricky = "https://tracker.example/p.png?<b>x</b>"
+    response = client.post(reverse("markdownx-preview"), {"content": f"![x]({tricky}) Text."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="notice notice-error" role="alert">Images must be uploaded' in html
+    assert "<b>x</b>" not in html  # the address is escaped in the notice
+    assert "<img" not in html
+    assert "Text." in html
