@@ -90,6 +90,7 @@ def _user(username: str, joined: datetime, password: str, **fields: object) -> U
         email=f"{username}@example.org",
         password=password,
         date_joined=joined,
+        email_verified_at=joined,  # confirmed, as fans must be before they propose
         **fields,
     )
 

@@ -23,9 +23,13 @@ def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    # An IPv4 peer seen through an IPv6 socket (::ffff:10.0.0.5) is that IPv4 address.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
 
 
 def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks) -> bool:
@@ -51,3 +55,18 @@ def client_ip(request: HttpRequest) -> str:
         if not _trusted(address, networks):
             return str(address)
     return str(remote)
+
+
+IPV6_PREFIX = 64  # what one customer of an ISP is usually given
+
+
+def client_network(request: HttpRequest) -> str:
+    """What counts as one client for limits and lockouts: its IPv4 address, or its IPv6 /64.
+
+    Anyone with an IPv6 network has 2**64 addresses to rotate through: counted one
+    address at a time, no limit would ever hold.
+    """
+    address = ipaddress.ip_address(client_ip(request))
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(address)

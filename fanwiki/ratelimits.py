@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from .client_ip import client_ip
+from .client_ip import client_ip, client_network
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "accounts:login": (Rule("login", POST, "address"),),
     "admin:login": (Rule("login", POST, "address"),),
     "accounts:password-reset": (Rule("password-reset", POST, "address"),),
+    # Both check the current password: a stolen session must not guess it at full speed.
+    "accounts:password-change": (Rule("login", POST, "account"),),
+    # Each change mails the new address a link.
+    "accounts:email-change": (Rule("account-email", POST, "account"),),
+    "accounts:verify-send": (Rule("account-email", POST, "account"),),
     "wiki:article-create": (
         Rule("propose", POST, "account"),
         Rule("propose-per-address", POST, "address"),
@@ -60,7 +65,7 @@ def _account(_group: str, request: HttpRequest) -> str:
 
 
 def _address(_group: str, request: HttpRequest) -> str:
-    return f"ip:{client_ip(request)}"
+    return f"ip:{client_network(request)}"
 
 
 def _key(rule: Rule, request: HttpRequest) -> Callable[[str, HttpRequest], str] | None:

@@ -252,6 +252,7 @@ RATE_LIMITS = {
     "signup": os.environ.get("RATELIMIT_SIGNUP", "5/h"),
     "login": os.environ.get("RATELIMIT_LOGIN", "30/10m"),
     "password-reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/h"),
+    "account-email": os.environ.get("RATELIMIT_ACCOUNT_EMAIL", "5/h"),
     "propose": os.environ.get("RATELIMIT_PROPOSE", "30/h"),
     "propose-per-address": os.environ.get("RATELIMIT_PROPOSE_PER_ADDRESS", "100/h"),
     "preview": os.environ.get("RATELIMIT_PREVIEW", "120/m"),
@@ -266,7 +267,7 @@ for _group, _rate in RATE_LIMITS.items():
         )
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "fanwiki.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "fanwiki.client_ip.client_network"
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For
 # names the client. From anyone else the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
@@ -302,13 +303,14 @@ AUTHENTICATION_BACKENDS = [
 # out from anywhere, and locking an address alone would lock out everyone behind one
 # shared address (a school, a mobile network) for one person's typos. Stuffing leaked
 # pairs across many accounts, one try each, is not stopped by any lockout that spares
-# honest users: the password validators, and a limit on requests per address in front
-# of the site, are the defence there.
+# honest users: the password validators, and RATE_LIMITS["login"] per address, are
+# the defence there. An address is the client's IPv4 address or its IPv6 /64
+# (fanwiki.client_ip.client_network), through TRUSTED_PROXIES.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True  # a fan who mistypes now and then never adds up to a lockout
-AXES_CLIENT_IP_CALLABLE = "fanwiki.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "fanwiki.client_ip.client_network"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 

@@ -13,7 +13,7 @@ bucket's or its custom domain's address with S3), also written absolute under
 
 import re
 from html import unescape
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -33,8 +33,15 @@ def upload_prefixes() -> tuple[str, ...]:
 
 
 def is_upload(src: str, prefixes: tuple[str, ...]) -> bool:
-    """Whether an image address is one of the site's uploads (compared as the browser reads it)."""
-    return src.startswith(prefixes) and not any(c in src for c in "\\\t\n\r")
+    """Whether an image address is one of the site's uploads (compared as the browser reads it).
+
+    Dot segments are refused: "uploads/../../other-bucket/x.png" starts like an
+    upload, but the browser resolves it elsewhere on the same host.
+    """
+    if not src.startswith(prefixes) or any(c in src for c in "\\\t\n\r"):
+        return False
+    path = unquote(urlsplit(src).path)
+    return not any(segment in (".", "..") for segment in path.split("/"))
 
 
 def external_image_message(src: str) -> str:

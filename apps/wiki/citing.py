@@ -137,6 +137,7 @@ def write_revision(
     revises: Revision | None = None,
     merged_from: Revision | None = None,
     submission_key: UUID | None = None,
+    submission_digest: str | None = None,
 ) -> Revision:
     """Create a revision with its citations and statements; refuse bad markers."""
     if not citations:
@@ -182,6 +183,7 @@ def write_revision(
         merged_from=merged_from,
         rendered_html=html,
         submission_key=submission_key,
+        submission_digest=submission_digest,
     )
     numbers = references.numbers_by_key
     rows = Citation.objects.bulk_create(

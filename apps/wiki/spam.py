@@ -8,7 +8,8 @@ links). Citations' own addresses are not counted: every proposal must cite.
 """
 
 import re
-from urllib.parse import urlsplit
+from html import unescape
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,33 +21,75 @@ from .models import Revision, RevisionStatus
 from .permissions import can_moderate
 
 # Links as the renderer writes them (sanitised HTML: double-quoted attributes).
-_LINK = re.compile(r'<a\b[^>]*\bhref="(https?://[^"]+)"', re.IGNORECASE)
+_HREF = re.compile(r'<a\b[^>]*\bhref="([^"]*)"', re.IGNORECASE)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
+_IGNORED = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in an address
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 
 
-def _host(url: str) -> str:
+def normalise_host(host: str) -> str:
+    """A host name as a browser resolves it: decoded, lower-case, IDNA (xn--) form."""
+    host = unquote(host).strip().translate(_DOTS).rstrip(".").lower()
     try:
-        return (urlsplit(url).hostname or "").rstrip(".").lower()
-    except ValueError:
-        return ""
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host
+
+
+def _authority_host(rest: str) -> str:
+    authority = re.split(r"[/?#]", rest.lstrip("/"), maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.split(":", 1)[0]
+    return normalise_host(host)
+
+
+def link_host(href: str) -> str | None:
+    """The host a reader's browser goes to for this link on our pages, None for no host.
+
+    Read the way browsers read it (the WHATWG URL rules for http and https), not
+    the way urllib does: "//evil.example", "http:evil.example" on an https page and
+    "https:/\\evil.example" all lead to evil.example.
+    """
+    url = _IGNORED.sub("", unescape(href)).strip().replace("\\", "/")
+    own_scheme = urlsplit(settings.SITE_URL).scheme or "https"
+    scheme = _SCHEME.fullmatch(url)
+    if scheme is None:
+        return _authority_host(url) if url.startswith("//") else _own_host()
+    name, rest = scheme[1].lower(), scheme[2]
+    if name not in ("http", "https"):
+        return None  # mailto: and the like lead to no web page
+    if rest.startswith("/") or name != own_scheme:
+        return _authority_host(rest)
+    return _own_host()  # "https:page" on an https page is a relative address
+
+
+def _own_host() -> str:
+    return normalise_host(urlsplit(settings.SITE_URL).hostname or "")
 
 
 def _banned(host: str) -> str | None:
     for domain in settings.SPAM_BANNED_DOMAINS:
-        domain = domain.lower().lstrip(".")
+        domain = normalise_host(domain.lstrip("."))
         if host == domain or host.endswith("." + domain):
             return domain
     return None
 
 
 def _own_hosts() -> set[str]:
-    hosts = {_host(settings.SITE_URL)} | {h.lower().lstrip(".") for h in settings.ALLOWED_HOSTS}
+    hosts = {_own_host()} | {normalise_host(h.lstrip(".")) for h in settings.ALLOWED_HOSTS}
     return hosts - {"", "*"}
 
 
-def external_links(html: str) -> list[str]:
-    """The addresses of links in rendered text that lead off this site."""
+def external_links(html: str) -> list[tuple[str, str]]:
+    """The links of rendered text that lead off this site, as (address, host)."""
     own = _own_hosts()
-    return [url for url in _LINK.findall(html) if _host(url) not in own]
+    found = []
+    for href in _HREF.findall(html):
+        host = link_host(href)
+        if host and host not in own:
+            found.append((unescape(href), host))
+    return found
 
 
 def is_new_account(author: User) -> bool:
@@ -64,15 +107,15 @@ def check_proposal(*, author: User, revision: Revision) -> None:
         return
     errors: dict[str, list[str]] = {}
     links = external_links(revision.rendered_html)
-    for url in links:
-        domain = _banned(_host(url))
+    for url, host in links:
+        domain = _banned(host)
         if domain:
             errors.setdefault("body", []).append(
                 f"Links to {domain} are not allowed on this wiki; remove {url}."
             )
     for citation in revision.citations.select_related("source"):
         for url in (citation.source.url, citation.source.archive_url):
-            domain = _banned(_host(url)) if url else None
+            domain = _banned(link_host(url) or "") if url else None
             if domain:
                 errors.setdefault(citation_field(citation.key), []).append(
                     f"Sources on {domain} are not accepted on this wiki."

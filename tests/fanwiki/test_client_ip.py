@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from fanwiki.client_ip import client_ip
+from fanwiki.client_ip import client_ip, client_network
 
 
 def request(remote="203.0.113.7", forwarded=None):
@@ -44,3 +44,15 @@ def test_ipv6_and_a_missing_address(settings):
     settings.TRUSTED_PROXIES = ["::1"]
     assert client_ip(request("::1", forwarded="2001:db8::5")) == "2001:db8::5"
     assert client_ip(request("")) == "0.0.0.0"
+
+
+def test_an_ipv4_peer_on_an_ipv6_socket_is_its_ipv4_address(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert client_ip(request("::ffff:10.0.0.5", forwarded="198.51.100.1")) == "198.51.100.1"
+
+
+def test_limits_count_an_ipv6_network_as_one_client():
+    first = client_network(request("2001:db8:1:2:aaaa::1"))
+    assert first == client_network(request("2001:db8:1:2:bbbb::9")) == "2001:db8:1:2::"
+    assert client_network(request("2001:db8:1:3::1")) != first
+    assert client_network(request("203.0.113.7")) == "203.0.113.7"

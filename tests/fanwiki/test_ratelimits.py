@@ -117,3 +117,22 @@ def test_log_ins_from_one_address_are_limited_across_accounts(client, settings):
         for n in range(4)
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+def test_address_changes_that_mail_a_link_are_limited_per_account(client, settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "account-email": "1/h"}
+    client.force_login(fan)
+    change = reverse("accounts:email-change")
+    client.post(change, {"email": "one@example.com", "password": "wrong"})
+    limited = client.post(change, {"email": "victim@example.com", "password": "wrong"})
+    assert limited.status_code == 429
+    fan.refresh_from_db()
+    assert fan.email != "victim@example.com"
+
+
+def test_guessing_the_current_password_is_limited_per_account(client, settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "2/10m"}
+    client.force_login(fan)
+    data = {"old_password": "guess", "new_password1": "x" * 20, "new_password2": "x" * 20}
+    codes = [client.post(reverse("accounts:password-change"), data).status_code for _ in range(3)]
+    assert codes[-1] == 429

@@ -14,6 +14,8 @@ EXTERNAL = [
     "https://tracker.example/p.png?/media/uploads/",
     "/static/images/logo.png",
     "media/uploads/p.png",
+    "/media/uploads/../../static/images/logo.png",
+    "/media/uploads/%2e%2e/%2E%2E/elsewhere/p.png",
 ]
 
 

@@ -85,3 +85,13 @@ def test_a_duplicate_cannot_be_merged_onto_its_twin(article, fan, moderator):
     with pytest.raises(services.WikiConflict, match="changes nothing"):
         services.revision_approve_merged(revision=twins[1], moderator=moderator)
     assert Revision.objects.filter(status=RevisionStatus.APPROVED).count() == 2
+
+
+def test_the_same_page_sent_back_with_another_summary_is_kept(client, article, fan):
+    client.force_login(fan)
+    data = edit_post(article, client, body="Same text. [@1]", summary="First summary")
+    client.post(reverse("wiki:article-edit", args=[article.slug]), data)
+    data["summary"] = "A better summary"
+    client.post(reverse("wiki:article-edit", args=[article.slug]), data)
+    summaries = set(Revision.objects.filter(author=fan).values_list("summary", flat=True))
+    assert summaries == {"First summary", "A better summary"}

@@ -132,3 +132,22 @@ def test_a_new_article_form_posted_twice_at_once(setting):
     results = race(submit, submit)
     assert not any(isinstance(r, Exception) for r in results), results
     assert Revision.objects.filter(author=fan).count() == 1
+
+
+def test_a_new_article_form_for_a_proposed_title_posted_twice_at_once(setting):
+    factories.propose_article(factories.make_user("first"), title="A contested title")
+    fan, key, source = factories.make_user("fan"), uuid.uuid4(), factories.make_source()
+
+    def submit():
+        return services.article_create(
+            author=fan,
+            title="A contested title",
+            body="Double click. [@1]",
+            summary="Once",
+            citations=[factories.cite(source)],
+            submission_key=key,
+        )
+
+    results = race(submit, submit)
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert Revision.objects.filter(author=fan).count() == 1

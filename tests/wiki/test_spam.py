@@ -67,3 +67,31 @@ def test_an_established_account_may_link_freely(author, fan, moderator):
 def test_moderators_are_exempt(banned, moderator):
     body = LINKS + " [casino](https://casino.example/)"
     assert factories.propose_article(moderator, body=body).pk
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[a](//www.casino.example/x)",
+        "[a](http:casino.example)",
+        "[a](https:/\\casino.example)",
+        "[a](HTTPS://CASINO.EXAMPLE/x)",
+        '<a href=" https://casino.example">a</a>',
+        '<a href="ht&#9;tps://casino.example">a</a>',
+        "[a](https://casino%2eexample/)",
+        "[a](https://casino\u3002example/)",
+        "[a](https://user@casino.example:8443/)",
+        "<https://casino.example/>",
+        "[a][ref] [@1]\n\n[ref]: https://casino.example/",
+    ],
+)
+def test_links_written_any_way_a_browser_follows_are_caught(banned, fan, settings, link):
+    settings.SITE_URL = "https://wiki.example"
+    with pytest.raises(ValidationError, match="casino.example are not allowed"):
+        factories.propose_article(fan, body=f"Play {link}\n\nNow.")
+
+
+def test_a_banned_unicode_domain_matches_its_punycode(fan, settings):
+    settings.SPAM_BANNED_DOMAINS = ["bücher.example"]
+    with pytest.raises(ValidationError, match="not allowed"):
+        factories.propose_article(fan, body="[a](https://xn--bcher-kva.example/)")

@@ -82,3 +82,20 @@ def test_the_moderator_reviews_the_stale_second_proposal(client, fan, author, mo
     response = client.get(reverse("moderation:review", args=[second.pk]))
     assert response.status_code == 200
     assert "My text." in response.content.decode()
+
+
+def test_the_second_proposer_may_propose_again_to_the_shared_title(fan, author):
+    first = factories.propose_article(author, body="Their text.")
+    mine = factories.propose_article(fan, body="My text.")
+    again = services.revision_propose(
+        article=mine.article,
+        author=fan,
+        body="My text, revised. [@1]",
+        summary="Revised",
+        citations=[factories.cite()],
+        base=None,
+        revises=mine,
+    )
+    assert again.article == first.article
+    mine.refresh_from_db()
+    assert mine.status == RevisionStatus.WITHDRAWN  # replaced by the revision

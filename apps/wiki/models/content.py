@@ -201,6 +201,15 @@ class Revision(models.Model):
         editable=False,
         help_text="The editor form's one-time key: the same form posted twice stores one proposal.",
     )
+    # Nullable with no default, as submission_key: SQLite adds the column without
+    # rebuilding the table (which would drop the guard triggers).
+    submission_digest = models.CharField(  # noqa: DJ001
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What was posted with that key: other content under it is a new proposal.",
+    )
 
     objects = RevisionQuerySet.as_manager()
 

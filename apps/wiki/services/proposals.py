@@ -1,5 +1,7 @@
 """Proposing: new articles, edits, resolutions of conflicts. Trusted authors skip the queue."""
 
+import hashlib
+import json
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -55,7 +57,7 @@ def _write(
     base: Revision | None,
     citations: Sequence[CitationInput],
     revises: Revision | None = None,
-    submission_key: UUID | None = None,
+    submission: tuple[UUID, str] | None = None,
 ) -> Revision:
     """Write a proposal; approve it at once when its author's proposals skip the queue."""
     revision = write_revision(
@@ -66,7 +68,8 @@ def _write(
         base=base,
         citations=citations,
         revises=revises,
-        submission_key=submission_key,
+        submission_key=submission[0] if submission else None,
+        submission_digest=submission[1] if submission else None,
     )
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
@@ -113,13 +116,21 @@ def article_create(
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
+    digest = submission_digest(
+        body=body, summary=summary, citations=citations, title=title, episode=episode
+    )
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                submitted = _already_submitted(author, submission_key, body=body)
+                submitted = _already_submitted(author, submission_key, digest)
                 if submitted is not None:
                     return submitted
                 article = _article_to_create(title=title, slug=slug, episode=episode, author=author)
+                # Again under the article's lock: the same form posted twice at once,
+                # for a title already proposed, waited there for the first post.
+                submitted = _already_submitted(author, submission_key, digest)
+                if submitted is not None:
+                    return submitted
                 return _write(
                     article=article,
                     author=author,
@@ -127,7 +138,7 @@ def article_create(
                     summary=summary,
                     base=None,
                     citations=citations,
-                    submission_key=_unused(author, submission_key),
+                    submission=_unused(author, submission_key, digest),
                 )
         except IntegrityError:
             # Another fan created this title between our read and our insert (or
@@ -138,22 +149,44 @@ def article_create(
     raise AssertionError("unreachable")
 
 
-def _already_submitted(author: User, key: UUID | None, *, body: str) -> Revision | None:
-    """The author's proposal stored from the same editor page with the same text, if any."""
+def submission_digest(
+    *,
+    body: str,
+    summary: str,
+    citations: Sequence[CitationInput],
+    title: str = "",
+    episode: Episode | None = None,
+) -> str:
+    """A fingerprint of everything a fan submits with one editor page."""
+    rows = [
+        [
+            c.key,
+            c.source.pk if c.source is not None else sorted(map(str, c.new_source.items())),
+            c.quote.strip(),
+            c.locator.strip(),
+        ]
+        for c in citations
+    ]
+    payload = [title.strip(), episode.pk if episode else None, body, summary.strip(), rows]
+    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+def _already_submitted(author: User, key: UUID | None, digest: str) -> Revision | None:
+    """The author's proposal stored from the same editor page with the same content, if any."""
     if key is None:
         return None
     revision: Revision | None = Revision.objects.filter(
-        author=author, submission_key=key, body=body
+        author=author, submission_key=key, submission_digest=digest
     ).first()
     return revision
 
 
-def _unused(author: User, key: UUID | None) -> UUID | None:
-    """The key, unless a different text was already stored under it (the page sent back
-    after an edit): that is a new proposal, not a repeat."""
+def _unused(author: User, key: UUID | None, digest: str) -> tuple[UUID, str] | None:
+    """The key and digest to store, unless other content was already stored under that key
+    (the page sent back after a change): that is a new proposal, not a repeat."""
     if key is None or Revision.objects.filter(author=author, submission_key=key).exists():
         return None
-    return key
+    return key, digest
 
 
 def _article_to_create(*, title: str, slug: str, episode: Episode | None, author: User) -> Article:
@@ -181,6 +214,16 @@ def _article_to_create(*, title: str, slug: str, episode: Episode | None, author
         article.title, article.episode, article.created_by = title, episode, author
         article.save(update_fields=["title", "episode", "created_by"])
     return article
+
+
+def _may_propose_unpublished(author: User, article: Article) -> bool:
+    """Its creator, a fan whose proposal for its title waits beside theirs, or a moderator
+    (the rule views.access.get_article_for_user opens the editor by)."""
+    return (
+        article.created_by_id == author.pk
+        or can_moderate(author)
+        or article.revisions.filter(author=author).exists()
+    )
 
 
 def _check_revises(revises: Revision | None, *, article: Article, author: User) -> None:
@@ -212,7 +255,7 @@ def revision_propose(
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
-    if not article.is_published and article.created_by_id != author.pk and not can_moderate(author):
+    if not article.is_published and not _may_propose_unpublished(author, article):
         raise PermissionDenied("This article is awaiting review.")
     refusal = proposal_refusal(author, article)
     if refusal:
@@ -227,7 +270,8 @@ def revision_propose(
             .get(pk=article.pk)
         )
         # After the lock: the same form posted twice at once waits here for the first.
-        submitted = _already_submitted(author, submission_key, body=body)
+        digest = submission_digest(body=body, summary=summary, citations=citations)
+        submitted = _already_submitted(author, submission_key, digest)
         if submitted is not None:
             return submitted
         if (base.pk if base else None) != current:
@@ -254,5 +298,5 @@ def revision_propose(
             base=base,
             citations=citations,
             revises=revises,
-            submission_key=_unused(author, submission_key),
+            submission=_unused(author, submission_key, digest),
         )
