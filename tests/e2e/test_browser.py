@@ -324,3 +324,34 @@ def test_the_spoiler_setting(demo, new_page):
     assert "after the point you have watched" in page.locator("main").inner_text()
     page.locator("details.spoiler summary").first.click()
     assert statement.is_visible()
+
+
+def in_viewport(page, locator):
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_decision_panel_stays_in_view(demo, new_page, width, height):
+    """Approve and Reject are in the window at the top and the middle of a long review page,
+    and a rejection refused for want of a reason says so where the moderator is looking."""
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    page = new_page(width=width, height=height)
+    log_in(page, demo, "demo-moderator")
+    page.goto(f"{demo}/moderation/revisions/{pending.pk}/")
+    approve = page.get_by_role("button", name="Approve", exact=True)
+    reject = page.locator(".reject-details > summary")
+    assert page.evaluate("() => document.documentElement.scrollHeight") > 2 * height
+    assert in_viewport(page, approve) and in_viewport(page, reject)
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    assert in_viewport(page, approve) and in_viewport(page, reject)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+    reject.click()
+    page.get_by_role("button", name="Reject the proposal").click()
+    error = page.locator(".decision-panel .field-error, .decision-panel .errorlist").first
+    error.wait_for()
+    assert in_viewport(page, error)
+    pending.refresh_from_db()
+    assert pending.status == RevisionStatus.PENDING
