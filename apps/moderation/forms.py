@@ -64,6 +64,14 @@ class QueueFilterForm(forms.Form):
         choices=[("oldest", "Oldest first"), ("newest", "Newest first")], required=False
     )
 
+    FILTERS = ("show", "episode", "author", "kind", "age")
+
+    def active_count(self) -> int:
+        """How many filters narrow the queue (the order is not one)."""
+        if not self.is_valid():
+            return 0
+        return sum(1 for name in self.FILTERS if self.cleaned_data.get(name))
+
 
 class RevertForm(forms.Form):
     reason = forms.CharField(max_length=500, help_text="Readers see this in the history.")

@@ -75,7 +75,14 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     page = Paginator(_filtered_queue(form), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queue_rows(page.object_list, user_id=request.user.pk, now=timezone.now())
-    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "filters": form})
+    active = form.active_count()
+    # Only for "nothing matches": how many wait in all, so the moderator knows to clear.
+    waiting = Revision.objects.pending().count() if active and not rows else None
+    return render(
+        request,
+        "moderation/queue.html",
+        {"page": page, "rows": rows, "filters": form, "active": active, "waiting": waiting},
+    )
 
 
 def _active_claim(revision):

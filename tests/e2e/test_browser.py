@@ -355,3 +355,20 @@ def test_the_decision_panel_stays_in_view(demo, new_page, width, height):
     assert in_viewport(page, error)
     pending.refresh_from_db()
     assert pending.status == RevisionStatus.PENDING
+
+
+def test_the_queue_on_a_phone(demo, new_page):
+    """Cards, not a table cut off at the edge; the filters folded until wanted."""
+    page = new_page(width=390, height=844)
+    log_in(page, demo, "demo-moderator")
+    page.goto(f"{demo}/moderation/")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert page.locator(".queue-filters-box").get_attribute("open") is None
+    review = page.get_by_role("link", name="Review", exact=True).first
+    assert in_viewport(page, review)
+    page.locator(".queue-filters-box > summary").click()
+    page.fill("#id_author", "nobody")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_selector("text=No proposals match these filters (1 waiting in all).")
+    page.get_by_role("link", name="Clear filters").click()
+    assert page.get_by_role("link", name="Review", exact=True).first.is_visible()
