@@ -147,11 +147,30 @@ def test_spoiler_sections_stay_out_of_snippets(author, moderator):
     assert "rest stop" not in "".join(text for text, _ in result.snippet)
 
 
-@pytest.mark.parametrize("query", ["S02E22", "s2e22", "2x22", "s02 e22", "casino"])
-def test_it_finds_episodes_by_code_or_title(client, episode, query):
-    response = search(client, query)
+@pytest.mark.parametrize("query", ["S02E22", "s2e22", "2x22", "s02 e22"])
+def test_an_episode_code_goes_to_the_episode(client, episode, query):
+    response = client.get(reverse("wiki:search"), {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == episode.get_absolute_url()
+
+
+def test_a_code_two_shows_share_lists_both(client, episode):
+    other = factories.make_episode(show_title="Parks", season=2, number=22, title="Other")
+    response = search(client, "S02E22")
+    assert {e.pk for e in response.context["episodes"]} == {episode.pk, other.pk}
+
+
+def test_it_finds_episodes_by_title(client, episode):
+    response = search(client, "casino")
     assert [e.title for e in response.context["episodes"]] == ["Casino Night"]
     assert "The Office S02E22 “Casino Night”" in response.content.decode()
+
+
+def test_no_result_offers_a_fan_the_new_article(client, fan):
+    assert "Create an article titled" not in search(client, "Dundies 2005").content.decode()
+    client.force_login(fan)
+    page = search(client, "Dundies 2005").content.decode()
+    assert f'href="{reverse("wiki:article-create")}?title=Dundies%202005"' in page
 
 
 @pytest.mark.parametrize(
@@ -191,8 +210,10 @@ def test_the_limit_bounds_the_results(author, moderator):
 
 
 def test_an_episode_without_matching_articles_is_still_found(client, article):
-    page = search(client, "S02E22").content.decode()
-    assert "No approved article matches “S02E22”: each episode’s page lists" in page
+    article.episode.production_code = "2022"
+    article.episode.save()
+    page = search(client, "2022").content.decode()
+    assert "No approved article matches “2022”: each episode’s page lists" in page
     assert 'href="' + article.episode.get_absolute_url() + '"' in page
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
@@ -191,12 +191,18 @@ def search(request):
     query = text_param(request, "q")
     page = min(int_param(request, "page") or 1, MAX_SEARCH_PAGE)
     results, episodes = [], []
+    code = parse_episode_code(query)
+    if code:
+        # A bare episode code is a request for that episode: go there when only one
+        # show has it (several: list them below, with the articles that match).
+        found = list(Episode.objects.with_show().filter(season__number=code[0], number=code[1])[:2])
+        if len(found) == 1:
+            return redirect(found[0])
     if query:
         # One more than a page tells whether a next page exists (no count of every match).
         results = search_articles(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
         if page == 1:
             episode_filter = Q(title__icontains=query) | Q(production_code__iexact=query)
-            code = parse_episode_code(query)
             if code:
                 episode_filter |= Q(season__number=code[0], number=code[1])
             episodes = list(Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE])
