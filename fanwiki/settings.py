@@ -183,6 +183,7 @@ TEMPLATES = [
                 "apps.wiki.context_processors.site",
                 "apps.notifications.context_processors.unread",
             ],
+            "builtins": ["fanwiki.templatetags"],
         },
     },
 ]

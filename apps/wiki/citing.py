@@ -23,6 +23,9 @@ from .models import Article, Citation, Revision, RevisionStatus, Statement
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999
+# The alt text the editor puts in for an uploaded image, selected for the fan to type over
+# (static/js/citations.js): left as it is, it describes nothing.
+IMAGE_ALT_PLACEHOLDER = "describe the image"
 # An <img> whose alt is missing or blank, in the sanitised HTML.
 _IMAGE_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]*[^"\s])[^>]*>')
 
@@ -165,6 +168,13 @@ def write_revision(
     except MarkdownTooComplex as exc:
         raise ValidationError({"body": str(exc)}) from exc
     _check_markers(references, list(sources))
+    if f'alt="{IMAGE_ALT_PLACEHOLDER}"' in html:
+        raise ValidationError(
+            {
+                "body": f"Describe each image for readers who cannot see it: replace "
+                f"“{IMAGE_ALT_PLACEHOLDER}” with what the image shows."
+            }
+        )
     if _IMAGE_WITHOUT_ALT.search(html):
         raise ValidationError(
             {

@@ -13,6 +13,11 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     nav.classList.toggle("is-open", open);
   });
+  // Forms that undo something ask first (without this script they simply submit).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
   // The user menu closes when the reader clicks elsewhere or presses Escape.
   var menu = document.querySelector(".user-menu");
   if (menu) {

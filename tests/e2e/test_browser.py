@@ -391,3 +391,24 @@ def test_the_header_stays_small(demo, new_page, width, height):
     page.locator(".user-menu > summary").click()
     contributions.click()
     page.wait_for_url(f"{demo}/contributions/")
+
+
+def test_withdrawing_asks_first(demo, new_page):
+    """Cancelling the question keeps the proposal; accepting it withdraws."""
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    page = new_page(width=390, height=844)
+    log_in(page, demo, pending.author.username)
+    page.goto(f"{demo}/contributions/")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Withdraw").first.click()
+    page.wait_for_timeout(300)
+    pending.refresh_from_db()
+    assert questions and questions[0].startswith("Withdraw this proposal?")
+    assert pending.status == RevisionStatus.PENDING
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Withdraw").first.click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+    pending.refresh_from_db()
+    assert pending.status == RevisionStatus.WITHDRAWN

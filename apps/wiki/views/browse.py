@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Episode, Season, Show
 
-from ..models import Article
+from ..models import Article, RevisionStatus
 from ..pagecache import cached_for_readers
 from ..presenting import spoiler_setting
 
@@ -46,12 +46,23 @@ def episode_detail(request, show, season, episode):
         number=episode,
     )
     articles = Article.objects.published().filter(episode=episode).order_by("title")
+    awaiting = None
+    if request.user.is_authenticated:
+        # New articles about it that wait for review: a fan sees them before proposing a
+        # duplicate (signed-in pages are not cached, so the count is never stale).
+        awaiting = (
+            Article.objects.filter(episode=episode, approved_revision__isnull=True)
+            .filter(revisions__status=RevisionStatus.PENDING)
+            .distinct()
+            .count()
+        )
     return render(
         request,
         "wiki/episode_detail.html",
         {
             "episode": episode,
             "articles": articles,
+            "awaiting": awaiting,
             "spoiler_setting": spoiler_setting(request, episode.season.show),
         },
     )
