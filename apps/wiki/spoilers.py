@@ -19,6 +19,29 @@ def watched(request, show) -> tuple[int, int] | None:
     return parse_episode_code(points(request).get(show.slug, ""))
 
 
+def beyond_point(request, episode) -> bool:
+    """Whether an episode comes after the reader's "watched up to" point for its show."""
+    if episode is None:
+        return False
+    point = watched(request, episode.season.show)
+    return point is not None and (episode.season.number, episode.number) > point
+
+
+def folded_label(episode) -> str:
+    """What a link to an article beyond the reader's point says instead of its title."""
+    return f"An article about {episode.code} (after your point)"
+
+
+def fold(request, articles: list) -> list:
+    """Mark each article after the reader's point: ``folded`` is the label to show instead
+    of its title (empty when it may be shown). Lists show it, and hide summaries."""
+    for article in articles:
+        article.folded = (
+            folded_label(article.episode) if beyond_point(request, article.episode) else ""
+        )
+    return articles
+
+
 def remember(request, show, episode=None) -> None:
     """Set (or, with no episode, clear) the reader's point for one show."""
     current = points(request)

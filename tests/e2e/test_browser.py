@@ -308,21 +308,27 @@ def test_accessibility(demo, new_page, axe):
     assert not problems, problems
 
 
-def test_the_spoiler_setting(demo, new_page):
-    """A reader who has watched up to season 1 sees later-season statements hidden."""
-    page = new_page(width=360, height=740)
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_spoiler_setting(demo, new_page, width, height):
+    """A reader who has watched up to season 1 sees none of an article about S02E22 until
+    they open it, title included; inside, the later sections stay folded too."""
+    page = new_page(width=width, height=height)
     page.goto(f"{demo}/wiki/{SLUG}/")
-    spoiler = page.locator("details.spoiler").first
     statement = page.locator("text=Jim confesses his love to Pam")
-    assert spoiler.get_attribute("open") is not None  # nothing set: everything shown
-    assert statement.is_visible()
+    assert page.locator("details.spoiler").first.get_attribute("open") is not None
+    assert statement.is_visible()  # nothing set: everything shown
     page.select_option("#spoiler-episode", label="S01E01 “Pilot”")
     page.click(".spoiler-setting button")
     page.wait_for_selector(".message-success")
-    assert page.locator("details.spoiler").first.get_attribute("open") is None
-    assert not statement.is_visible()
-    assert "after the point you have watched" in page.locator("main").inner_text()
-    page.locator("details.spoiler summary").first.click()
+    main = page.locator("main").inner_text()
+    assert "after the point you have watched" in main
+    for revealing in ("Casino Night: first kiss trivia", "Jim confesses", "parking lot", "kiss"):
+        assert revealing not in main, revealing
+    assert page.title().startswith("Spoilers: an article about S02E22")
+    page.locator("details.spoiler-article > summary").click()
+    assert page.locator(".spoiler-article-title").is_visible()
+    assert not statement.is_visible()  # its own section is later than the point too
+    page.locator("details.spoiler-later > summary").first.click()
     assert statement.is_visible()
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Episode, Season, Show
 
+from .. import spoilers
 from ..models import Article, RevisionStatus
 from ..pagecache import cached_for_readers
 from ..presenting import spoiler_setting
@@ -63,6 +64,10 @@ def episode_detail(request, show, season, episode):
             "episode": episode,
             "articles": articles,
             "awaiting": awaiting,
+            # After the reader's point, the articles' titles would tell the story.
+            "folded": spoilers.folded_label(episode)
+            if spoilers.beyond_point(request, episode)
+            else "",
             "spoiler_setting": spoiler_setting(request, episode.season.show),
         },
     )

@@ -1,5 +1,7 @@
 """Pages readers see: home, articles, history, old revisions, sources, search."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -37,6 +39,7 @@ def home(request):
         .order_by("-approved_at")[:10]
     )
     shows = Show.objects.annotate(season_count=Count("seasons")).order_by("title")
+    recent = spoilers.fold(request, list(recent))
     return render(request, "wiki/home.html", {"recent": recent, "shows": shows})
 
 
@@ -93,10 +96,7 @@ def article_detail(request, slug):
 
 def _beyond_watched(request, article) -> bool:
     """Whether the article is about an episode after the reader's "watched up to" point."""
-    point = spoilers.watched(request, _show(article))
-    if point is None or not article.episode_id:
-        return False
-    return (article.episode.season.number, article.episode.number) > point
+    return spoilers.beyond_point(request, article.episode)
 
 
 def _show(article):
@@ -207,7 +207,13 @@ def search(request):
                 episode_filter |= Q(season__number=code[0], number=code[1])
             episodes = list(Episode.objects.with_show().filter(episode_filter)[:PAGE_SIZE])
     more_results = len(results) > PAGE_SIZE
-    results = results[:PAGE_SIZE]
+    # An article beyond the reader's point shows neither its title nor its text.
+    results = [
+        replace(result, title=[(spoilers.folded_label(result.article.episode), False)], snippet=[])
+        if spoilers.beyond_point(request, result.article.episode)
+        else result
+        for result in results[:PAGE_SIZE]
+    ]
     return render(
         request,
         "wiki/search.html",

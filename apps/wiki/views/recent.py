@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Show
 
+from .. import spoilers
 from ..models import Revision
 from ..pagecache import cached_for_readers
 from .access import slug_value
@@ -74,6 +75,7 @@ def recent_changes(filters: RecentFilters):
 def recent(request):
     filters = RecentFilters.from_query(request.GET)
     page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    spoilers.fold(request, [revision.article for revision in page.object_list])
     return render(
         request,
         "wiki/recent.html",
