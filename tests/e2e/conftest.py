@@ -64,8 +64,10 @@ def new_page(browser, request):
     """Pages in fresh contexts (separate sessions); a failing test saves a screenshot of each."""
     contexts = []
 
-    def make(*, width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(*, width=1280, height=900, color_scheme="light"):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=color_scheme
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -294,9 +294,10 @@ PAGES = {
 }
 
 
-def test_accessibility(demo, new_page, axe):
-    """axe-core finds no serious or critical violations on the main pages."""
-    page = new_page()
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_accessibility(demo, new_page, axe, color_scheme):
+    """axe-core finds no serious or critical violations on the main pages, in either mode."""
+    page = new_page(color_scheme=color_scheme)
     log_in(page, demo, "demo-moderator")
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     problems = {}
@@ -353,6 +354,11 @@ def test_the_decision_panel_stays_in_view(demo, new_page, width, height):
     page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight / 2)")
     assert in_viewport(page, approve) and in_viewport(page, reject)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    colours = [
+        locator.evaluate("e => getComputedStyle(e).backgroundColor")
+        for locator in (approve, reject)
+    ]
+    assert colours[0] != colours[1]  # Approve and Reject look different
 
     reject.click()
     page.get_by_role("button", name="Reject the proposal").click()
