@@ -38,6 +38,7 @@ no other app of the project. Its public entry points, one per job:
   (only the site's uploads are shown, :mod:`.images`).
 """
 
+from .contents import table_of_contents
 from .images import drop_external_images, external_image_message
 from .limits import MarkdownTooComplex, check_limits
 from .plaintext import plain_text
@@ -56,6 +57,7 @@ from .serving import apply_reader_settings
 from .wikilinks import wikilink_targets
 
 __all__ = [
+    "table_of_contents",
     "external_image_message",
     "KIND_CITED",
     "KIND_DISPUTED",

@@ -95,3 +95,11 @@ def test_episode_page_lists_only_published_articles(client, article, fan, episod
     factories.propose_article(fan, title="Unreviewed trivia", episode=episode)
     response = client.get(episode.get_absolute_url())
     assert list(response.context["articles"]) == [article]
+
+
+def test_an_article_with_three_sections_has_contents(client, author, moderator):
+    body = "Intro.\n\n## First\n\nA.\n\n## Second\n\nB.\n\n## Third\n\nC."
+    article = factories.published_article(author, moderator, title="Sections", body=body)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<nav class="toc" aria-labelledby="toc-heading">' in page
+    assert '<a href="#h-second">Second</a>' in page

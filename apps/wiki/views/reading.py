@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
+from apps.markup import table_of_contents
 
 from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
@@ -71,6 +72,8 @@ def article_detail(request, slug):
         own_pending = list(
             article.revisions.pending().filter(author=request.user).order_by("created_at")
         )
+    # Worked out only if the template's cached text fragment is missing.
+    html = SimpleLazyObject(lambda: page_html(request, revision, show=_show(article)))
     article_pending_count = (
         article.revisions.pending().count() if can_moderate(request.user) else None
     )
@@ -80,8 +83,8 @@ def article_detail(request, slug):
         {
             "article": article,
             "revision": revision,
-            # Worked out only if the template's cached text fragment is missing.
-            "html": SimpleLazyObject(lambda: page_html(request, revision, show=_show(article))),
+            "html": html,
+            "toc": SimpleLazyObject(lambda: table_of_contents(str(html))),
             "notes": SimpleLazyObject(lambda: revision_notes(revision)),
             "page_generation": generation_value,
             "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
