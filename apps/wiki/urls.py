@@ -27,6 +27,7 @@ urlpatterns = [
     path("wiki/<slug:slug>/compare/", compare.article_compare, name="article-compare"),
     path("wiki/<slug:slug>/follow/", following.follow, name="article-follow"),
     path("wiki/<slug:slug>/unfollow/", following.unfollow, name="article-unfollow"),
+    path("following/", following.following, name="following"),
     path("wiki/<slug:slug>/revisions/<int:pk>/", reading.revision_detail, name="revision"),
     path("revisions/<int:pk>/withdraw/", proposals.revision_withdraw, name="revision-withdraw"),
     path("contributions/", contributions.contributions, name="contributions"),

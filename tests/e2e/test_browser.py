@@ -289,6 +289,7 @@ PAGES = {
     "audit": "/moderation/audit/",
     "new-article": "/wiki/new/",
     "settings": "/accounts/settings/",
+    "following": "/following/",
     "password-change": "/accounts/password/",
     "password-reset": "/accounts/password-reset/",
 }

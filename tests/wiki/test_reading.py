@@ -103,3 +103,12 @@ def test_an_article_with_three_sections_has_contents(client, author, moderator):
     page = client.get(article.get_absolute_url()).content.decode()
     assert '<nav class="toc" aria-labelledby="toc-heading">' in page
     assert '<a href="#h-second">Second</a>' in page
+
+
+def test_an_episode_links_its_neighbours_across_seasons(client, episode):
+    before = factories.make_episode(season=2, number=21, title="Conflict Resolution")
+    after = factories.make_episode(season=3, number=1, title="Gay Witch Hunt")
+    factories.make_episode(show_title="Parks", season=2, number=23, title="Other show")
+    page = client.get(episode.get_absolute_url()).content.decode()
+    assert f'<a rel="prev" href="{before.get_absolute_url()}">' in page
+    assert f'<a rel="next" href="{after.get_absolute_url()}">' in page

@@ -47,6 +47,15 @@ def episode_detail(request, show, season, episode):
         number=episode,
     )
     articles = Article.objects.published().filter(episode=episode).order_by("title")
+    same_show = Episode.objects.filter(season__show=episode.season.show).select_related("season")
+    earlier = Q(season__number__lt=episode.season.number) | Q(
+        season__number=episode.season.number, number__lt=episode.number
+    )
+    later = Q(season__number__gt=episode.season.number) | Q(
+        season__number=episode.season.number, number__gt=episode.number
+    )
+    previous = same_show.filter(earlier).order_by("-season__number", "-number").first()
+    following = same_show.filter(later).order_by("season__number", "number").first()
     awaiting = None
     if request.user.is_authenticated:
         # New articles about it that wait for review: a fan sees them before proposing a
@@ -64,6 +73,8 @@ def episode_detail(request, show, season, episode):
             "episode": episode,
             "articles": articles,
             "awaiting": awaiting,
+            "previous": previous,
+            "next": following,
             # After the reader's point, the articles' titles would tell the story.
             "folded": spoilers.folded_label(episode)
             if spoilers.beyond_point(request, episode)

@@ -2,11 +2,33 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
+from .. import spoilers
 from ..models import Article, Follow
 from .access import get_article_for_user
+
+PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def following(request):
+    """The articles the user follows, the latest change first, with what changed."""
+    follows = (
+        Follow.objects.filter(user=request.user)
+        .select_related(
+            "article__episode__season__show",
+            "article__approved_revision__author",
+        )
+        .defer("article__approved_revision__body", "article__approved_revision__rendered_html")
+        .order_by("-article__approved_at", "-id")
+    )
+    page = Paginator(follows, PAGE_SIZE).get_page(request.GET.get("page"))
+    spoilers.fold(request, [follow.article for follow in page.object_list])
+    return render(request, "wiki/following.html", {"page": page})
 
 
 @require_POST
