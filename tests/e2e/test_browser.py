@@ -425,3 +425,11 @@ def test_withdrawing_asks_first(demo, new_page):
     page.wait_for_timeout(300)
     pending.refresh_from_db()
     assert pending.status == RevisionStatus.WITHDRAWN
+
+
+def test_the_recent_changes_filters_are_one_line_tall(demo, new_page):
+    page = new_page()
+    page.goto(f"{demo}/recent/")
+    author = page.locator("#recent-user").bounding_box()["height"]
+    show = page.locator("#recent-show").bounding_box()["height"]
+    assert author < 2 * show, (author, show)
