@@ -10,6 +10,12 @@ register = template.Library()
 
 
 @register.filter
+def total_count(rows) -> int:
+    """The sum of the rows' ``count`` (a chart's total)."""
+    return sum(row.count for row in rows)
+
+
+@register.filter
 def ago(value: datetime | None) -> str:
     """How long ago, as "3 minutes ago"; "just now" within a minute (not "0 minutes ago")."""
     if not value:

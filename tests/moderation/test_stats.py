@@ -192,6 +192,8 @@ def test_the_empty_page(client, moderator):
     page = response.content.decode()
     assert "nothing is waiting" in page
     assert "No moderator has decided anything" in page
+    assert "No proposal in the last 30 days." in page
+    assert "bar-chart" not in page  # no thirty empty bars
 
 
 @pytest.mark.parametrize(
