@@ -12,7 +12,15 @@ from apps.citations.models import Source
 
 from . import services
 from .diff import text_diff
-from .models import Article, AuditEvent, Citation, Revision, RevisionStatus, citing_article_count
+from .models import (
+    Article,
+    AuditEvent,
+    Citation,
+    RejectionReason,
+    Revision,
+    RevisionStatus,
+    citing_article_count,
+)
 from .permissions import can_moderate
 
 
@@ -31,9 +39,15 @@ class ReadOnlyAdminMixin:
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Citation
-    fields = ("position", "source", "locator", "quote")
+    fields = ("marker", "source", "locator", "quote")
     readonly_fields = fields
+    ordering = ("key", "position")
     extra = 0
+
+    @admin.display(description="Marker")
+    def marker(self, citation):
+        # Numbered as the text's markers name them ([@2]), not by their order in the form.
+        return f"[@{citation.key}]" if citation.key else "—"
 
 
 class AuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -106,10 +120,17 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         revision = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if revision is not None:
-            # The diff against the text readers saw when this was proposed (its base).
-            base = revision.base
-            extra["text_diff"] = text_diff(base.body if base else "", revision.body)
-            extra["diff_base"] = base
+            # A pending proposal is compared with what readers see now, as on the review
+            # page; a decided one with the text it was written against (its base).
+            pending = revision.status == RevisionStatus.PENDING
+            against = revision.article.approved_revision if pending else revision.base
+            extra["text_diff"] = text_diff(against.body if against else "", revision.body)
+            extra["diff_base"] = against
+            extra["diff_is_current"] = pending
+            extra["is_stale"] = (
+                pending and revision.base_id != revision.article.approved_revision_id
+            )
+            extra["review_url"] = reverse("moderation:review", args=[revision.pk])
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     @admin.display(description="On the site")
@@ -136,16 +157,24 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Reject selected proposals…", permissions=["moderate"])
     def reject_selected(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
+        reason_code = request.POST.get("reason_code", "")
+        if reason_code not in RejectionReason.values:
+            reason_code = ""
         # PostgreSQL refuses to store a NUL character (a 500): ask again instead.
         has_nul = "\x00" in reason
-        if "apply" not in request.POST or not reason or has_nul:
+        missing = not reason and (not reason_code or reason_code == RejectionReason.OTHER)
+        if "apply" not in request.POST or missing or has_nul:
             if has_nul:
                 reason = reason.replace("\x00", "")
                 self.message_user(
                     request, "The reason cannot contain NUL characters.", messages.ERROR
                 )
             elif "apply" in request.POST:
-                self.message_user(request, "A reason is required to reject.", messages.ERROR)
+                self.message_user(
+                    request,
+                    "Give the authors a reason: choose one, write a note, or both.",
+                    messages.ERROR,
+                )
             return TemplateResponse(
                 request,
                 "admin/wiki/revision/reject_reason.html",
@@ -155,6 +184,8 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "opts": self.model._meta,
                     "revisions": queryset.select_related("article", "author"),
                     "reason": reason,
+                    "reason_code": reason_code,
+                    "reasons": RejectionReason.choices,
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
@@ -163,7 +194,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda revision: services.revision_reject(
-                revision=revision, moderator=request.user, reason=reason
+                revision=revision, moderator=request.user, reason=reason, reason_code=reason_code
             ),
             "Rejected {count} proposal(s).",
         )

@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from apps.wiki import services
 from apps.wiki.models import AuditEvent, RevisionStatus
 from tests import factories
 
@@ -67,7 +68,7 @@ def test_reject_asks_for_a_reason_first(client, article, fan, admin_moderator):
     assert proposal.status == RevisionStatus.PENDING
 
     response = run_action(client, "reject_selected", [proposal], apply="1", reason="")
-    assert "A reason is required" in response.content.decode()
+    assert "Give the authors a reason" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.PENDING
 
@@ -75,6 +76,31 @@ def test_reject_asks_for_a_reason_first(client, article, fan, admin_moderator):
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.REJECTED
     assert proposal.decision_reason == "Needs a source."
+
+
+def test_reject_offers_the_common_reasons(client, article, fan, admin_moderator):
+    proposal = factories.propose_edit(article, fan)
+    client.force_login(admin_moderator)
+    form = run_action(client, "reject_selected", [proposal]).content.decode()
+    assert '<option value="wording">Copied wording: write it in your own words</option>' in form
+    run_action(client, "reject_selected", [proposal], apply="1", reason="", reason_code="wording")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.reason_code) == (RevisionStatus.REJECTED, "wording")
+    assert proposal.decision_reason == "Copied wording: write it in your own words"
+
+
+def test_the_change_page_compares_a_pending_proposal_with_the_current_text(
+    client, article, fan, author, moderator, admin_moderator
+):
+    stale = factories.propose_edit(article, fan, body="Stale change.")
+    services.revision_approve(
+        revision=factories.propose_edit(article, author, body="Newer text."), moderator=moderator
+    )
+    client.force_login(admin_moderator)
+    page = client.get(reverse("admin:wiki_revision_change", args=[stale.pk])).content.decode()
+    assert "The approved text changed after this proposal was written" in page
+    assert "the text readers see now" in page
+    assert "Newer" in page  # the current text is the diff's left side
 
 
 def test_a_staff_member_without_the_permission_cannot_decide(client, article, fan):
