@@ -8,6 +8,7 @@ required, the one renderer, and uploads judged from their bytes.
 
 import contextlib
 import logging
+import re
 import uuid
 import warnings
 from io import BytesIO
@@ -24,7 +25,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from apps.markup import MarkdownTooComplex, external_image_message, render_with_references
 
 from .forms import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
-from .views.access import proposer_required_json
+from .presenting import reader_view
+from .views.access import proposer_required_json, sources_visible_to
 
 logger = logging.getLogger(__name__)
 STORAGE_UNAVAILABLE = 503
@@ -60,10 +62,12 @@ def preview(request):
         )
     if REPLACEMENT_CHARACTER in content:
         return HttpResponse(INVALID_UTF8_MESSAGE, status=400, content_type="text/plain")
+    keys, new_titles = _preview_citations(request)
     try:
-        html, references = render_with_references(content, None)
+        html, references = render_with_references(content, keys or None)
     except MarkdownTooComplex as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain")
+    html = reader_view(html) + (_reference_list(request, references, new_titles) if keys else "")
     # The renderer dropped images from elsewhere; say so where the fan looks, since
     # submitting the text would be refused for them.
     notices = "".join(
@@ -71,6 +75,58 @@ def preview(request):
         for src in references.external_images
     )
     return HttpResponse(notices + html)
+
+
+_CITE = re.compile(r"([0-9]{1,3}):([0-9]{1,18}|new)")
+MAX_PREVIEW_CITATIONS = 30
+
+
+def _preview_citations(request) -> tuple[dict[int, int], dict[int, str]]:
+    """The editor's citation rows, as its script puts them in the preview address:
+    ``?cite=1:12,2:new`` (key: source id, or a new source) and ``t2=<its title>``.
+
+    A new source gets a stand-in id below zero, so each counts as a source of its own.
+    """
+    keys: dict[int, int] = {}
+    titles: dict[int, str] = {}
+    for n, item in enumerate(request.GET.get("cite", "").split(",")[:MAX_PREVIEW_CITATIONS]):
+        match = _CITE.fullmatch(item.strip())
+        if not match:
+            continue
+        key = int(match[1])
+        if match[2] == "new":
+            keys[key] = -(n + 1)
+            titles[key] = request.GET.get(f"t{key}", "").replace("\x00", "")[:300].strip()
+        else:
+            keys[key] = int(match[2])
+    return keys, titles
+
+
+def _reference_list(request, references, new_titles: dict[int, str]) -> str:
+    """The references as readers will see them numbered: existing sources by their title
+    (only those the fan may cite), new ones by the title typed in their row."""
+    by_number = sorted((number, source) for source, number in references.numbers_by_source.items())
+    known = dict(
+        sources_visible_to(request.user)
+        .filter(pk__in=[source for _, source in by_number if source > 0])
+        .values_list("pk", "title")
+    )
+    new_by_source = {
+        source: new_titles.get(key, "")
+        for key, source in references.sources_by_key.items()
+        if source < 0
+    }
+    items = []
+    for number, source in by_number:
+        title = known.get(source) if source > 0 else new_by_source.get(source)
+        label = escape(title) if title else "<em>a source not chosen yet</em>"
+        items.append(f'<li id="cite-note-{number}" value="{number}">{label}</li>')
+    if not items:
+        return ""
+    return (
+        '<section class="references preview-references"><h2>References</h2>'
+        f'<ol class="reference-list">{"".join(items)}</ol></section>'
+    )
 
 
 def _size(n: int) -> str:

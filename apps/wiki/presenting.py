@@ -99,13 +99,22 @@ def page_html(request, revision, *, show=None) -> str:
     closed; links to articles that do not exist yet are marked as such.
     """
     html = revision.rendered_html
+    watched = spoilers.watched(request, show)
+    return apply_reader_settings(html, watched=watched, existing=_published(html))
+
+
+def reader_view(html: str) -> str:
+    """Freshly rendered text as a reader with no spoiler point would see it (the editor's
+    preview): links to articles that do not exist yet marked (one query at most)."""
+    return apply_reader_settings(html, watched=None, existing=_published(html))
+
+
+def _published(html: str) -> set[str]:
+    """The slugs of the published articles that the text's wiki links name."""
     slugs = wikilink_targets(html)
-    existing = (
-        set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
-        if slugs
-        else set()
-    )
-    return apply_reader_settings(html, watched=spoilers.watched(request, show), existing=existing)
+    if not slugs:
+        return set()
+    return set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
 
 
 @dataclass

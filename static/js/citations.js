@@ -191,6 +191,7 @@
     closeList(picker);
     p.status.textContent = "Chosen: " + source.title + ".";
     adapt(picker.closest(".citation-form"));
+    if (typeof syncPreview === "function") { syncPreview(); }
   }
 
   function clearChoice(picker) {
@@ -200,6 +201,7 @@
     p.none.hidden = false;
     p.status.textContent = "No existing source chosen.";
     adapt(picker.closest(".citation-form"));
+    if (typeof syncPreview === "function") { syncPreview(); }
     p.input.focus();
   }
 
@@ -317,6 +319,47 @@
     });
   }
 
+  // The preview numbers references as readers will see them: the preview address
+  // carries each row's key and source (?cite=1:12,2:new&t2=<title of the new one>),
+  // kept in step with the rows; django-markdownx reads it before every preview.
+  var PREVIEW_ATTRIBUTE = "data-markdownx-urls-path";
+  var previewBase = body && (body.getAttribute(PREVIEW_ATTRIBUTE) || "").split("?")[0];
+
+  function citationRows() {
+    var cite = [], params = new URLSearchParams();
+    Array.prototype.forEach.call(container.querySelectorAll(".citation-form"), function (row) {
+      var removed = row.querySelector("input[name$='-DELETE']");
+      var key = row.querySelector("input[name$='-key']");
+      if ((removed && removed.checked) || !key || !key.value) { return; }
+      var chosen = row.querySelector("input[type=hidden][name$='-source']");
+      if (chosen && chosen.value) {
+        cite.push(key.value + ":" + chosen.value);
+      } else {
+        cite.push(key.value + ":new");
+        var title = row.querySelector("input[name$='-title']");
+        if (title && title.value) { params.set("t" + key.value, title.value.slice(0, 300)); }
+      }
+    });
+    params.set("cite", cite.join(","));
+    return params.toString();
+  }
+
+  var lastRows = null;
+  function syncPreview() {
+    if (!body || !previewBase) { return; }
+    var rows = citationRows();
+    if (rows === lastRows) { return; }
+    lastRows = rows;
+    body.setAttribute(PREVIEW_ATTRIBUTE, previewBase + "?" + rows);
+    body.dispatchEvent(new Event("input", { bubbles: true }));  // preview again
+  }
+  syncPreview();
+  form.addEventListener("change", syncPreview);
+  container.addEventListener("input", function () {
+    clearTimeout(syncPreview.timer);
+    syncPreview.timer = setTimeout(syncPreview, 600);
+  });
+
   form.addEventListener("click", function (event) {
     var option = event.target.closest("[role=option]");
     if (option && pickerOf(option)) {
@@ -350,6 +393,7 @@
       added.querySelector(".citation-marker").textContent = "[@" + key + "]";
       enhance(added);
       adapt(added);
+      syncPreview();
       var first = added.querySelector("select, input:not([type=hidden]), textarea");
       if (first) { first.focus(); }
     }

@@ -433,3 +433,16 @@ def test_the_recent_changes_filters_are_one_line_tall(demo, new_page):
     author = page.locator("#recent-user").bounding_box()["height"]
     show = page.locator("#recent-show").bounding_box()["height"]
     assert author < 2 * show, (author, show)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_preview_numbers_references_as_readers_see_them(demo, new_page, width, height):
+    page = new_page(width=width, height=height)
+    page.goto(f"{demo}/wiki/{SLUG}/")
+    published = page.locator(".article-body sup.reference").all_inner_texts()
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    preview = page.locator(".markdownx-preview")
+    preview.locator(".preview-references").wait_for()
+    assert preview.locator("sup.reference").all_inner_texts() == published
+    assert preview.locator(".preview-references li").count() >= 2
