@@ -179,6 +179,13 @@ class CitationForm(Utf8Form):
     """One citation: an existing source or a new one, and what it supports."""
 
     source = SourceField(required=False, label="Existing source")
+
+    def chosen_source(self) -> Source | None:
+        """The existing source this row cites, if it is one the fan may cite (no query)."""
+        field = self.fields["source"]
+        assert isinstance(field, SourceField)
+        return field.sources.get(source_id(self["source"].value()) or 0)
+
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.WEB, required=False)
     title = forms.CharField(
         label="New source title", max_length=300, required=False,

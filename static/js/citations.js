@@ -190,6 +190,8 @@
     p.input.value = "";
     closeList(picker);
     p.status.textContent = "Chosen: " + source.title + ".";
+    var line = picker.closest(".citation-form").querySelector(".citation-line-source");
+    if (line) { line.textContent = source.title; }
     adapt(picker.closest(".citation-form"));
     if (typeof syncPreview === "function") { syncPreview(); }
   }
@@ -391,6 +393,7 @@
       added.querySelector("input[name$='-key']").value = String(key);
       added.querySelector(".citation-key").textContent = String(key);
       added.querySelector(".citation-marker").textContent = "[@" + key + "]";
+      added.querySelector("[data-insert-marker]").textContent = "Insert [@" + key + "] in the text";
       enhance(added);
       adapt(added);
       syncPreview();

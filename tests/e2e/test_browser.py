@@ -104,7 +104,10 @@ def test_the_source_picker(demo, new_page):
     log_in(page, demo, "demo-fan")
     page.goto(f"{demo}/wiki/{SLUG}/edit/")
     first = page.locator(".citation-form").first
-    assert first.locator(".source-chosen-title").inner_text()  # an existing citation's source
+    # An existing citation is one line, naming its source, until opened.
+    assert first.locator(".citation-line-source").inner_text() not in ("", "New citation")
+    first.locator("summary.citation-line").click()
+    assert first.locator(".source-chosen-title").inner_text()
     page.click("#add-citation")
     row = page.locator(".citation-form").last
     search = row.locator("input[role=combobox]")
@@ -128,6 +131,7 @@ def test_the_source_picker(demo, new_page):
     hidden = row.locator("input[type=hidden][name$='-source']")
     assert hidden.input_value() == str(hostile.pk)
     assert row.locator(".source-chosen-title").inner_text().startswith("<img")
+    assert row.locator(".citation-line-source").inner_text().startswith("<img")  # as text
     assert row.locator(".source-chosen-kind").inner_text() == "(Podcast episode)"
     assert row.locator(".field-locator label").inner_text() == "Minute"
     assert search.input_value() == ""
@@ -446,3 +450,19 @@ def test_the_preview_numbers_references_as_readers_see_them(demo, new_page, widt
     preview.locator(".preview-references").wait_for()
     assert preview.locator("sup.reference").all_inner_texts() == published
     assert preview.locator(".preview-references li").count() >= 2
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_editor_is_compact(demo, new_page, width, height):
+    """Editing the demo article (15 citations): the form besides the text box and its
+    preview takes at most two screens on a desktop (it was 8,300 px; 14,000 on a phone)."""
+    page = new_page(width=width, height=height)
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    form = page.locator(".proposal-form").bounding_box()["height"]
+    editor = page.locator(".markdownx").bounding_box()["height"]
+    besides = form - editor
+    limit = 2 * height if width > 640 else 4 * height
+    assert besides <= limit, (form, editor, besides)
+    assert page.locator(".citation-details[open]").count() == 0  # each citation one line
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
