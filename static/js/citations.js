@@ -362,6 +362,100 @@
     syncPreview.timer = setTimeout(syncPreview, 600);
   });
 
+  // "Cite…" in the toolbar: reuse a citation of this proposal (its marker goes in at
+  // the cursor, no new row) or cite another source (a new row, its marker inserted).
+  var citeOpen = document.getElementById("cite-open");
+  var citePanel = document.getElementById("cite-panel");
+  var citeChoices = document.getElementById("cite-choices");
+  var citeAt = null;  // the cursor when the panel opened: clicking moves the focus away
+  function listCitations() {
+    citeChoices.textContent = "";
+    Array.prototype.forEach.call(container.querySelectorAll(".citation-form"), function (row) {
+      var key = row.querySelector("input[name$='-key']");
+      var removed = row.querySelector("input[name$='-DELETE']");
+      if (!key || !key.value || (removed && removed.checked)) { return; }
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button cite-choice";
+      button.setAttribute("data-cite-key", key.value);
+      var source = row.querySelector(".citation-line-source");
+      button.textContent = "[@" + key.value + "] " + (source ? source.textContent : "");
+      item.appendChild(button);
+      citeChoices.appendChild(item);
+    });
+  }
+  function insertAt(text) {
+    if (citeAt !== null && body) { body.selectionStart = body.selectionEnd = citeAt; }
+    insertAtCursor(text);
+  }
+  function closeCite() {
+    citePanel.hidden = true;
+    citeOpen.setAttribute("aria-expanded", "false");
+  }
+  if (citeOpen && citePanel && body) {
+    citeOpen.hidden = false;
+    citeOpen.addEventListener("click", function () {
+      var opening = citePanel.hidden;
+      if (opening) { citeAt = body.selectionStart; listCitations(); }
+      citePanel.hidden = !opening;
+      citeOpen.setAttribute("aria-expanded", opening ? "true" : "false");
+      if (opening) {
+        var first = citePanel.querySelector("button");
+        if (first) { first.focus(); }
+      }
+    });
+    citePanel.addEventListener("click", function (event) {
+      var choice = event.target.closest("[data-cite-key]");
+      if (choice) {
+        insertAt("[@" + choice.getAttribute("data-cite-key") + "]");
+        closeCite();
+      } else if (event.target.id === "cite-new") {
+        var at = citeAt;
+        document.getElementById("add-citation").click();
+        var added = container.lastElementChild;
+        var key = added.querySelector("input[name$='-key']").value;
+        citeAt = at;
+        insertAt("[@" + key + "]");
+        closeCite();
+        var search = added.querySelector("input[role=combobox], select, input:not([type=hidden])");
+        if (search) { search.focus(); }
+      }
+    });
+    citePanel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { closeCite(); citeOpen.focus(); }
+    });
+  }
+
+  // On a phone, the text box and its preview are two tabs instead of one long column.
+  var editorBox = body && body.closest(".markdownx");
+  if (editorBox) {
+    var tabs = document.createElement("div");
+    tabs.className = "editor-tabs";
+    tabs.setAttribute("role", "tablist");
+    tabs.setAttribute("aria-label", "Text or preview");
+    [["write", "Write"], ["preview", "Preview"]].forEach(function (pair) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("data-tab", pair[0]);
+      tab.textContent = pair[1];
+      tabs.appendChild(tab);
+    });
+    editorBox.parentNode.insertBefore(tabs, editorBox);
+    var showTab = function (name) {
+      editorBox.setAttribute("data-tab", name);
+      Array.prototype.forEach.call(tabs.children, function (tab) {
+        tab.setAttribute("aria-selected", tab.getAttribute("data-tab") === name ? "true" : "false");
+      });
+    };
+    tabs.addEventListener("click", function (event) {
+      var tab = event.target.closest("[data-tab]");
+      if (tab) { showTab(tab.getAttribute("data-tab")); }
+    });
+    showTab("write");
+  }
+
   form.addEventListener("click", function (event) {
     var option = event.target.closest("[role=option]");
     if (option && pickerOf(option)) {

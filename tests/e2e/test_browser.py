@@ -446,6 +446,8 @@ def test_the_preview_numbers_references_as_readers_see_them(demo, new_page, widt
     published = page.locator(".article-body sup.reference").all_inner_texts()
     log_in(page, demo, "demo-fan")
     page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    if width <= 640:
+        page.get_by_role("tab", name="Preview").click()
     preview = page.locator(".markdownx-preview")
     preview.locator(".preview-references").wait_for()
     assert preview.locator("sup.reference").all_inner_texts() == published
@@ -466,3 +468,35 @@ def test_the_editor_is_compact(demo, new_page, width, height):
     assert besides <= limit, (form, editor, besides)
     assert page.locator(".citation-details[open]").count() == 0  # each citation one line
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_cite_at_the_cursor(demo, new_page):
+    """Cite… reuses a citation of the proposal (no new row) or starts a new one."""
+    page = new_page()
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    rows = page.locator(".citation-form")
+    before = rows.count()
+    body = page.locator("#id_body")
+    body.evaluate("el => { el.value = 'One. Two.'; el.selectionStart = el.selectionEnd = 4; }")
+    page.get_by_role("button", name="Cite…").click()
+    page.locator("[data-cite-key='2']").click()
+    assert body.input_value() == "One.[@2] Two."
+    assert rows.count() == before
+    body.evaluate("el => { el.selectionStart = el.selectionEnd = el.value.length; }")
+    page.get_by_role("button", name="Cite…").click()
+    page.get_by_role("button", name="Cite another source").click()
+    assert rows.count() == before + 1
+    key = rows.last.locator("input[name$='-key']").input_value()
+    assert body.input_value() == f"One.[@2] Two.[@{key}]"
+
+
+def test_write_and_preview_tabs_on_a_phone(demo, new_page):
+    page = new_page(width=390, height=844)
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    assert page.locator("#id_body").is_visible()
+    assert not page.locator(".markdownx-preview").is_visible()
+    page.get_by_role("tab", name="Preview").click()
+    assert page.locator(".markdownx-preview").is_visible()
+    assert not page.locator("#id_body").is_visible()
