@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from string import ascii_lowercase
 
+from django.db.models import Q
+
 from apps.catalog.models import Episode
 from apps.markup import apply_reader_settings, wikilink_targets
 
@@ -115,6 +117,46 @@ def _published(html: str) -> set[str]:
     if not slugs:
         return set()
     return set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def neighbours(episode: Episode) -> tuple[Episode | None, Episode | None]:
+    """The show's episodes just before and just after this one, across seasons (two queries)."""
+    same_show = Episode.objects.filter(season__show_id=episode.season.show_id).select_related(
+        "season"
+    )
+    season, number = episode.season.number, episode.number
+    earlier = Q(season__number__lt=season) | Q(season__number=season, number__lt=number)
+    later = Q(season__number__gt=season) | Q(season__number=season, number__gt=number)
+    return (
+        same_show.filter(earlier).order_by("-season__number", "-number").first(),
+        same_show.filter(later).order_by("season__number", "number").first(),
+    )
+
+
+@dataclass(frozen=True)
+class EpisodeBox:
+    """What an article's infobox says about its episode."""
+
+    episode: Episode
+    previous: Episode | None
+    next: Episode | None
+    other_articles: list
+
+
+def episode_box(article: Article) -> EpisodeBox | None:
+    """The infobox beside an article about an episode (three queries; cached with the text)."""
+    episode = article.episode
+    if episode is None:
+        return None
+    previous, following = neighbours(episode)
+    others = list(
+        Article.objects.published()
+        .filter(episode=episode)
+        .exclude(pk=article.pk)
+        .order_by("title")
+        .only("title", "slug")[:10]
+    )
+    return EpisodeBox(episode, previous, following, others)
 
 
 @dataclass

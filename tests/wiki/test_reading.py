@@ -112,3 +112,14 @@ def test_an_episode_links_its_neighbours_across_seasons(client, episode):
     page = client.get(episode.get_absolute_url()).content.decode()
     assert f'<a rel="prev" href="{before.get_absolute_url()}">' in page
     assert f'<a rel="next" href="{after.get_absolute_url()}">' in page
+
+
+def test_an_episode_article_has_an_infobox(client, article, author, moderator):
+    after = factories.make_episode(season=3, number=1, title="Gay Witch Hunt")
+    other = factories.published_article(
+        author, moderator, title="More Casino Night", episode=article.episode
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<aside class="infobox" aria-labelledby="infobox-heading">' in page
+    assert f'<dt>After</dt><dd><a href="{after.get_absolute_url()}">' in page
+    assert f'<a href="{other.get_absolute_url()}">More Casino Night</a>' in page

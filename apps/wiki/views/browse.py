@@ -13,7 +13,7 @@ from apps.catalog.models import Episode, Season, Show
 from .. import spoilers
 from ..models import Article, RevisionStatus
 from ..pagecache import cached_for_readers
-from ..presenting import spoiler_setting
+from ..presenting import neighbours, spoiler_setting
 
 
 @require_safe
@@ -47,15 +47,7 @@ def episode_detail(request, show, season, episode):
         number=episode,
     )
     articles = Article.objects.published().filter(episode=episode).order_by("title")
-    same_show = Episode.objects.filter(season__show=episode.season.show).select_related("season")
-    earlier = Q(season__number__lt=episode.season.number) | Q(
-        season__number=episode.season.number, number__lt=episode.number
-    )
-    later = Q(season__number__gt=episode.season.number) | Q(
-        season__number=episode.season.number, number__gt=episode.number
-    )
-    previous = same_show.filter(earlier).order_by("-season__number", "-number").first()
-    following = same_show.filter(later).order_by("season__number", "number").first()
+    previous, following = neighbours(episode)
     awaiting = None
     if request.user.is_authenticated:
         # New articles about it that wait for review: a fan sees them before proposing a

@@ -17,7 +17,7 @@ from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
 from ..pagecache import cached_for_readers, generation
 from ..permissions import can_moderate
-from ..presenting import page_html, revision_notes, spoiler_setting
+from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
 from ..search import search_articles
 from .access import (
     get_article_for_user,
@@ -85,6 +85,7 @@ def article_detail(request, slug):
             "revision": revision,
             "html": html,
             "toc": SimpleLazyObject(lambda: table_of_contents(str(html))),
+            "episode_box": SimpleLazyObject(lambda: episode_box(article)),
             "notes": SimpleLazyObject(lambda: revision_notes(revision)),
             "page_generation": generation_value,
             "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
