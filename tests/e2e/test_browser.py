@@ -294,15 +294,18 @@ PAGES = {
     "new-article": "/wiki/new/",
     "settings": "/accounts/settings/",
     "following": "/following/",
+    "not-found": "/wiki/no-such-article/",
     "password-change": "/accounts/password/",
     "password-reset": "/accounts/password-reset/",
 }
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_accessibility(demo, new_page, axe, color_scheme):
-    """axe-core finds no serious or critical violations on the main pages, in either mode."""
-    page = new_page(color_scheme=color_scheme)
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_accessibility(demo, new_page, axe, color_scheme, width, height):
+    """axe-core finds no serious or critical violations on the main pages, in either mode,
+    on a desktop and on a phone."""
+    page = new_page(width=width, height=height, color_scheme=color_scheme)
     log_in(page, demo, "demo-moderator")
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     problems = {}
@@ -500,3 +503,20 @@ def test_write_and_preview_tabs_on_a_phone(demo, new_page):
     page.get_by_role("tab", name="Preview").click()
     assert page.locator(".markdownx-preview").is_visible()
     assert not page.locator("#id_body").is_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_a_rejection_reason_reaches_the_fan(demo, new_page, width, height):
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    moderator = User.objects.get(username="demo-moderator")
+    services.revision_reject(
+        revision=pending, moderator=moderator, reason="Cite the minute.", reason_code="source"
+    )
+    page = new_page(width=width, height=height)
+    log_in(page, demo, pending.author.username)
+    for path in ("/contributions/", f"/wiki/{SLUG}/edit/?from={pending.pk}"):
+        page.goto(demo + path)
+        reason = page.locator(".reason").first
+        assert "A source is unreliable or cannot be checked" in reason.inner_text()
+        assert "Cite the minute." in reason.inner_text()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
