@@ -10,6 +10,18 @@ def can_moderate(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
 
 
+def can_open_unpublished(user, article) -> bool:
+    """Who may see, and propose to, an article not yet published: its creator, a fan whose
+    proposal for its title waits beside the creator's, and moderators."""
+    if not user.is_authenticated:
+        return False
+    return (
+        article.created_by_id == user.pk
+        or can_moderate(user)
+        or article.revisions.filter(author=user).exists()
+    )
+
+
 def can_view_revision(user, revision) -> bool:
     """Approved text is public; anything else only for its author and moderators."""
     if revision.status == RevisionStatus.APPROVED:

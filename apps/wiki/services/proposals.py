@@ -17,7 +17,7 @@ from ..citing import NO_CITATION_MESSAGE, CitationInput, write_revision
 from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
 from ..notify import after_decision
-from ..permissions import can_moderate
+from ..permissions import can_open_unpublished
 from ..policy import approves_automatically, proposal_refusal
 from ..spam import check_proposal
 from .common import audit, decide, publish
@@ -122,13 +122,13 @@ def article_create(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                submitted = _already_submitted(author, submission_key, digest)
+                submitted, _ = _prior_submission(author, submission_key, digest)
                 if submitted is not None:
                     return submitted
                 article = _article_to_create(title=title, slug=slug, episode=episode, author=author)
                 # Again under the article's lock: the same form posted twice at once,
                 # for a title already proposed, waited there for the first post.
-                submitted = _already_submitted(author, submission_key, digest)
+                submitted, submission = _prior_submission(author, submission_key, digest)
                 if submitted is not None:
                     return submitted
                 return _write(
@@ -138,7 +138,7 @@ def article_create(
                     summary=summary,
                     base=None,
                     citations=citations,
-                    submission=_unused(author, submission_key, digest),
+                    submission=submission,
                 )
         except IntegrityError:
             # Another fan created this title between our read and our insert (or
@@ -171,22 +171,19 @@ def submission_digest(
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-def _already_submitted(author: User, key: UUID | None, digest: str) -> Revision | None:
-    """The author's proposal stored from the same editor page with the same content, if any."""
+def _prior_submission(
+    author: User, key: UUID | None, digest: str
+) -> tuple[Revision | None, tuple[UUID, str] | None]:
+    """What the editor page's one-time key says, in one query: the proposal it already
+    stored with this same content (a repeat: answer with it), and the key and digest to
+    store with a new proposal (None when other content was stored under the key: the page
+    sent back after a change is a new proposal, stored without the key)."""
     if key is None:
-        return None
-    revision: Revision | None = Revision.objects.filter(
-        author=author, submission_key=key, submission_digest=digest
-    ).first()
-    return revision
-
-
-def _unused(author: User, key: UUID | None, digest: str) -> tuple[UUID, str] | None:
-    """The key and digest to store, unless other content was already stored under that key
-    (the page sent back after a change): that is a new proposal, not a repeat."""
-    if key is None or Revision.objects.filter(author=author, submission_key=key).exists():
-        return None
-    return key, digest
+        return None, None
+    stored: Revision | None = Revision.objects.filter(author=author, submission_key=key).first()
+    if stored is None:
+        return None, (key, digest)
+    return (stored if stored.submission_digest == digest else None), None
 
 
 def _article_to_create(*, title: str, slug: str, episode: Episode | None, author: User) -> Article:
@@ -214,16 +211,6 @@ def _article_to_create(*, title: str, slug: str, episode: Episode | None, author
         article.title, article.episode, article.created_by = title, episode, author
         article.save(update_fields=["title", "episode", "created_by"])
     return article
-
-
-def _may_propose_unpublished(author: User, article: Article) -> bool:
-    """Its creator, a fan whose proposal for its title waits beside theirs, or a moderator
-    (the rule views.access.get_article_for_user opens the editor by)."""
-    return (
-        article.created_by_id == author.pk
-        or can_moderate(author)
-        or article.revisions.filter(author=author).exists()
-    )
 
 
 def _check_revises(revises: Revision | None, *, article: Article, author: User) -> None:
@@ -255,7 +242,7 @@ def revision_propose(
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
-    if not article.is_published and not _may_propose_unpublished(author, article):
+    if not article.is_published and not can_open_unpublished(author, article):
         raise PermissionDenied("This article is awaiting review.")
     refusal = proposal_refusal(author, article)
     if refusal:
@@ -271,7 +258,7 @@ def revision_propose(
         )
         # After the lock: the same form posted twice at once waits here for the first.
         digest = submission_digest(body=body, summary=summary, citations=citations)
-        submitted = _already_submitted(author, submission_key, digest)
+        submitted, submission = _prior_submission(author, submission_key, digest)
         if submitted is not None:
             return submitted
         if (base.pk if base else None) != current:
@@ -298,5 +285,5 @@ def revision_propose(
             base=base,
             citations=citations,
             revises=revises,
-            submission=_unused(author, submission_key, digest),
+            submission=submission,
         )

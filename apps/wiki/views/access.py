@@ -14,7 +14,7 @@ from apps.citations.models import Source, SourceQuerySet
 
 from ..citing import cited_by_approved_text, reusable_sources
 from ..models import Article, Revision
-from ..permissions import can_moderate, can_view_revision
+from ..permissions import can_moderate, can_open_unpublished, can_view_revision
 from ..policy import account_refusal
 
 _ID = re.compile(r"[0-9]{1,18}")
@@ -125,12 +125,7 @@ def get_article_for_user(
     article: Article = get_object_or_404(queryset, slug=slug)
     if article.is_published:
         return article
-    if user.is_authenticated and (
-        article.created_by_id == user.pk
-        or can_moderate(user)
-        # A fan whose proposal for this title waits beside the creator's.
-        or article.revisions.filter(author=user).exists()
-    ):
+    if can_open_unpublished(user, article):
         return article
     raise Http404("No article with that address has been published.")
 
