@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -67,14 +67,18 @@ def preview(request):
         html, references = render_with_references(content, keys or None)
     except MarkdownTooComplex as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain")
-    html = reader_view(html) + (_reference_list(request, references, new_titles) if keys else "")
-    # The renderer dropped images from elsewhere; say so where the fan looks, since
-    # submitting the text would be refused for them.
-    notices = "".join(
-        f'<p class="notice notice-error" role="alert">{escape(external_image_message(src))}</p>'
-        for src in references.external_images
+    # Around the text, from a template (so escaped): which images the renderer dropped,
+    # since submitting the text would be refused for them, and the references numbered
+    # as readers will see them.
+    notes = render_to_string(
+        "wiki/preview_notes.html",
+        {
+            "dropped": [external_image_message(src) for src in references.external_images],
+            "references": _references(request, references, new_titles) if keys else [],
+        },
     )
-    return HttpResponse(notices + html)
+    before, _, after = notes.strip().partition("<!-- text -->")
+    return HttpResponse(before + reader_view(html) + after)
 
 
 _CITE = re.compile(r"([0-9]{1,3}):([0-9]{1,18}|new)")
@@ -102,9 +106,9 @@ def _preview_citations(request) -> tuple[dict[int, int], dict[int, str]]:
     return keys, titles
 
 
-def _reference_list(request, references, new_titles: dict[int, str]) -> str:
-    """The references as readers will see them numbered: existing sources by their title
-    (only those the fan may cite), new ones by the title typed in their row."""
+def _references(request, references, new_titles: dict[int, str]) -> list[tuple[int, str]]:
+    """(number, title) as readers will see them numbered: existing sources by their title
+    (only those the fan may cite), new ones by the title typed in their row ("" if none)."""
     by_number = sorted((number, source) for source, number in references.numbers_by_source.items())
     known = dict(
         sources_visible_to(request.user)
@@ -116,17 +120,10 @@ def _reference_list(request, references, new_titles: dict[int, str]) -> str:
         for key, source in references.sources_by_key.items()
         if source < 0
     }
-    items = []
-    for number, source in by_number:
-        title = known.get(source) if source > 0 else new_by_source.get(source)
-        label = escape(title) if title else "<em>a source not chosen yet</em>"
-        items.append(f'<li id="cite-note-{number}" value="{number}">{label}</li>')
-    if not items:
-        return ""
-    return (
-        '<section class="references preview-references"><h2>References</h2>'
-        f'<ol class="reference-list">{"".join(items)}</ol></section>'
-    )
+    return [
+        (number, (known.get(source) if source > 0 else new_by_source.get(source)) or "")
+        for number, source in by_number
+    ]
 
 
 def _size(n: int) -> str:

@@ -90,17 +90,12 @@ def article_detail(request, slug):
             "page_generation": generation_value,
             "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
             "spoiler_setting": spoiler_setting(request, _show(article)),
-            "beyond_watched": _beyond_watched(request, article),
+            "beyond_watched": spoilers.beyond_point(request, article.episode),
             "own_pending": own_pending,
             "article_pending_count": article_pending_count,
             "is_following": getattr(article, "is_following", False),
         },
     )
-
-
-def _beyond_watched(request, article) -> bool:
-    """Whether the article is about an episode after the reader's "watched up to" point."""
-    return spoilers.beyond_point(request, article.episode)
 
 
 def _show(article):
