@@ -18,10 +18,12 @@ from .content import (
     citing_article_count,
 )
 from .records import AuditAction, AuditEvent, Follow, ReviewClaim, TrustChange
+from .review import Anchor, ReviewComment, ReviewThread, ReviewThreadQuerySet, Side
 
 __all__ = [
     "DECISION_FIELDS",
     "IMMUTABLE_REVISION_FIELDS",
+    "Anchor",
     "Article",
     "ArticleQuerySet",
     "AuditAction",
@@ -32,9 +34,13 @@ __all__ = [
     "Protection",
     "RejectionReason",
     "ReviewClaim",
+    "ReviewComment",
+    "ReviewThread",
+    "ReviewThreadQuerySet",
     "Revision",
     "RevisionQuerySet",
     "RevisionStatus",
+    "Side",
     "Statement",
     "StatementKind",
     "StatementQuerySet",

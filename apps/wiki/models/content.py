@@ -18,6 +18,7 @@ class RevisionStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
     MERGED = "merged", "Merged into a newer revision"
+    CHANGES_REQUESTED = "changes-requested", "Changes requested"
 
 
 class RejectionReason(models.TextChoices):

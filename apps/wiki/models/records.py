@@ -14,6 +14,8 @@ class AuditAction(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     MERGED = "merged", "Merged into a newer revision"
     REVERTED = "reverted", "Reverted to an older revision"
+    CHANGES_REQUESTED = "changes-requested", "Changes requested"
+    PART_APPROVED = "part-approved", "Approved in part"
 
 
 class AuditEvent(models.Model):

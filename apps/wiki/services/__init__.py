@@ -24,6 +24,13 @@ from .moderation import (
     user_set_trust,
 )
 from .proposals import RESERVED_SLUGS, article_create, revision_propose
+from .review import (
+    revision_request_changes,
+    suggestion_accept,
+    thread_reply,
+    thread_resolve,
+    thread_start,
+)
 
 __all__ = [
     "NO_CITATION_MESSAGE",
@@ -41,8 +48,13 @@ __all__ = [
     "revision_approve_merged",
     "revision_propose",
     "revision_reject",
+    "revision_request_changes",
     "revision_revert",
     "revision_withdraw",
     "source_merge",
+    "suggestion_accept",
+    "thread_reply",
+    "thread_resolve",
+    "thread_start",
     "user_set_trust",
 ]

@@ -73,6 +73,7 @@ AUDIT_ACTION_FOR = {
     RevisionStatus.REJECTED: AuditAction.REJECTED,
     RevisionStatus.WITHDRAWN: AuditAction.WITHDRAWN,
     RevisionStatus.MERGED: AuditAction.MERGED,
+    RevisionStatus.CHANGES_REQUESTED: AuditAction.CHANGES_REQUESTED,
 }
 
 

@@ -20,12 +20,18 @@ from ..notify import after_decision
 from ..permissions import can_open_unpublished
 from ..policy import approves_automatically, proposal_refusal
 from ..spam import check_proposal
+from .carrying import carry_threads
 from .common import audit, decide, publish
 from .errors import StaleBase
 
 # Slugs that would collide with the wiki's own addresses (/wiki/new/).
 RESERVED_SLUGS = {"new"}
-REVISABLE = {RevisionStatus.REJECTED, RevisionStatus.WITHDRAWN, RevisionStatus.PENDING}
+REVISABLE = {
+    RevisionStatus.REJECTED,
+    RevisionStatus.WITHDRAWN,
+    RevisionStatus.PENDING,
+    RevisionStatus.CHANGES_REQUESTED,
+}
 
 
 def _check_text(*, body: str, summary: str) -> None:
@@ -219,7 +225,10 @@ def _check_revises(revises: Revision | None, *, article: Article, author: User) 
     if revises.article_id != article.pk or revises.author_id != author.pk:
         raise PermissionDenied("You can only revise your own proposals to this article.")
     if revises.status not in REVISABLE:
-        raise ValidationError("Only a pending, rejected or withdrawn proposal can be revised.")
+        raise ValidationError(
+            "Only a pending, rejected or withdrawn proposal, or one sent back for changes, "
+            "can be revised."
+        )
 
 
 def revision_propose(
@@ -277,7 +286,7 @@ def revision_propose(
                     actor=author,
                     reason="Replaced by the author's revised proposal.",
                 )
-        return _write(
+        revision = _write(
             article=article,
             author=author,
             body=body,
@@ -287,3 +296,6 @@ def revision_propose(
             revises=revises,
             submission=submission,
         )
+        if revises is not None:
+            carry_threads(old=revises, new=revision)
+        return revision

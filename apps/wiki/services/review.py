@@ -1,0 +1,311 @@
+"""Review threads on a proposal, and asking its author for changes.
+
+Threads are written by moderators and by the proposal's author, on a proposal
+that is still open (pending, or sent back with changes requested). Each change
+locks the article and then the revision, the order every decision takes, so a
+comment cannot land on a proposal being decided at the same moment.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.markup import MarkdownTooComplex, render_markdown
+from apps.notifications.services import notify
+
+from ..anchors import apply_suggestion, lines_of
+from ..citing import CitationInput
+from ..models import (
+    Anchor,
+    Article,
+    AuditAction,
+    ReviewComment,
+    ReviewThread,
+    Revision,
+    RevisionStatus,
+    Side,
+)
+from ..notify import after_decision
+from ..permissions import can_discuss_proposal, can_moderate
+from .common import check_claim, check_reviewer, decide, lock
+from .errors import WikiConflict
+from .proposals import revision_propose
+
+OPEN_FOR_REVIEW = (RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)
+MAX_COMMENT_LENGTH = 10_000
+SEE_THREADS = "See the open review comments."
+
+
+def _lock_open(revision: Revision) -> tuple[Article, Revision]:
+    """Lock the article, then the revision; refuse a proposal that is no longer open."""
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    locked = Revision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status not in OPEN_FOR_REVIEW:
+        raise WikiConflict(
+            f"This proposal was {locked.get_status_display().lower()}: its review is closed."
+        )
+    return article, locked
+
+
+def _check_discussant(user: User, revision: Revision) -> None:
+    if not can_discuss_proposal(user, revision):
+        raise PermissionDenied("Only moderators and the proposal's author can comment on it.")
+
+
+def _rendered(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment."})
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            {"body": f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters long."}
+        )
+    try:
+        return render_markdown(body)
+    except MarkdownTooComplex as exc:
+        raise ValidationError({"body": str(exc)}) from exc
+
+
+def _check_suggestion(thread: ReviewThread, suggestion: str | None) -> str | None:
+    if suggestion is None:
+        return None
+    if thread.anchor != Anchor.LINES or thread.side != Side.NEW:
+        raise ValidationError(
+            {"suggestion": "A suggested replacement needs lines of the proposal's text."}
+        )
+    if len(suggestion) > settings.WIKI_MAX_BODY_LENGTH:
+        raise ValidationError({"suggestion": "The suggested replacement is too long."})
+    current = thread.quote or thread.anchor_text
+    if suggestion.strip("\r\n") == current:
+        raise ValidationError({"suggestion": "The suggestion is the same as the text."})
+    return suggestion.replace("\r\n", "\n").strip("\n") if not thread.quote else suggestion
+
+
+def _anchor(thread: ReviewThread, revision: Revision, *, current_text: str) -> ReviewThread:
+    """Check and fill in where a new thread points."""
+    if thread.anchor == Anchor.PROPOSAL:
+        thread.side, thread.line_start, thread.line_end, thread.quote = "", None, None, ""
+        return thread
+    if thread.anchor == Anchor.CITATION:
+        if not revision.citations.filter(key=thread.citation_key).exists():
+            raise ValidationError({"citation_key": "That citation is not part of the proposal."})
+        return thread
+    if thread.anchor != Anchor.LINES or thread.side not in Side.values:
+        raise ValidationError("Say what the comment is about.")
+    text = revision.body if thread.side == Side.NEW else current_text
+    start, end = thread.line_start or 0, thread.line_end or thread.line_start or 0
+    lines = lines_of(text, start, end)
+    if lines is None:
+        raise ValidationError(
+            {"line_start": "Those lines are not in the text: choose lines from the diff."}
+        )
+    thread.line_end = end
+    thread.anchor_text = lines
+    thread.quote = (thread.quote or "").strip("\r\n")
+    if thread.quote and thread.quote not in lines:
+        raise ValidationError(
+            {"quote": "The words you quote must be copied exactly from the commented lines."}
+        )
+    return thread
+
+
+def _tell(thread: ReviewThread, comment: ReviewComment, *, actor: User) -> None:
+    """The author hears of others' comments; moderators in the conversation hear the author's."""
+    revision = thread.revision
+    article = revision.article
+    excerpt = comment.body if len(comment.body) <= 300 else comment.body[:297] + "…"
+    if actor.pk != revision.author_id:
+        notify(
+            revision.author,
+            message=(
+                f"{actor} commented on your proposal for “{article.title}” "
+                f"({thread.place}).\n{excerpt}"
+            ),
+            url=f"{revision.get_absolute_url()}#thread-{thread.pk}",
+        )
+        return
+    moderators = {
+        c.author
+        for c in ReviewComment.objects.filter(thread__revision=revision)
+        .exclude(author_id=actor.pk)
+        .select_related("author")
+        if can_moderate(c.author)
+    }
+    for moderator in moderators:
+        notify(
+            moderator,
+            message=f"{actor} replied on their proposal for “{article.title}”.\n{excerpt}",
+            url=reverse("moderation:review", args=[revision.pk]) + f"#thread-{thread.pk}",
+        )
+
+
+def thread_start(
+    *,
+    revision: Revision,
+    user: User,
+    body: str,
+    anchor: str = Anchor.PROPOSAL,
+    side: str = "",
+    line_start: int | None = None,
+    line_end: int | None = None,
+    quote: str = "",
+    citation_key: int | None = None,
+    suggestion: str | None = None,
+) -> ReviewThread:
+    """Start a thread on a proposal (as a whole, on lines of its diff, or on a citation)."""
+    _check_discussant(user, revision)
+    html = _rendered(body)
+    with transaction.atomic():
+        article, revision = _lock_open(revision)
+        current = article.approved_revision
+        thread = _anchor(
+            ReviewThread(
+                revision=revision,
+                started_on=revision,
+                anchor=anchor,
+                side=side,
+                line_start=line_start,
+                line_end=line_end,
+                quote=quote,
+                citation_key=citation_key,
+                created_by=user,
+            ),
+            revision,
+            current_text=current.body if current else "",
+        )
+        suggestion = _check_suggestion(thread, suggestion)
+        thread.save()
+        comment = ReviewComment.objects.create(
+            thread=thread,
+            author=user,
+            body=body.strip(),
+            rendered_html=html,
+            suggestion=suggestion,
+        )
+        _tell(thread, comment, actor=user)
+    return thread
+
+
+def thread_reply(
+    *, thread: ReviewThread, user: User, body: str, suggestion: str | None = None
+) -> ReviewComment:
+    """Answer in a thread; a resolved thread is reopened by a reply."""
+    _check_discussant(user, thread.revision)
+    html = _rendered(body)
+    with transaction.atomic():
+        _lock_open(thread.revision)
+        thread = ReviewThread.objects.select_for_update().get(pk=thread.pk)
+        suggestion = _check_suggestion(thread, suggestion)
+        comment = ReviewComment.objects.create(
+            thread=thread, author=user, body=body.strip(), rendered_html=html, suggestion=suggestion
+        )
+        if thread.is_resolved:
+            thread.resolved_at = thread.resolved_by = None
+            thread.save(update_fields=["resolved_at", "resolved_by"])
+        _tell(thread, comment, actor=user)
+    return comment
+
+
+def thread_resolve(*, thread: ReviewThread, user: User, resolved: bool = True) -> ReviewThread:
+    """Mark a thread resolved (or open again)."""
+    _check_discussant(user, thread.revision)
+    with transaction.atomic():
+        _lock_open(thread.revision)
+        thread = ReviewThread.objects.select_for_update().get(pk=thread.pk)
+        if thread.is_resolved == resolved:
+            raise WikiConflict(
+                "This thread is already resolved." if resolved else "This thread is already open."
+            )
+        thread.resolved_at = timezone.now() if resolved else None
+        thread.resolved_by = user if resolved else None
+        thread.save(update_fields=["resolved_at", "resolved_by"])
+    return thread
+
+
+def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
+    """The author takes a suggested replacement: a revised proposal with it, in one click.
+
+    The revised proposal replaces the one commented on (as any revision by its
+    author does), the threads carry over, and this one is resolved.
+    """
+    thread = comment.thread
+    revision = thread.revision
+    if revision.author_id != user.pk:
+        raise PermissionDenied("Only the proposal's author can take a suggestion into it.")
+    if comment.suggestion is None:
+        raise WikiConflict("This comment suggests no replacement.")
+    if comment.applied_in_id is not None:
+        raise WikiConflict("This suggestion is already part of a revised proposal.")
+    if revision.status not in OPEN_FOR_REVIEW:
+        raise WikiConflict(
+            f"This proposal was {revision.get_status_display().lower()}: revise the newest one."
+        )
+    if thread.outdated:
+        raise WikiConflict(
+            "The commented lines are no longer in your proposal: make the change in the editor."
+        )
+    try:
+        body = apply_suggestion(
+            revision.body,
+            start=thread.line_start or 0,
+            end=thread.line_end or 0,
+            anchor_text=thread.anchor_text,
+            quote=thread.quote,
+            replacement=comment.suggestion,
+        )
+    except ValueError as exc:
+        raise WikiConflict(
+            f"The suggestion no longer applies ({exc}): make the change in the editor."
+        ) from exc
+    citations = [
+        CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True)
+        for c in revision.citations.select_related("source").order_by("position")
+    ]
+    with transaction.atomic():
+        revised = revision_propose(
+            article=revision.article,
+            author=user,
+            body=body,
+            summary=f"{revision.summary} (with {comment.author}'s suggestion)"[:300],
+            citations=citations,
+            base=revision.base,
+            revises=revision,
+        )
+        ReviewComment.objects.filter(pk=comment.pk, applied_in__isnull=True).update(
+            applied_in=revised
+        )
+        ReviewThread.objects.filter(pk=thread.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=user
+        )
+    return revised
+
+
+def revision_request_changes(*, revision: Revision, moderator: User, reason: str = "") -> Revision:
+    """Send a proposal back to its author, with the open threads, instead of rejecting it.
+
+    The author revises it (the revision links back and takes the threads along)
+    and the revised proposal enters the queue again.
+    """
+    check_reviewer(revision, moderator)
+    note = (reason or "").strip()
+    with transaction.atomic():
+        _article, revision = lock(revision)
+        check_claim(revision, moderator)
+        if not note:
+            if not revision.review_threads.open().exists():
+                raise ValidationError(
+                    {"reason": "Say what should change, or comment on the lines first."}
+                )
+            note = SEE_THREADS
+        decide(
+            revision,
+            status=RevisionStatus.CHANGES_REQUESTED,
+            actor=moderator,
+            reason=note,
+            action=AuditAction.CHANGES_REQUESTED,
+        )
+        after_decision(revision, actor=moderator)
+    return revision
