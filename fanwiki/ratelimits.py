@@ -57,6 +57,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "wiki:source-autocomplete": (Rule("search", READ, "account", answer="json"),),
     "wiki:article-follow": (Rule("follow", POST, "account"),),
     "wiki:article-unfollow": (Rule("follow", POST, "account"),),
+    # Each comment may notify the author or the moderators in the conversation.
+    "wiki:thread-new": (Rule("review-comment", POST, "account"),),
+    "wiki:thread-reply": (Rule("review-comment", POST, "account"),),
+    # Taking a suggestion writes a revised proposal.
+    "wiki:suggestion-accept": (Rule("propose", POST, "account"),),
 }
 
 

@@ -260,6 +260,7 @@ RATE_LIMITS = {
     "upload": os.environ.get("RATELIMIT_UPLOAD", "30/h"),
     "search": os.environ.get("RATELIMIT_SEARCH", "60/m"),
     "follow": os.environ.get("RATELIMIT_FOLLOW", "60/h"),
+    "review-comment": os.environ.get("RATELIMIT_REVIEW_COMMENT", "120/h"),
 }
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):

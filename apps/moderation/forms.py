@@ -2,6 +2,7 @@ from django import forms
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
+from apps.wiki.forms import Utf8Form
 from apps.wiki.models import Protection, RejectionReason
 
 
@@ -90,3 +91,13 @@ class ProtectForm(forms.Form):
 class TrustForm(forms.Form):
     trust = forms.ChoiceField(choices=Trust.choices)
     reason = forms.CharField(max_length=500, required=False)
+
+
+class RequestChangesForm(Utf8Form):
+    reason = forms.CharField(
+        label="What should change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="The author sees this with your open comments. Empty: see the comments.",
+    )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,8 +23,17 @@ from apps.wiki.merging import merge_revisions
 from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 from apps.wiki.policy import effective_protection, is_trusted
+from apps.wiki.threads import OPEN_FOR_REVIEW, open_count, place_threads, threads_of
 
-from .forms import AGES, ProtectForm, QueueFilterForm, RejectForm, RevertForm, TrustForm
+from .forms import (
+    AGES,
+    ProtectForm,
+    QueueFilterForm,
+    RejectForm,
+    RequestChangesForm,
+    RevertForm,
+    TrustForm,
+)
 from .queue import queue_rows
 
 PAGE_SIZE = 50
@@ -90,7 +100,7 @@ def _active_claim(revision):
     return claim if claim and claim.expires_at > timezone.now() else None
 
 
-def _review_context(request, revision, *, reject_form=None):
+def _review_context(request, revision, *, reject_form=None, request_form=None):
     article = revision.article
     current = article.approved_revision
     old_citations = list(current.citations.select_related("source")) if current else []
@@ -98,7 +108,18 @@ def _review_context(request, revision, *, reject_form=None):
     changes = citation_diff(old_citations, new_citations)
     is_stale = revision.is_pending and revision.is_stale
     merged = merge_revisions(revision.base, current, revision) if is_stale and current else None
+    threads = threads_of(revision)
+    rows, conversation = place_threads(
+        text_diff(current.body if current else "", revision.body), threads
+    )
+    is_open = revision.status in OPEN_FOR_REVIEW
     return {
+        "threads": conversation,
+        "open_threads": open_count(threads),
+        "placed_elsewhere": len(conversation) < len(threads),
+        "is_open": is_open,
+        "comment_url": reverse("wiki:thread-new", args=[revision.pk]) if is_open else "",
+        "request_form": request_form or RequestChangesForm(),
         "revision": revision,
         # Stored HTML from the one renderer, less images from elsewhere in old text.
         "revision_html": drop_external_images(revision.rendered_html),
@@ -110,7 +131,7 @@ def _review_context(request, revision, *, reject_form=None):
         "is_own": revision.author_id == request.user.pk,
         "claim": _active_claim(revision) if revision.is_pending else None,
         "side": request.GET.get("view") == "side",
-        "text_diff": text_diff(current.body if current else "", revision.body),
+        "text_diff": rows,
         "uncited": uncited_statements(current, revision),
         "citation_changes": [c for c in changes if c.kind != "same"],
         "citations_unchanged": [c for c in changes if c.kind == "same"],
@@ -201,6 +222,30 @@ def reject(request, pk):
         return _conflict(request, pk, conflict, reject_form=form)
     messages.success(
         request, f"Rejected the proposal for “{revision.article}”; the author sees why."
+    )
+    return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def request_changes(request, pk):
+    revision = _get_revision(pk)
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, revision, status=400, request_form=form)
+    try:
+        services.revision_request_changes(
+            revision=revision, moderator=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages[0])
+        return _render_review(request, revision, status=400, request_form=form)
+    except services.WikiConflict as conflict:
+        return _conflict(request, pk, conflict, request_form=form)
+    messages.success(
+        request,
+        f"Sent back to {revision.author} for changes, with the open comments; "
+        "their revised proposal comes back to the queue.",
     )
     return redirect("moderation:queue")
 

@@ -30,6 +30,7 @@ class DiffLine:
     text: str = ""
     old: tuple = ()
     new: tuple = ()
+    threads: tuple = ()  # review threads shown after this row (apps.wiki.threads)
 
     @property
     def inline(self):

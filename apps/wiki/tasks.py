@@ -18,7 +18,9 @@ from .models import Follow, Revision, RevisionStatus
 @shared_task(autoretry_for=(DatabaseError,), max_retries=4, retry_backoff=10, retry_jitter=True)
 def tell_about_decision(revision_id: int, actor_id: int) -> None:
     """Tell the author of a decided revision, and the article's followers if its text changed."""
-    revision = Revision.objects.select_related("article", "author").get(pk=revision_id)
+    revision = Revision.objects.select_related("article", "author", "merged_from").get(
+        pk=revision_id
+    )
     actor = get_user_model().objects.get(pk=actor_id)
     with transaction.atomic():
         _tell_everyone(revision, actor)
@@ -26,7 +28,11 @@ def tell_about_decision(revision_id: int, actor_id: int) -> None:
 
 def _tell_everyone(revision, actor) -> None:
     article = revision.article
-    if revision.author_id != actor.pk:
+    # A part approval tells the author once, with the proposal's decision (what came back).
+    part = revision.merged_from_id is not None and revision.merged_from.status != (
+        RevisionStatus.MERGED
+    )
+    if revision.author_id != actor.pk and not part:
         message = _author_message(revision, article, actor)
         if message:
             notify(revision.author, message=message, url=revision.get_absolute_url())
@@ -46,7 +52,30 @@ def _author_message(revision, article, actor) -> str | None:
     if revision.status == RevisionStatus.APPROVED:
         return f"{proposal} was approved by {actor}.\n{summary}"
     if revision.status == RevisionStatus.REJECTED:
-        return "\n".join([f"{proposal} was rejected by {actor}.", summary, *_reasons(revision)])
+        part = revision.merged_into.order_by("pk").first()
+        opening = (
+            f"{proposal} was approved in part by {actor}, as version #{part.pk}; "
+            "the rest was declined."
+            if part is not None
+            else f"{proposal} was rejected by {actor}."
+        )
+        return "\n".join([opening, summary, *_reasons(revision)])
+    if revision.status == RevisionStatus.CHANGES_REQUESTED:
+        part = revision.merged_into.order_by("pk").first()
+        opening = (
+            f"{proposal} was approved in part by {actor}, as version #{part.pk}; "
+            "the rest came back to you for changes."
+            if part is not None
+            else f"{actor} asked for changes to {proposal[0].lower()}{proposal[1:]}."
+        )
+        return "\n".join(
+            [
+                opening,
+                summary,
+                f"Note from the moderator: {revision.decision_reason}",
+                "Revise it from your proposal's page; the revised proposal is reviewed again.",
+            ]
+        )
     if revision.status == RevisionStatus.MERGED:
         lines = [f"{proposal} was merged into a newer revision by {actor}.", summary]
         return "\n".join(lines + ([revision.decision_reason] if revision.decision_reason else []))

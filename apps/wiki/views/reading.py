@@ -16,9 +16,10 @@ from apps.markup import table_of_contents
 from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
 from ..pagecache import cached_for_readers, generation
-from ..permissions import can_moderate
+from ..permissions import can_discuss_proposal, can_moderate
 from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
 from ..search import search_articles
+from ..threads import OPEN_FOR_REVIEW, open_count, threads_of
 from .access import (
     get_article_for_user,
     get_revision_for_user,
@@ -138,10 +139,15 @@ def article_history(request, slug):
 @cached_for_readers
 def revision_detail(request, slug, pk):
     revision = get_revision_for_user(request.user, pk, slug=slug)
+    # Review threads: for the author and moderators only (never cached: readers are not them).
+    threads = threads_of(revision) if can_discuss_proposal(request.user, revision) else []
     return render(
         request,
         "wiki/revision_detail.html",
         {
+            "threads": threads,
+            "open_threads": open_count(threads),
+            "is_open": revision.status in OPEN_FOR_REVIEW,
             "revision": revision,
             "article": revision.article,
             "html": page_html(request, revision, show=_show(revision.article)),

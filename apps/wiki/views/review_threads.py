@@ -1,0 +1,241 @@
+"""Review threads, for moderators and for the proposal's author alike.
+
+Each page finds the proposal with the one visibility rule
+(permissions.can_discuss_proposal: anyone else gets a 404, as for a proposal
+they cannot see), validates a form and calls one service. A refused form comes
+back with what was typed; a change that can no longer happen is a 409.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..anchors import lines_of
+from ..forms import CommentFields, ThreadForm
+from ..models import Anchor, ReviewComment, ReviewThread, Revision, Side
+from ..permissions import can_discuss_proposal
+from ..threads import OPEN_FOR_REVIEW
+from .access import int_param
+
+CONFLICT = 409
+
+
+def _proposal_for(user, pk) -> Revision:
+    revision = get_object_or_404(
+        Revision.objects.select_related("article__approved_revision", "author"), pk=pk
+    )
+    if not can_discuss_proposal(user, revision):
+        raise Http404("No such proposal.")
+    return revision
+
+
+def _thread_for(user, pk) -> ReviewThread:
+    thread = get_object_or_404(
+        ReviewThread.objects.select_related(
+            "revision__article__approved_revision", "revision__author", "created_by"
+        ),
+        pk=pk,
+    )
+    if not can_discuss_proposal(user, thread.revision):
+        raise Http404("No such thread.")
+    return thread
+
+
+def where_to_go_back(user, revision: Revision) -> str:
+    """The author follows the conversation on their proposal's page, moderators on the
+    review page."""
+    if revision.author_id == user.pk:
+        return revision.get_absolute_url()
+    return reverse("moderation:review", args=[revision.pk])
+
+
+def _errors_into(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _context_lines(revision: Revision, side: str, start: int | None, end: int | None) -> str:
+    if not start:
+        return ""
+    current = revision.article.approved_revision
+    text = revision.body if side == Side.NEW else (current.body if current else "")
+    return lines_of(text, start, end or start) or ""
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread_new(request, pk):
+    """Start a thread; the review page's line links open this with the line filled in."""
+    revision = _proposal_for(request.user, pk)
+    if request.method == "POST":
+        form = ThreadForm(request.POST)
+    else:
+        line = int_param(request, "line")
+        key = int_param(request, "citation")
+        side = request.GET.get("side") if request.GET.get("side") in Side.values else Side.NEW
+        anchor = Anchor.LINES if line else Anchor.CITATION if key else Anchor.PROPOSAL
+        form = ThreadForm(
+            initial={
+                "anchor": anchor,
+                "side": side if line else "",
+                "line_start": line,
+                "line_end": line,
+                "citation_key": key,
+            }
+        )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_start(
+                revision=revision,
+                user=request.user,
+                body=data["body"],
+                anchor=data["anchor"],
+                side=data.get("side") or "",
+                line_start=data.get("line_start"),
+                line_end=data.get("line_end") or data.get("line_start"),
+                quote=data.get("quote") or "",
+                citation_key=data.get("citation_key"),
+                suggestion=form.suggestion_value(),
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        except services.WikiConflict as conflict:
+            messages.error(request, conflict.message)
+            status = CONFLICT
+        else:
+            messages.success(request, "Comment posted.")
+            return redirect(f"{where_to_go_back(request.user, revision)}#thread-{thread.pk}")
+    if request.method == "POST" and status == 200:
+        status = 400
+    values = form.data if form.is_bound else form.initial
+    anchor = values.get("anchor") or Anchor.PROPOSAL
+    side = values.get("side") or Side.NEW
+
+    def number(name):
+        value = str(values.get(name) or "")
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    context_lines = (
+        _context_lines(revision, side, number("line_start"), number("line_end"))
+        if anchor == Anchor.LINES
+        else ""
+    )
+    return render(
+        request,
+        "wiki/review_thread_new.html",
+        {
+            "revision": revision,
+            "article": revision.article,
+            "form": form,
+            "anchor": anchor,
+            "side": side,
+            "context_lines": context_lines,
+            "citation_key": number("citation_key"),
+            "back": where_to_go_back(request.user, revision),
+            "is_open": revision.status in OPEN_FOR_REVIEW,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def thread_reply(request, pk):
+    thread = _thread_for(request.user, pk)
+    form = CommentFields(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            comment = services.thread_reply(
+                thread=thread,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                suggestion=form.suggestion_value(),
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        except services.WikiConflict as conflict:
+            messages.error(request, conflict.message)
+            status = CONFLICT
+        else:
+            messages.success(request, "Reply posted.")
+            back = where_to_go_back(request.user, thread.revision)
+            return redirect(f"{back}#comment-{comment.pk}")
+    return render(
+        request,
+        "wiki/review_thread_reply.html",
+        {
+            "thread": thread,
+            "revision": thread.revision,
+            "article": thread.revision.article,
+            "form": form,
+            "back": where_to_go_back(request.user, thread.revision),
+        },
+        status=status,
+    )
+
+
+def _resolution(request, pk, *, resolved):
+    thread = _thread_for(request.user, pk)
+    back = where_to_go_back(request.user, thread.revision)
+    try:
+        services.thread_resolve(thread=thread, user=request.user, resolved=resolved)
+    except services.WikiConflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "Thread resolved." if resolved else "Thread reopened.")
+    return redirect(f"{back}#thread-{thread.pk}")
+
+
+@login_required
+@require_POST
+def thread_resolve(request, pk):
+    return _resolution(request, pk, resolved=True)
+
+
+@login_required
+@require_POST
+def thread_reopen(request, pk):
+    return _resolution(request, pk, resolved=False)
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk):
+    comment = get_object_or_404(
+        ReviewComment.objects.select_related(
+            "author", "thread__revision__article__approved_revision", "thread__revision__author"
+        ),
+        pk=pk,
+    )
+    revision = comment.thread.revision
+    if not can_discuss_proposal(request.user, revision):
+        raise Http404("No such comment.")
+    try:
+        revised = services.suggestion_accept(comment=comment, user=request.user)
+    except (services.WikiConflict, ValidationError) as problem:
+        text = (
+            problem.message
+            if isinstance(problem, services.WikiConflict)
+            else " ".join(problem.messages)
+        )
+        messages.error(request, text)
+        return redirect(f"{revision.get_absolute_url()}#thread-{comment.thread_id}")
+    messages.success(
+        request,
+        f"Your revised proposal #{revised.pk} has the suggestion"
+        + (" and is live." if revised.automatic else "; it is back in the review queue."),
+    )
+    return redirect(revised)

@@ -1,0 +1,297 @@
+"""Review threads on proposals: comments on lines, replies, suggestions, carrying over."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from apps.notifications.models import Notification
+from apps.wiki import services
+from apps.wiki.models import (
+    Anchor,
+    AuditAction,
+    AuditEvent,
+    ReviewComment,
+    ReviewThread,
+    RevisionStatus,
+    Side,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+BODY = "First line.\n\nSecond line has a tpyo. [@1]"
+
+
+@pytest.fixture
+def proposal(article, fan):
+    return factories.propose_edit(article, fan, body=BODY)
+
+
+def comment_on_typo(proposal, moderator, **extra):
+    fields = {
+        "anchor": Anchor.LINES,
+        "side": Side.NEW,
+        "line_start": 3,
+        "line_end": 3,
+        "quote": "tpyo",
+        "body": "Spelling: *typo*.",
+        "suggestion": "typo",
+    }
+    fields.update(extra)
+    return services.thread_start(revision=proposal, user=moderator, **fields)
+
+
+def test_a_line_comment_keeps_its_lines_and_tells_the_author(proposal, moderator, fan):
+    thread = comment_on_typo(proposal, moderator)
+
+    thread.refresh_from_db()
+    assert thread.anchor_text == "Second line has a tpyo. [@1]"
+    assert (thread.line_start, thread.line_end, thread.quote) == (3, 3, "tpyo")
+    comment = thread.comments.get()
+    assert comment.suggestion == "typo"
+    assert "<em>typo</em>" in comment.rendered_html
+    note = Notification.objects.get(user=fan)
+    assert "commented on your proposal" in note.message
+    assert note.url.endswith(f"#thread-{thread.pk}")
+
+
+def test_the_whole_loop_comment_reply_suggestion_carry_over_approve(
+    client, proposal, moderator, other_moderator, fan
+):
+    thread = comment_on_typo(proposal, moderator)
+    services.thread_reply(thread=thread, user=fan, body="Good catch, taking it.")
+    assert Notification.objects.filter(user=moderator, message__contains="replied").exists()
+
+    comment = thread.comments.order_by("pk").first()
+    revised = services.suggestion_accept(comment=comment, user=fan)
+
+    assert revised.body == "First line.\n\nSecond line has a typo. [@1]"
+    assert revised.revises_id == proposal.pk
+    assert revised.status == RevisionStatus.PENDING
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.WITHDRAWN
+    thread.refresh_from_db()
+    assert thread.revision_id == revised.pk and thread.started_on_id == proposal.pk
+    assert thread.is_resolved and thread.resolved_by == fan
+    assert (thread.line_start, thread.line_end) == (3, 3)
+    comment.refresh_from_db()
+    assert comment.applied_in_id == revised.pk
+    assert list(revised.citations.values_list("key", "locator")) == [(1, "p. 1")]
+
+    services.revision_approve(revision=revised, moderator=other_moderator)
+    revised.article.refresh_from_db()
+    assert revised.article.approved_revision_id == revised.pk
+
+
+def test_a_suggestion_is_taken_once_and_only_by_the_author(proposal, moderator, fan):
+    thread = comment_on_typo(proposal, moderator)
+    comment = thread.comments.get()
+    with pytest.raises(PermissionDenied):
+        services.suggestion_accept(comment=comment, user=moderator)
+    services.suggestion_accept(comment=comment, user=fan)
+    comment.refresh_from_db()
+    with pytest.raises(services.WikiConflict):
+        services.suggestion_accept(comment=comment, user=fan)
+
+
+def test_request_changes_sends_the_proposal_back_with_its_threads(
+    proposal, moderator, other_moderator, fan, django_capture_on_commit_callbacks
+):
+    comment_on_typo(proposal, moderator)
+    services.thread_start(revision=proposal, user=moderator, body="Also cite the episode.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_request_changes(revision=proposal, moderator=moderator)
+
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.CHANGES_REQUESTED
+    assert proposal.decided_by == moderator
+    assert proposal.decision_reason == "See the open review comments."
+    event = AuditEvent.objects.get(revision=proposal, action=AuditAction.CHANGES_REQUESTED)
+    assert (event.from_status, event.to_status) == ("pending", "changes-requested")
+    assert Notification.objects.filter(user=fan, message__contains="asked for changes").exists()
+
+    # The author revises: the threads move along, the typo line is gone (outdated).
+    first = ReviewThread.objects.get(anchor=Anchor.LINES)
+    services.thread_resolve(thread=first, user=fan)
+    citations = [factories.cite(proposal.citations.get().source)]
+    revised = services.revision_propose(
+        article=proposal.article,
+        author=fan,
+        body="First line.\n\nA rewritten second line. [@1]",
+        summary="Revised",
+        citations=citations,
+        base=proposal.base,
+        revises=proposal,
+    )
+    assert revised.status == RevisionStatus.PENDING and revised.revises_id == proposal.pk
+    moved = {t.anchor: t for t in ReviewThread.objects.filter(revision=revised)}
+    assert set(moved) == {Anchor.LINES, Anchor.PROPOSAL}
+    assert moved[Anchor.LINES].is_resolved and moved[Anchor.LINES].outdated
+    assert not moved[Anchor.PROPOSAL].is_resolved
+    services.revision_approve(revision=revised, moderator=other_moderator)
+
+
+def test_carried_line_threads_follow_their_lines(proposal, moderator, fan):
+    thread = comment_on_typo(proposal, moderator, suggestion=None)
+    revised = services.revision_propose(
+        article=proposal.article,
+        author=fan,
+        body="A new first paragraph.\n\n" + BODY,
+        summary="More",
+        citations=[factories.cite(proposal.citations.get().source)],
+        base=proposal.base,
+        revises=proposal,
+    )
+    thread.refresh_from_db()
+    assert thread.revision_id == revised.pk
+    assert (thread.line_start, thread.line_end, thread.outdated) == (5, 5, False)
+
+
+def test_request_changes_needs_a_reason_or_an_open_thread(proposal, moderator):
+    with pytest.raises(ValidationError):
+        services.revision_request_changes(revision=proposal, moderator=moderator, reason=" ")
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+
+
+def test_no_one_requests_changes_on_their_own_proposal(article, moderator):
+    own = factories.propose_edit(article, moderator, body="Mine.")
+    with pytest.raises(PermissionDenied):
+        services.revision_request_changes(revision=own, moderator=moderator, reason="x")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"line_start": 9, "line_end": 9}, "line_start"),
+        ({"quote": "not there"}, "quote"),
+        ({"body": "   "}, "body"),
+        ({"side": Side.OLD, "line_start": 1, "line_end": 1, "quote": ""}, "suggestion"),
+    ],
+)
+def test_a_thread_pointing_nowhere_is_refused(proposal, moderator, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        comment_on_typo(proposal, moderator, **fields)
+    assert field in refused.value.message_dict
+    assert not ReviewThread.objects.exists()
+
+
+def test_others_cannot_comment_and_closed_proposals_take_no_comments(
+    proposal, moderator, other_moderator, author
+):
+    with pytest.raises(PermissionDenied):
+        services.thread_start(revision=proposal, user=author, body="Drive-by.")
+    thread = services.thread_start(revision=proposal, user=moderator, body="Looks fine.")
+    services.revision_approve(revision=proposal, moderator=other_moderator)
+    with pytest.raises(services.WikiConflict):
+        services.thread_reply(thread=thread, user=moderator, body="Late.")
+    assert ReviewComment.objects.count() == 1
+
+
+# --- Pages -------------------------------------------------------------------------
+
+
+def test_the_line_link_opens_a_form_with_the_line_and_posting_shows_it_on_the_review_page(
+    client, proposal, moderator
+):
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:review", args=[proposal.pk]))
+    new = reverse("wiki:thread-new", args=[proposal.pk])
+    assert f"{new}?side=new&amp;line=3" in page.content.decode()
+
+    form = client.get(new, {"side": "new", "line": 3})
+    assert form.status_code == 200
+    assert "Second line has a tpyo." in form.content.decode()
+
+    response = client.post(
+        new,
+        {
+            "anchor": "lines",
+            "side": "new",
+            "line_start": 3,
+            "line_end": 3,
+            "quote": "tpyo",
+            "body": "Typo <script>alert(1)</script>",
+            "offer_suggestion": "on",
+            "suggestion": "typo",
+        },
+    )
+    thread = ReviewThread.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/moderation/revisions/{proposal.pk}/#thread-{thread.pk}")
+    page = client.get(reverse("moderation:review", args=[proposal.pk])).content.decode()
+    assert f'id="thread-{thread.pk}"' in page
+    assert "<script>alert(1)" not in page
+    # Under its line in the diff, not in the list below it.
+    assert page.index(f'id="thread-{thread.pk}"') < page.index('id="review-threads"')
+
+
+def test_a_refused_comment_comes_back_with_what_was_typed(client, proposal, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("wiki:thread-new", args=[proposal.pk]),
+        {
+            "anchor": "lines",
+            "side": "new",
+            "line_start": 3,
+            "quote": "words that are not there",
+            "body": "My careful comment",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "My careful comment" in text and "copied exactly" in text
+    assert not ReviewThread.objects.exists()
+
+
+def test_the_author_sees_and_answers_threads_on_their_proposal_page(
+    client, proposal, moderator, fan
+):
+    thread = comment_on_typo(proposal, moderator)
+    client.force_login(fan)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Spelling:" in page and "Accept the suggestion" in page
+    response = client.post(reverse("wiki:thread-reply", args=[thread.pk]), {"body": "Fixed soon."})
+    assert response.status_code == 302
+    assert response["Location"].startswith(proposal.get_absolute_url())
+    assert thread.comments.count() == 2
+
+    response = client.post(reverse("wiki:suggestion-accept", args=[thread.comments.first().pk]))
+    revised = proposal.article.revisions.get(revises=proposal)
+    assert response["Location"] == revised.get_absolute_url()
+    assert "typo. [@1]" in revised.body
+
+
+def test_no_one_else_sees_review_threads(client, proposal, moderator, author, other_moderator):
+    thread = services.thread_start(revision=proposal, user=moderator, body="Secret-ish remark")
+    client.force_login(author)
+    assert client.get(reverse("wiki:thread-new", args=[proposal.pk])).status_code == 404
+    response = client.post(reverse("wiki:thread-reply", args=[thread.pk]), {"body": "Me too"})
+    assert response.status_code == 404
+    assert thread.comments.count() == 1
+
+    services.revision_approve(revision=proposal, moderator=other_moderator)
+    client.logout()
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Secret-ish remark" not in page
+    client.force_login(author)
+    assert "Secret-ish remark" not in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_request_changes_page_flow(client, proposal, moderator, fan):
+    client.force_login(moderator)
+    url = reverse("moderation:request-changes", args=[proposal.pk])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "Say what should change" in refused.content.decode()
+    response = client.post(url, {"reason": "Please cite the episode itself."})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.CHANGES_REQUESTED
+    again = client.post(url, {"reason": "Twice"})
+    assert again.status_code == 409
+
+    client.force_login(fan)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Changes requested" in page and "Please cite the episode itself." in page
+    assert f"?from={proposal.pk}" in page
