@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apps.markup import strip_markers
@@ -82,16 +83,27 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
                 )
             )
             continue
-        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for offset in range(paired):
-            old_words, new_words = word_diff(old_lines[i1 + offset], new_lines[j1 + offset])
-            rows.append(
-                DiffLine("changed", i1 + offset + 1, j1 + offset + 1, "", old_words, new_words)
-            )
-        for offset, line in enumerate(old_lines[i1 + paired : i2], start=paired):
-            rows.append(DiffLine("removed", i1 + offset + 1, None, line))
-        for offset, line in enumerate(new_lines[j1 + paired : j2], start=paired):
-            rows.append(DiffLine("added", None, j1 + offset + 1, line))
+        rows.extend(changed_rows(old_lines, new_lines, i1, i2, j1, j2))
+    return rows
+
+
+def changed_rows(
+    old_lines: Sequence[str], new_lines: Sequence[str], i1: int, i2: int, j1: int, j2: int
+) -> list[DiffLine]:
+    """The rows of one changed region, old_lines[i1:i2] become new_lines[j1:j2].
+
+    Lines are paired in order as "changed" (with their words marked); what is
+    left over on the longer side is "removed" or "added". Numbers are 1-based.
+    """
+    rows: list[DiffLine] = []
+    paired = min(i2 - i1, j2 - j1)
+    for offset in range(paired):
+        old_words, new_words = word_diff(old_lines[i1 + offset], new_lines[j1 + offset])
+        rows.append(DiffLine("changed", i1 + offset + 1, j1 + offset + 1, "", old_words, new_words))
+    for offset, line in enumerate(old_lines[i1 + paired : i2], start=paired):
+        rows.append(DiffLine("removed", i1 + offset + 1, None, line))
+    for offset, line in enumerate(new_lines[j1 + paired : j2], start=paired):
+        rows.append(DiffLine("added", None, j1 + offset + 1, line))
     return rows
 
 

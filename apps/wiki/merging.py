@@ -172,22 +172,44 @@ class MergedRevision:
         return self.conflicts == 0
 
 
+@dataclass(frozen=True)
+class Cited:
+    """A text and its citations by key, saved or not (a revision's, or one being computed).
+
+    ``citations`` maps the key the markers use to the citation (its own ``key``
+    field is not read). Each needs ``source`` set, an unsaved Citation will do:
+    merges compare ``source_id``, ``quote`` and ``locator``, and copy ``source``.
+    """
+
+    body: str
+    citations: dict[int, Citation] = field(default_factory=dict)
+
+
+def cited_of(revision: Revision) -> Cited:
+    """A saved revision's text and citations (one query, sources included)."""
+    return Cited(revision.body, {c.key: c for c in revision.citations.select_related("source")})
+
+
+def citation_inputs(cited: Cited) -> list[CitationInput]:
+    """The citations as write_revision and problems_with take them, in key order."""
+    return [_as_input(citation, key) for key, citation in sorted(cited.citations.items())]
+
+
 def merge_revisions(base: Revision | None, current: Revision, proposal: Revision) -> MergedRevision:
-    """Merge a stale proposal's text and citations onto the current approved revision.
+    """Merge a stale proposal's text and citations onto the current approved revision."""
+    return merge_cited(cited_of(base) if base else None, cited_of(current), cited_of(proposal))
+
+
+def merge_cited(base: Cited | None, current: Cited, proposal: Cited) -> MergedRevision:
+    """Merge a text and citations written against ``base`` onto ``current``.
 
     Citations the proposal added may use numbers the current text also added
     for something else; they are renumbered first, so every marker keeps
     pointing at the citation its author meant.
     """
-    base_cites: dict[int, Citation] = (
-        {c.key: c for c in base.citations.select_related("source")} if base else {}
-    )
-    current_cites: dict[int, Citation] = {
-        c.key: c for c in current.citations.select_related("source")
-    }
-    proposal_cites: dict[int, Citation] = {
-        c.key: c for c in proposal.citations.select_related("source")
-    }
+    base_cites: dict[int, Citation] = base.citations if base else {}
+    current_cites = current.citations
+    proposal_cites = proposal.citations
 
     mapping: dict[int, int] = {}
     next_key = max([*current_cites, *proposal_cites, 0]) + 1
