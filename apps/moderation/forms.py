@@ -2,7 +2,7 @@ from django import forms
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
-from apps.wiki.forms import Utf8Form
+from apps.wiki.forms import Utf8Form, valid_utf8
 from apps.wiki.models import Protection, RejectionReason
 
 
@@ -101,3 +101,44 @@ class RequestChangesForm(Utf8Form):
         required=False,
         help_text="The author sees this with your open comments. Empty: see the comments.",
     )
+
+
+class ApprovePartForm(Utf8Form):
+    """Which of a proposal's changes (apps.wiki.hunks) to publish, and why not the others."""
+
+    rest = forms.ChoiceField(
+        label="The changes not ticked",
+        choices=[
+            ("return", "Send them back to the author, with changes requested"),
+            ("decline", "Decline them"),
+        ],
+        initial="return",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, hunks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hunks = hunks
+        for hunk in hunks:
+            self.fields[f"accept_{hunk.number}"] = forms.BooleanField(
+                label=f"Approve change {hunk.number}", required=False
+            )
+            self.fields[f"reason_{hunk.number}"] = forms.CharField(
+                label="If not, why (the author sees this on the change)",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                required=False,
+                validators=[valid_utf8],
+            )
+
+    def rows(self):
+        return [
+            (hunk, self[f"accept_{hunk.number}"], self[f"reason_{hunk.number}"])
+            for hunk in self.hunks
+        ]
+
+    def accepted(self) -> set[int]:
+        return {hunk.number for hunk in self.hunks if self.cleaned_data[f"accept_{hunk.number}"]}
+
+    def reasons(self) -> dict[int, str]:
+        return {hunk.number: self.cleaned_data[f"reason_{hunk.number}"] for hunk in self.hunks}

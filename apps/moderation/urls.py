@@ -12,6 +12,7 @@ urlpatterns = [
     path("revisions/<int:pk>/approve/", views.approve, name="approve"),
     path("revisions/<int:pk>/reject/", views.reject, name="reject"),
     path("revisions/<int:pk>/approve-merged/", views.approve_merged, name="approve-merged"),
+    path("revisions/<int:pk>/approve-part/", views.approve_part, name="approve-part"),
     path("revisions/<int:pk>/request-changes/", views.request_changes, name="request-changes"),
     path("revisions/<int:pk>/claim/", views.claim, name="claim"),
     path("revisions/<int:pk>/release/", views.release, name="release"),

@@ -19,7 +19,8 @@ from apps.catalog.codes import parse_episode_code
 from apps.markup import drop_external_images
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
-from apps.wiki.merging import merge_revisions
+from apps.wiki.hunks import split
+from apps.wiki.merging import cited_of, merge_revisions
 from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 from apps.wiki.policy import effective_protection, is_trusted
@@ -27,6 +28,7 @@ from apps.wiki.threads import OPEN_FOR_REVIEW, open_count, place_threads, thread
 
 from .forms import (
     AGES,
+    ApprovePartForm,
     ProtectForm,
     QueueFilterForm,
     RejectForm,
@@ -100,7 +102,15 @@ def _active_claim(revision):
     return claim if claim and claim.expires_at > timezone.now() else None
 
 
-def _review_context(request, revision, *, reject_form=None, request_form=None):
+def _part_form(request, revision, *, data=None):
+    """The form for approving part of an edit: only when it has two changes or more."""
+    if not revision.is_pending or revision.base is None or revision.author_id == request.user.pk:
+        return None
+    hunks = split(cited_of(revision.base), cited_of(revision))
+    return ApprovePartForm(data, hunks=hunks) if len(hunks) > 1 else None
+
+
+def _review_context(request, revision, *, reject_form=None, request_form=None, part_form=None):
     article = revision.article
     current = article.approved_revision
     old_citations = list(current.citations.select_related("source")) if current else []
@@ -120,6 +130,7 @@ def _review_context(request, revision, *, reject_form=None, request_form=None):
         "is_open": is_open,
         "comment_url": reverse("wiki:thread-new", args=[revision.pk]) if is_open else "",
         "request_form": request_form or RequestChangesForm(),
+        "part_form": part_form or _part_form(request, revision),
         "revision": revision,
         # Stored HTML from the one renderer, less images from elsewhere in old text.
         "revision_html": drop_external_images(revision.rendered_html),
@@ -222,6 +233,41 @@ def reject(request, pk):
         return _conflict(request, pk, conflict, reject_form=form)
     messages.success(
         request, f"Rejected the proposal for “{revision.article}”; the author sees why."
+    )
+    return redirect("moderation:queue")
+
+
+@require_POST
+@moderator_required
+def approve_part(request, pk):
+    revision = _get_revision(pk)
+    form = _part_form(request, revision, data=request.POST)
+    if form is None:
+        return _conflict(
+            request,
+            pk,
+            services.WikiConflict("This proposal cannot be approved in part: decide it whole."),
+        )
+    if not form.is_valid():
+        return _render_review(request, revision, status=400, part_form=form)
+    try:
+        published = services.revision_approve_part(
+            revision=revision,
+            moderator=request.user,
+            accepted=form.accepted(),
+            reasons=form.reasons(),
+            rest=form.cleaned_data["rest"],
+        )
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return _render_review(request, revision, status=400, part_form=form)
+    except services.WikiConflict as conflict:
+        return _conflict(request, pk, conflict, part_form=form)
+    messages.success(
+        request,
+        f"Published the ticked changes as version #{published.pk}, credited to "
+        f"{published.author}; the author has your reasons for the rest.",
     )
     return redirect("moderation:queue")
 

@@ -11,6 +11,7 @@ from ..citing import NO_CITATION_MESSAGE, CitationInput
 from .decisions import (
     revision_approve,
     revision_approve_merged,
+    revision_approve_part,
     revision_reject,
     revision_revert,
     revision_withdraw,
@@ -46,6 +47,7 @@ __all__ = [
     "review_release",
     "revision_approve",
     "revision_approve_merged",
+    "revision_approve_part",
     "revision_propose",
     "revision_reject",
     "revision_request_changes",

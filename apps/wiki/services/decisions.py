@@ -1,4 +1,4 @@
-"""Decisions on proposals: approve (as written or merged), reject, withdraw, revert."""
+"""Decisions on proposals: approve (as written, merged or in part), reject, withdraw, revert."""
 
 from collections.abc import Sequence
 
@@ -6,11 +6,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.markup import renumber_markers
+from apps.markup import render_markdown, renumber_markers
 
-from ..citing import CitationInput, write_revision
-from ..merging import merge_revisions
-from ..models import Article, AuditAction, RejectionReason, Revision, RevisionStatus
+from ..citing import CitationInput, problems_with, write_revision
+from ..hunks import CITATIONS, Hunk, apply, split
+from ..merging import citation_inputs, cited_of, merge_cited, merge_revisions
+from ..models import (
+    Anchor,
+    Article,
+    AuditAction,
+    RejectionReason,
+    ReviewComment,
+    ReviewThread,
+    Revision,
+    RevisionStatus,
+    Side,
+)
 from ..notify import after_decision
 from ..permissions import can_moderate
 from .common import audit, check_claim, check_reviewer, decide, lock, publish
@@ -211,3 +222,144 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
         publish(article, restored)
         after_decision(restored, actor=moderator)
     return restored
+
+
+REST_RETURNED, REST_DECLINED = "return", "decline"
+MAX_HUNK_REASON = 2000
+
+
+def _thread_for_hunk(revision: Revision, hunk: Hunk, *, moderator: User, reason: str) -> None:
+    """The reason a change was not accepted, as a review thread on that change's lines."""
+    new_start, new_end = hunk.new_start, hunk.new_end
+    if hunk.kind == CITATIONS:
+        anchor = {"anchor": Anchor.CITATION, "citation_key": hunk.citation_keys[0]}
+    elif new_end > new_start and len(hunk.spans) == 1:
+        anchor = {
+            "anchor": Anchor.LINES,
+            "side": Side.NEW,
+            "line_start": new_start + 1,
+            "line_end": new_end,
+            "anchor_text": "\n".join(hunk.new_lines),
+        }
+    else:  # lines only removed, or several stretches: quote what the change was
+        anchor = {
+            "anchor": Anchor.PROPOSAL,
+            "anchor_text": "\n".join(hunk.old_lines or hunk.new_lines),
+        }
+    thread = ReviewThread.objects.create(
+        revision=revision, started_on=revision, created_by=moderator, **anchor
+    )
+    text = f"Change {hunk.number} ({hunk.label}) was not accepted: {reason}"
+    ReviewComment.objects.create(
+        thread=thread, author=moderator, body=text, rendered_html=render_markdown(text)
+    )
+
+
+def revision_approve_part(
+    *,
+    revision: Revision,
+    moderator: User,
+    accepted: set[int],
+    reasons: dict[int, str],
+    rest: str = REST_RETURNED,
+) -> Revision:
+    """Publish some of a proposal's changes (its hunks, apps.wiki.hunks) and not the others.
+
+    The accepted hunks, applied to the proposal's base and carried onto the
+    current text if that moved on, become a new approved revision credited to
+    the proposal's author (as a merged approval is). Each other hunk needs a
+    reason, kept as a review thread on it; the proposal then goes back to its
+    author with changes requested (``rest="return"``) or is declined
+    (``rest="decline"``). Refused, with nothing written, when the accepted
+    changes no longer apply to the current text or the result would not pass
+    as a submission.
+    """
+    check_reviewer(revision, moderator)
+    if rest not in (REST_RETURNED, REST_DECLINED):
+        raise ValidationError({"rest": "Say whether the rest goes back to the author or not."})
+    with transaction.atomic():
+        article, revision = lock(revision)
+        check_claim(revision, moderator)
+        current = article.approved_revision
+        if revision.base is None or current is None:
+            raise WikiConflict("A new article is approved or turned down as a whole.")
+        base, proposal = cited_of(revision.base), cited_of(revision)
+        hunks = split(base, proposal)
+        numbers = {hunk.number for hunk in hunks}
+        if not accepted:
+            raise ValidationError({"accepted": "Tick at least one change to approve."})
+        if not accepted <= numbers:
+            raise ValidationError({"accepted": "Those changes are not part of this proposal."})
+        if accepted == numbers:
+            raise ValidationError({"accepted": "Every change is ticked: approve the proposal."})
+        left = [hunk for hunk in hunks if hunk.number not in accepted]
+        errors = {}
+        for hunk in left:
+            reason = (reasons.get(hunk.number) or "").strip()
+            if not reason:
+                errors[f"reason_{hunk.number}"] = "Say why this change is not accepted."
+            elif len(reason) > MAX_HUNK_REASON:
+                errors[f"reason_{hunk.number}"] = (
+                    f"Keep the reason under {MAX_HUNK_REASON:,} characters."
+                )
+        if errors:
+            raise ValidationError(errors)
+        part = apply(base, proposal, hunks, accepted)
+        if current.pk == revision.base_id:
+            body, citations = part.body, citation_inputs(part)
+        else:
+            merged = merge_cited(base, cited_of(current), part)
+            if not merged.clean:
+                detail = f" ({'; '.join(merged.problems)})" if merged.problems else ""
+                raise WikiConflict(
+                    "The accepted changes no longer apply to the current text, which changed "
+                    f"since the proposal was written{detail}. Review the proposal again."
+                )
+            body, citations = merged.body, merged.citations
+        problems = problems_with(body, citations)
+        if problems:
+            raise WikiConflict(
+                "Those changes cannot be published without the others: " + "; ".join(problems)
+            )
+        if _changes_nothing(current, body, _inputs(citations)):
+            raise WikiConflict(NOTHING_CHANGES)
+        carried = write_revision(
+            article=article,
+            author=revision.author,
+            body=body,
+            summary=(
+                f"{revision.summary} (approved in part: {len(accepted)} of {len(hunks)} changes)"
+            )[:300],
+            base=current,
+            citations=citations,
+            merged_from=revision,
+        )
+        audit(revision=carried, actor=moderator, action=AuditAction.PROPOSED, from_status="")
+        decide(
+            carried,
+            status=RevisionStatus.APPROVED,
+            actor=moderator,
+            reason=f"Approved in part from proposal #{revision.pk}.",
+        )
+        publish(article, carried)
+        for hunk in left:
+            _thread_for_hunk(
+                revision, hunk, moderator=moderator, reason=reasons[hunk.number].strip()
+            )
+        declined = "\n".join(
+            f"Change {hunk.number} ({hunk.label}): {reasons[hunk.number].strip()}" for hunk in left
+        )
+        decide(
+            revision,
+            status=(
+                RevisionStatus.CHANGES_REQUESTED
+                if rest == REST_RETURNED
+                else RevisionStatus.REJECTED
+            ),
+            actor=moderator,
+            reason=f"Approved in part as version #{carried.pk}. Not accepted:\n{declined}",
+            action=AuditAction.PART_APPROVED,
+        )
+        after_decision(revision, actor=moderator)
+        after_decision(carried, actor=moderator)
+    return carried
