@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -17,7 +17,12 @@ from apps.wiki.models import AuditAction, AuditEvent, Revision, RevisionStatus
 
 WINDOW_DAYS = 30
 # Decisions a moderator makes on a proposal; a withdrawal is the author's, not a review.
-REVIEWED = (RevisionStatus.APPROVED, RevisionStatus.REJECTED, RevisionStatus.MERGED)
+REVIEWED = (
+    RevisionStatus.APPROVED,
+    RevisionStatus.REJECTED,
+    RevisionStatus.MERGED,
+    RevisionStatus.CHANGES_REQUESTED,
+)
 # Bars of the per-day chart are drawn in steps of this many percent (see site.css).
 BAR_STEP = 5
 
@@ -42,6 +47,8 @@ class ModeratorDecisions:
     rejected: int
     merged: int
     total: int
+    changes_requested: int = 0
+    part_approved: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,14 +130,22 @@ def automatic_approvals(events, *, since: datetime) -> int:
 
 
 def decisions_per_moderator(revisions, *, since: datetime) -> list[ModeratorDecisions]:
-    """Each moderator's approvals, rejections and merges since ``since``, busiest first."""
+    """Each moderator's decisions since ``since`` by kind, busiest first."""
+    # Approved in part: some changes published as a new version, the rest sent back or
+    # declined; counted once, as that, not as a rejection or a request for changes.
+    part = Q(in_part=True) & ~Q(status=RevisionStatus.MERGED)
     rows = (
         _decided_by_moderators(revisions, since=since)
+        .annotate(in_part=Exists(Revision.objects.filter(merged_from=OuterRef("pk"))))
         .values("decided_by__username")
         .annotate(
             approved=Count("pk", filter=Q(status=RevisionStatus.APPROVED)),
-            rejected=Count("pk", filter=Q(status=RevisionStatus.REJECTED)),
+            rejected=Count("pk", filter=Q(status=RevisionStatus.REJECTED) & ~part),
             merged=Count("pk", filter=Q(status=RevisionStatus.MERGED)),
+            changes_requested=Count(
+                "pk", filter=Q(status=RevisionStatus.CHANGES_REQUESTED) & ~part
+            ),
+            part_approved=Count("pk", filter=part),
             total=Count("pk"),
         )
         .order_by("-total", "decided_by__username")
@@ -141,6 +156,8 @@ def decisions_per_moderator(revisions, *, since: datetime) -> list[ModeratorDeci
             approved=row["approved"],
             rejected=row["rejected"],
             merged=row["merged"],
+            changes_requested=row["changes_requested"],
+            part_approved=row["part_approved"],
             total=row["total"],
         )
         for row in rows

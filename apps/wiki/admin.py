@@ -17,6 +17,8 @@ from .models import (
     AuditEvent,
     Citation,
     RejectionReason,
+    ReviewComment,
+    ReviewThread,
     Revision,
     RevisionStatus,
     citing_article_count,
@@ -55,6 +57,30 @@ class AuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ("created_at", "actor", "action", "from_status", "to_status", "reason")
     readonly_fields = fields
     extra = 0
+
+
+class ReviewThreadInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReviewThread
+    fk_name = "revision"
+    fields = ("thread_link", "place", "created_by", "created_at", "resolved_at", "first_comment")
+    readonly_fields = fields
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+    @admin.display(description="Thread")
+    def thread_link(self, thread):
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:wiki_reviewthread_change", args=[thread.pk]),
+            thread.pk,
+        )
+
+    @admin.display(description="First comment")
+    def first_comment(self, thread):
+        first = thread.comments.first()
+        return first.body[:200] if first else ""
 
 
 @admin.register(Article)
@@ -108,7 +134,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "decided_at", "decision_reason", "body",
     )  # fmt: skip
     fields = readonly_fields
-    inlines = [CitationInline, AuditEventInline]
+    inlines = [CitationInline, ReviewThreadInline, AuditEventInline]
     actions = ["approve_selected", "reject_selected"]
 
     def has_view_permission(self, request, obj=None):
@@ -324,3 +350,35 @@ class SourceAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+class ReviewCommentInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = ReviewComment
+    fields = ("author", "created_at", "body", "suggestion", "applied_in")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ReviewThread)
+class ReviewThreadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What moderators and authors said about proposals: for staff to read, never to edit."""
+
+    list_display = ("id", "revision", "place", "created_by", "created_at", "is_resolved")
+    list_filter = ("anchor", "created_at", ("resolved_at", admin.EmptyFieldListFilter))
+    list_select_related = ("revision__article", "created_by")
+    search_fields = ("revision__article__title", "created_by__username", "comments__body")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "revision", "started_on", "anchor", "side", "line_start", "line_end", "anchor_text",
+        "quote", "citation_key", "outdated", "created_by", "created_at", "resolved_by",
+        "resolved_at",
+    )  # fmt: skip
+    fields = readonly_fields
+    inlines = [ReviewCommentInline]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+    @admin.display(description="Resolved", boolean=True)
+    def is_resolved(self, thread):
+        return thread.is_resolved

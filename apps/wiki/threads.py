@@ -33,7 +33,7 @@ def place_threads(
     no row: on the proposal as a whole, on a citation, outdated, or on lines
     the diff folds away as unchanged.
     """
-    waiting = {
+    waiting: dict[tuple[str, int | None], list[ReviewThread]] = {
         (thread.side, thread.line_end): []
         for thread in threads
         if thread.anchor == Anchor.LINES and not thread.outdated

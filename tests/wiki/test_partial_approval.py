@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.moderation.stats import moderation_stats
 from apps.notifications.models import Notification
 from apps.wiki import services
 from apps.wiki.hunks import split
@@ -212,3 +214,17 @@ def test_the_review_page_offers_the_hunks_and_approves_part(client, mixed, moder
     mixed.article.refresh_from_db()
     assert "parking lot" in mixed.article.approved_revision.body
     assert "one take" not in mixed.article.approved_revision.body
+
+
+def test_statistics_count_each_decision_as_its_own(mixed, moderator, wiki_article, author):
+    _hunks, good, bad = hunk_numbers(mixed)
+    services.revision_approve_part(
+        revision=mixed, moderator=moderator, accepted={good}, reasons={bad: "Rumour."}
+    )
+    other = factories.propose_edit(wiki_article, author, body="Something else entirely.")
+    services.revision_request_changes(revision=other, moderator=moderator, reason="Cite it.")
+
+    (row,) = moderation_stats(now=timezone.now())["per_moderator"]
+    # The first article approval, the part approval's new version, then the two decisions.
+    assert (row.approved, row.rejected, row.changes_requested, row.part_approved) == (1, 0, 1, 1)
+    assert row.total == 3

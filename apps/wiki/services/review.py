@@ -90,7 +90,8 @@ def _anchor(thread: ReviewThread, revision: Revision, *, current_text: str) -> R
         thread.side, thread.line_start, thread.line_end, thread.quote = "", None, None, ""
         return thread
     if thread.anchor == Anchor.CITATION:
-        if not revision.citations.filter(key=thread.citation_key).exists():
+        key = thread.citation_key
+        if key is None or not revision.citations.filter(key=key).exists():
             raise ValidationError({"citation_key": "That citation is not part of the proposal."})
         return thread
     if thread.anchor != Anchor.LINES or thread.side not in Side.values:
@@ -124,7 +125,8 @@ def _tell(thread: ReviewThread, comment: ReviewComment, *, actor: User) -> None:
                 f"{actor} commented on your proposal for “{article.title}” "
                 f"({thread.place}).\n{excerpt}"
             ),
-            url=f"{revision.get_absolute_url()}#thread-{thread.pk}",
+            url=reverse("wiki:revision", kwargs={"slug": article.slug, "pk": revision.pk})
+            + f"#thread-{thread.pk}",
         )
         return
     moderators = {

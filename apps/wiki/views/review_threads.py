@@ -56,12 +56,12 @@ def where_to_go_back(user, revision: Revision) -> str:
 
 def _errors_into(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        for field, errors in error.message_dict.items():
+            for text in errors:
+                form.add_error(field if field in form.fields else None, text)
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for text in error.messages:
+            form.add_error(None, text)
 
 
 def _context_lines(revision: Revision, side: str, start: int | None, end: int | None) -> str:
