@@ -63,18 +63,25 @@ def test_tabs_count_each_outcome(client, article, fan, moderator, merged):
     services.revision_reject(
         revision=rejected, moderator=moderator, reason="", reason_code="unsourced"
     )
+    returned = factories.propose_edit(article, fan, body="Returned.")
+    services.revision_request_changes(
+        revision=returned, moderator=moderator, reason="Quote the episode."
+    )
     factories.propose_edit(article, fan, body="Pending.")
     client.force_login(fan)
     response = client.get(URL)
     counts = {tab["status"]: tab["count"] for tab in response.context["tabs"]}
     assert counts == {
+        "changes-requested": 1,
         "pending": 1,
         "rejected": 1,
         "approved": 1,  # the merged copy is credited to the fan
         "merged": 1,
         "withdrawn": 1,
     }
-    assert response.context["total"] == 5
+    assert response.context["total"] == 6
+    returned_page = client.get(URL, {"status": "changes-requested"}).content.decode()
+    assert "Quote the episode." in returned_page and f"?from={returned.pk}" in returned_page
     rejected_page = client.get(URL, {"status": "rejected"}).content.decode()
     assert "A statement is not supported by its citation" in rejected_page
     assert f"?from={rejected.pk}" in rejected_page

@@ -12,6 +12,7 @@ from ..models import Revision, RevisionStatus
 PAGE_SIZE = 50
 # The order of the tabs: what needs the author first, then what readers see.
 STATUSES = [
+    RevisionStatus.CHANGES_REQUESTED,
     RevisionStatus.PENDING,
     RevisionStatus.REJECTED,
     RevisionStatus.APPROVED,

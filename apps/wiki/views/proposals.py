@@ -14,6 +14,7 @@ from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_i
 from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
+from ..threads import threads_of
 from .access import (
     get_article_for_user,
     int_param,
@@ -209,6 +210,8 @@ def article_edit(request, slug):
             "conflict": conflict,
             "notice": notice,
             "revises": revises,
+            # The review comments the revision should answer (they move to it on submit).
+            "threads": threads_of(revises) if revises is not None else [],
         },
         status=CONFLICT if conflict else 400 if request.method == "POST" else 200,
     )
