@@ -520,3 +520,53 @@ def test_a_rejection_reason_reaches_the_fan(demo, new_page, width, height):
         assert "A source is unreliable or cannot be checked" in reason.inner_text()
         assert "Cite the minute." in reason.inner_text()
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, width, height):
+    """A moderator comments on one line of the diff with a suggested replacement; the author
+    replies and takes it into a revised proposal in one click; the thread comes along,
+    resolved, and the revision is approved with the suggestion in it."""
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    moderator, fan = new_page(width=width, height=height), new_page(width=width, height=height)
+    log_in(moderator, demo, "demo-moderator")
+    moderator.goto(f"{demo}/moderation/revisions/{pending.pk}/")
+    link = moderator.locator(".diff-added a.line-comment, .diff-changed a.line-comment").first
+    line = int(link.inner_text())
+    link.click()
+    moderator.wait_for_selector("pre.thread-context")
+    words = [w for w in moderator.locator("pre.thread-context").inner_text().split() if w.isalpha()]
+    word = max(words, key=len)
+    moderator.fill("#id_quote", word)
+    moderator.fill("#id_body", "Please say it **more plainly**.")
+    moderator.check("#id_offer_suggestion")
+    moderator.fill("#id_suggestion", word.upper())
+    moderator.click("text=Post the comment")
+    moderator.wait_for_selector(".message-success")
+    thread = moderator.locator(".diff-threads .review-thread")
+    assert thread.count() == 1 and thread.is_visible()
+    assert "more plainly" in thread.inner_text()
+    assert moderator.evaluate("() => document.documentElement.scrollWidth") <= width
+
+    log_in(fan, demo, "demo-fan")
+    fan.goto(f"{demo}{pending.get_absolute_url()}")
+    fan.locator(".review-thread .reply-details > summary").click()
+    fan.locator(".review-thread textarea[name=body]").fill("Fair point, taking it.")
+    fan.click("text=Post the reply")
+    fan.wait_for_selector(".message-success")
+    assert "Fair point" in fan.locator(".review-thread").inner_text()
+    assert fan.evaluate("() => document.documentElement.scrollWidth") <= width
+    fan.click("text=Accept the suggestion into a revised proposal")
+    fan.wait_for_selector(".message-success")
+    revised = Revision.objects.get(revises=pending)
+    assert word.upper() in revised.body.splitlines()[line - 1]
+    assert revised.review_threads.get().is_resolved
+
+    moderator.goto(f"{demo}/moderation/revisions/{revised.pk}/")
+    carried = moderator.locator(".diff-threads .review-thread")  # still under its line
+    assert "resolved" in carried.inner_text().lower()
+    moderator.get_by_role("button", name="Approve", exact=True).click()
+    moderator.wait_for_selector(".message-success")
+    revised.refresh_from_db()
+    assert revised.status == RevisionStatus.APPROVED
+    assert not (moderator.console_errors + fan.console_errors)

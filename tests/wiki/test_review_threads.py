@@ -73,7 +73,8 @@ def test_the_whole_loop_comment_reply_suggestion_carry_over_approve(
     thread.refresh_from_db()
     assert thread.revision_id == revised.pk and thread.started_on_id == proposal.pk
     assert thread.is_resolved and thread.resolved_by == fan
-    assert (thread.line_start, thread.line_end) == (3, 3)
+    assert (thread.line_start, thread.line_end, thread.outdated) == (3, 3, False)
+    assert (thread.anchor_text, thread.quote) == ("Second line has a typo. [@1]", "typo")
     comment.refresh_from_db()
     assert comment.applied_in_id == revised.pk
     assert list(revised.citations.values_list("key", "locator")) == [(1, "p. 1")]

@@ -227,6 +227,14 @@ def thread_resolve(*, thread: ReviewThread, user: User, resolved: bool = True) -
     return thread
 
 
+def new_lines(thread: ReviewThread, comment: ReviewComment) -> list[str]:
+    """The commented lines once the comment's suggestion replaced the quoted words in them."""
+    suggestion = comment.suggestion or ""
+    if thread.quote:
+        return thread.anchor_text.replace(thread.quote, suggestion, 1).splitlines()
+    return suggestion.splitlines()
+
+
 def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
     """The author takes a suggested replacement: a revised proposal with it, in one click.
 
@@ -278,6 +286,16 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
         )
         ReviewComment.objects.filter(pk=comment.pk, applied_in__isnull=True).update(
             applied_in=revised
+        )
+        # The thread now points at the lines as the suggestion left them (not outdated).
+        start = thread.line_start or 1
+        end = start + max(len(new_lines(thread, comment)), 1) - 1
+        replaced = lines_of(body, start, end)
+        ReviewThread.objects.filter(pk=thread.pk).update(
+            anchor_text=replaced or "",
+            line_end=end,
+            quote=comment.suggestion if thread.quote else "",
+            outdated=replaced is None,
         )
         ReviewThread.objects.filter(pk=thread.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=user
