@@ -288,15 +288,16 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
             applied_in=revised
         )
         # The thread now points at the lines as the suggestion left them (not outdated).
-        start = thread.line_start or 1
-        end = start + max(len(new_lines(thread, comment)), 1) - 1
-        replaced = lines_of(body, start, end)
-        ReviewThread.objects.filter(pk=thread.pk).update(
-            anchor_text=replaced or "",
-            line_end=end,
-            quote=comment.suggestion if thread.quote else "",
-            outdated=replaced is None,
-        )
+        # Lines deleted by the suggestion leave the thread outdated, with the text it was on.
+        start, taken = thread.line_start or 1, new_lines(thread, comment)
+        replaced = lines_of(body, start, start + len(taken) - 1) if taken else None
+        if replaced is not None:
+            ReviewThread.objects.filter(pk=thread.pk).update(
+                anchor_text=replaced,
+                line_end=start + len(taken) - 1,
+                quote=comment.suggestion if thread.quote and comment.suggestion else "",
+                outdated=False,
+            )
         ReviewThread.objects.filter(pk=thread.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=user
         )
