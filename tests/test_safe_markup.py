@@ -31,6 +31,9 @@ ALLOWED = {
     ("templates/moderation/review.html",
      '<div class="article-body prose preview-box">{{ revision_html|safe }}</div>'):
         "the renderer's stored HTML, less images from elsewhere (drop_external_images)",
+    ("templates/includes/review_thread.html",
+     '<div class="prose comment-body">{{ comment.rendered_html|safe }}</div>'):
+        "a review comment's HTML, stored by the one renderer (services.review, decisions)",
     ("apps/wiki/admin.py", "from django.utils.html import format_html"):
         "the import of the admin's uses below",
     ("apps/wiki/admin.py", "return format_html("):
