@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from apps.catalog.codes import episode_code
-from apps.wiki.models import Revision
+from apps.wiki.models import Revision, RevisionStatus
 
 _FIELDS = (
     "pk",
@@ -28,6 +28,7 @@ _FIELDS = (
     "claim__moderator_id",
     "claim__moderator__username",
     "claim__expires_at",
+    "revises__status",
 )
 _UNITS = ((86_400 * 7, "week"), (86_400, "day"), (3_600, "hour"), (60, "minute"))
 
@@ -46,6 +47,7 @@ class QueueRow:
     summary: str
     claimed_by: str  # "you", a moderator's name, or "" when unclaimed or expired
     claim_until: datetime | None
+    revised: bool = False  # the author's revision of a proposal sent back for changes
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -87,6 +89,7 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
                 summary=values["summary"],
                 claimed_by=claimed_by,
                 claim_until=values["claim__expires_at"] if claim_live else None,
+                revised=values["revises__status"] == RevisionStatus.CHANGES_REQUESTED,
             )
         )
     return rows

@@ -296,3 +296,19 @@ def test_request_changes_page_flow(client, proposal, moderator, fan):
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Changes requested" in page and "Please cite the episode itself." in page
     assert f"?from={proposal.pk}" in page
+
+
+def test_the_queue_marks_a_revision_after_changes_requested(client, proposal, moderator, fan):
+    services.revision_request_changes(revision=proposal, moderator=moderator, reason="Cite it.")
+    services.revision_propose(
+        article=proposal.article,
+        author=fan,
+        body=BODY.replace("tpyo", "typo"),
+        summary="As asked",
+        citations=[factories.cite(proposal.citations.get().source)],
+        base=proposal.base,
+        revises=proposal,
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("moderation:queue")).content.decode()
+    assert page.count("revised after changes requested") == 1
