@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.citations",
     "apps.wiki",
+    "apps.talk",
     "apps.moderation",
     "apps.notifications",
 ]
@@ -260,6 +261,8 @@ RATE_LIMITS = {
     "upload": os.environ.get("RATELIMIT_UPLOAD", "30/h"),
     "search": os.environ.get("RATELIMIT_SEARCH", "60/m"),
     "follow": os.environ.get("RATELIMIT_FOLLOW", "60/h"),
+    "talk": os.environ.get("RATELIMIT_TALK", "30/h"),
+    "talk-per-address": os.environ.get("RATELIMIT_TALK_PER_ADDRESS", "100/h"),
 }
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):

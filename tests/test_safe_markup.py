@@ -31,6 +31,9 @@ ALLOWED = {
     ("templates/moderation/review.html",
      '<div class="article-body prose preview-box">{{ revision_html|safe }}</div>'):
         "the renderer's stored HTML, less images from elsewhere (drop_external_images)",
+    ("templates/talk/topic_detail.html",
+     '<div class="talk-post-body prose">{{ post.rendered_html|safe }}</div>'):
+        "the renderer's HTML of a talk post, stored when it was written (apps.talk.services)",
     ("apps/wiki/admin.py", "from django.utils.html import format_html"):
         "the import of the admin's uses below",
     ("apps/wiki/admin.py", "return format_html("):
