@@ -24,6 +24,16 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ModeratorsMayLookMixin:
+    """Moderators who are staff see talk in the admin, as they see it on the site."""
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or can_moderate(request.user)
+
+
 class HiddenFilter(admin.SimpleListFilter):
     title = "hidden"
     parameter_name = "hidden"
@@ -55,7 +65,7 @@ class ClosedFilter(HiddenFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TopicAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "article", "created_by", "created_at", "last_activity_at", "closed")
     list_filter = (ClosedFilter, "created_at")
     list_select_related = ("article", "created_by")
@@ -65,16 +75,13 @@ class TopicAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
               "closed_by", "close_reason")  # fmt: skip
     readonly_fields = fields
 
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or can_moderate(request.user)
-
     @admin.display(description="Closed", boolean=True)
     def closed(self, topic):
         return topic.is_closed
 
 
 @admin.register(Post)
-class PostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PostAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "topic", "author", "created_at", "hidden", "hidden_reason")
     list_display_links = ("id",)
     list_filter = (HiddenFilter, "created_at")
@@ -85,9 +92,6 @@ class PostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
               "hidden_reason")  # fmt: skip
     readonly_fields = fields
     actions = ["hide_selected"]
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or can_moderate(request.user)
 
     def has_moderate_permission(self, request):
         return can_moderate(request.user)
@@ -138,7 +142,7 @@ class PostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TalkEvent)
-class TalkEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TalkEventAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "actor", "action", "article", "topic", "post", "reason")
     list_filter = ("action", "created_at")
     list_select_related = ("actor", "article", "topic", "post")

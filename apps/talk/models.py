@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.wiki.models import Article
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(models.QuerySet["Topic"]):
     def open(self):
         return self.filter(closed_at__isnull=True)
 

@@ -163,7 +163,7 @@ def _check_moderator(moderator: User) -> None:
 
 def _record(
     *, topic: Topic, actor: User, action: TalkAction, reason: str, post: Post | None = None
-):
+) -> TalkEvent:
     return TalkEvent.objects.create(
         article_id=topic.article_id,
         topic=topic,

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.models import User
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
 from apps.wiki.views.access import get_article_for_user, proposer_required
@@ -60,14 +61,20 @@ def _apply_errors(form, error: ValidationError) -> None:
             for message in errors:
                 form.add_error(field if field in form.fields else None, message)
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for text in error.messages:
+            form.add_error(None, text)
 
 
 def _conflict(request: HttpRequest, topic: Topic, message: str) -> HttpResponse:
     return render(
         request, "talk/conflict.html", {"topic": topic, "message": message}, status=CONFLICT
     )
+
+
+def _signed_in(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User), "login_required lets only signed-in users through"
+    return user
 
 
 def _require_moderator(request: HttpRequest) -> None:
@@ -114,7 +121,7 @@ def topic_start(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             topic = services.topic_start(
                 article=article,
-                author=request.user,
+                author=_signed_in(request),
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
             )
@@ -131,8 +138,8 @@ def _thread(posts: list[Post]) -> list[ThreadEntry]:
     children: dict[int | None, list[Post]] = {}
     by_id = {post.pk: post for post in posts}
     for post in posts:
-        parent = post.parent_id if post.parent_id in by_id else None
-        children.setdefault(parent, []).append(post)
+        parent_id = post.parent_id if post.parent_id in by_id else None
+        children.setdefault(parent_id, []).append(post)
     entries: list[ThreadEntry] = []
     # An explicit stack, not recursion: a long chain of replies must not exhaust it.
     stack = [(post, 0) for post in reversed(children.get(None, []))]
@@ -197,7 +204,10 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             try:
                 post = services.post_reply(
-                    topic=topic, author=request.user, body=form.cleaned_data["body"], parent=parent
+                    topic=topic,
+                    author=_signed_in(request),
+                    body=form.cleaned_data["body"],
+                    parent=parent,
                 )
             except services.TalkConflict as conflict:
                 return _conflict(request, topic, conflict.message)
@@ -213,7 +223,7 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     topic = _topic(request, slug, pk)
-    services.topic_follow(topic=topic, user=request.user)
+    services.topic_follow(topic=topic, user=_signed_in(request))
     messages.success(request, "You follow this topic: you will be told about replies.")
     return redirect(topic)
 
@@ -222,7 +232,7 @@ def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def topic_unfollow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     topic = _topic(request, slug, pk)
-    services.topic_unfollow(topic=topic, user=request.user)
+    services.topic_unfollow(topic=topic, user=_signed_in(request))
     messages.success(request, "You no longer follow this topic.")
     return redirect(topic)
 
@@ -275,7 +285,9 @@ def post_hide(request: HttpRequest, slug: str, pk: int, post_pk: int) -> HttpRes
         post=post,
         action="hide",
         required=True,
-        act=lambda reason: services.post_hide(post=post, moderator=request.user, reason=reason),
+        act=lambda reason: services.post_hide(
+            post=post, moderator=_signed_in(request), reason=reason
+        ),
         done="The post is hidden. Readers see that a moderator hid it; moderators see why.",
     )
 
@@ -291,7 +303,9 @@ def post_unhide(request: HttpRequest, slug: str, pk: int, post_pk: int) -> HttpR
         post=post,
         action="unhide",
         required=False,
-        act=lambda reason: services.post_unhide(post=post, moderator=request.user, reason=reason),
+        act=lambda reason: services.post_unhide(
+            post=post, moderator=_signed_in(request), reason=reason
+        ),
         done="The post is shown again.",
     )
 
@@ -305,7 +319,9 @@ def topic_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         topic,
         action="close",
         required=True,
-        act=lambda reason: services.topic_close(topic=topic, moderator=request.user, reason=reason),
+        act=lambda reason: services.topic_close(
+            topic=topic, moderator=_signed_in(request), reason=reason
+        ),
         done="The topic is closed: it takes no more replies.",
     )
 
@@ -320,7 +336,7 @@ def topic_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         action="reopen",
         required=False,
         act=lambda reason: services.topic_reopen(
-            topic=topic, moderator=request.user, reason=reason
+            topic=topic, moderator=_signed_in(request), reason=reason
         ),
         done="The topic is open to replies again.",
     )

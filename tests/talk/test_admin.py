@@ -73,3 +73,9 @@ def test_lists_mark_hidden_posts_and_records_are_read_only(client, first_post, m
     event = TalkEvent.objects.get()
     assert client.get(reverse("admin:talk_talkevent_delete", args=[event.pk])).status_code == 403
     assert client.get(reverse("admin:talk_talkevent_add")).status_code == 403
+
+
+def test_staff_moderators_find_talk_in_the_admin(client, admin_moderator):
+    client.force_login(admin_moderator)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:talk_post_changelist") in page
