@@ -26,7 +26,9 @@ class TopicForm(Utf8Form):
 
 class ReplyForm(Utf8Form):
     body = BodyField(label="Your reply (Markdown)")
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    parent = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
 
 
 class ReasonForm(Utf8Form):
