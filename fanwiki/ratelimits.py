@@ -55,6 +55,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "markdownx-upload": (Rule("upload", POST, "account", answer="json"),),
     "wiki:search": (Rule("search", READ, "account-or-address"),),
     "wiki:source-autocomplete": (Rule("search", READ, "account", answer="json"),),
+    # Talk pages: each topic and reply notifies its followers.
+    "talk:topic-start": (Rule("talk", POST, "account"), Rule("talk-per-address", POST, "address")),
+    "talk:reply": (Rule("talk", POST, "account"), Rule("talk-per-address", POST, "address")),
+    "talk:topic-follow": (Rule("follow", POST, "account"),),
+    "talk:topic-unfollow": (Rule("follow", POST, "account"),),
     "wiki:article-follow": (Rule("follow", POST, "account"),),
     "wiki:article-unfollow": (Rule("follow", POST, "account"),),
     # Each comment may notify the author or the moderators in the conversation.

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.citations",
     "apps.wiki",
+    "apps.talk",
     "apps.moderation",
     "apps.notifications",
 ]
@@ -261,6 +262,8 @@ RATE_LIMITS = {
     "search": os.environ.get("RATELIMIT_SEARCH", "60/m"),
     "follow": os.environ.get("RATELIMIT_FOLLOW", "60/h"),
     "review-comment": os.environ.get("RATELIMIT_REVIEW_COMMENT", "120/h"),
+    "talk": os.environ.get("RATELIMIT_TALK", "30/h"),
+    "talk-per-address": os.environ.get("RATELIMIT_TALK_PER_ADDRESS", "100/h"),
 }
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):

@@ -28,6 +28,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx-preview"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),
     path("", include("apps.wiki.urls_catalog")),
+    path("", include("apps.talk.urls")),
     path("", include("apps.wiki.urls")),
     path("", wiki_reading.home, name="home"),
 ]

@@ -43,9 +43,10 @@ def test_article_page(client, article, moderator, django_assert_num_queries):
     with django_assert_num_queries(small):
         client.get(article.get_absolute_url())
     # The article with its approved revision, its citations, its flagged statements, the
-    # show's episodes for the spoiler setting, and the infobox (the episodes before and
-    # after, the other articles about it). A cached page costs none of them.
-    assert small == 7
+    # show's episodes for the spoiler setting, the infobox (the episodes before and
+    # after, the other articles about it), and the Talk tab's count of open topics. A
+    # cached page costs none of them.
+    assert small == 8
 
 
 def test_article_page_with_disputes(client, article, moderator, django_assert_num_queries):
@@ -71,7 +72,7 @@ def test_article_page_with_disputes(client, article, moderator, django_assert_nu
     with django_assert_num_queries(small):
         response = client.get(article.get_absolute_url())
     assert len(response.context["notes"].disputes) == 6
-    assert small == 8
+    assert small == 9
 
 
 def test_article_page_for_a_fan(client, article, fan, moderator):

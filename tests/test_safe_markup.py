@@ -34,6 +34,9 @@ ALLOWED = {
     ("templates/includes/review_thread.html",
      '<div class="prose comment-body">{{ comment.rendered_html|safe }}</div>'):
         "a review comment's HTML, stored by the one renderer (services.review, decisions)",
+    ("templates/talk/topic_detail.html",
+     '<div class="talk-post-body prose">{{ post.rendered_html|safe }}</div>'):
+        "the renderer's HTML of a talk post, stored when it was written (apps.talk.services)",
     ("apps/wiki/admin.py", "from django.utils.html import format_html"):
         "the import of the admin's uses below",
     ("apps/wiki/admin.py", "return format_html("):

@@ -1,4 +1,5 @@
-"""Read-only pages for moderators: statistics and the audit log."""
+"""Read-only pages for moderators: statistics and the audit log (the wiki's decisions, and
+moderators' actions on talk pages in a tab of their own)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from apps.talk.models import TalkAction, TalkEvent
 from apps.wiki.models import AuditAction, AuditEvent
 
 from . import stats
@@ -51,9 +53,17 @@ def _start_of(day: date, *, days_later: int = 0) -> datetime | None:
         return None
 
 
-def filter_events(events, data):
+class TalkFilterForm(AuditFilterForm):
+    """The same filters for the talk log, with talk's actions."""
+
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *TalkAction.choices], label="Action"
+    )
+
+
+def filter_events(events, data, form_class=AuditFilterForm):
     """Apply the valid filters of ``data`` (a query dict); the rest are ignored."""
-    form = AuditFilterForm(data)
+    form = form_class(data)
     form.is_valid()
     # cleaned_data holds only the fields that validated; empty ones are "no filter".
     valid = {name: value for name, value in form.cleaned_data.items() if value}
@@ -79,10 +89,24 @@ def audit_log(request):
         .defer("revision__body", "revision__rendered_html")
         .order_by("-created_at", "-id")
     )
+    if request.GET.get("log") == "talk":
+        return _talk_log(request)
     form, events = filter_events(events, request.GET)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/audit.html",
-        {"form": form, "page": page, "auto_approved": AuditAction.AUTO_APPROVED},
+        {"form": form, "page": page, "auto_approved": AuditAction.AUTO_APPROVED, "log": "wiki"},
     )
+
+
+def _talk_log(request):
+    """Posts hidden and shown again, topics closed and reopened, with the reasons."""
+    events = (
+        TalkEvent.objects.select_related("actor", "article", "topic", "post__author")
+        .defer("post__body", "post__rendered_html")
+        .order_by("-created_at", "-id")
+    )
+    form, events = filter_events(events, request.GET, TalkFilterForm)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/audit.html", {"form": form, "page": page, "log": "talk"})

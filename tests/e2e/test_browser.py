@@ -281,6 +281,7 @@ PAGES = {
     "episode": "/shows/the-office/season/2/episode/22/",
     "article": f"/wiki/{SLUG}/",
     "history": f"/wiki/{SLUG}/history/",
+    "talk": f"/wiki/{SLUG}/talk/",
     "edit": f"/wiki/{SLUG}/edit/",
     "queue": "/moderation/",
     "review": None,

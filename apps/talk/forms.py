@@ -1,0 +1,41 @@
+"""Forms for talk pages. They validate and normalise; the services save."""
+
+from django import forms
+
+from apps.wiki.forms import Utf8Form, renderable
+
+from .services import MAX_BODY_LENGTH, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Your message (Markdown)")
+        super().__init__(
+            max_length=MAX_BODY_LENGTH,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            validators=[renderable],
+            **kwargs,
+        )
+
+
+class TopicForm(Utf8Form):
+    title = forms.CharField(label="Topic", max_length=MAX_TITLE_LENGTH)
+    body = BodyField()
+
+
+class ReplyForm(Utf8Form):
+    body = BodyField(label="Your reply (Markdown)")
+    parent = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
+
+
+class ReasonForm(Utf8Form):
+    """A moderator's reason; required for hiding and closing, optional for undoing them."""
+
+    reason = forms.CharField(label="Reason", max_length=MAX_REASON_LENGTH, required=False)
+
+    def __init__(self, *args, required: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required

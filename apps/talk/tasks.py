@@ -1,0 +1,54 @@
+"""Telling people about new talk: queued by the services once a post commits.
+
+A topic's first post tells the article's followers; a reply tells the topic's
+followers (its starter and everyone who replied follow it automatically). The
+writer is never told about their own post. The whole fan-out is one
+transaction, so a retry after a database error never tells anyone twice.
+"""
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+
+from apps.notifications.services import notify_many
+from apps.wiki.models import Follow
+
+from .models import Post, TopicFollow
+
+
+@shared_task(autoretry_for=(DatabaseError,), max_retries=4, retry_backoff=10, retry_jitter=True)
+def tell_about_post(post_id: int, actor_id: int) -> None:
+    post = Post.objects.select_related("topic__article", "author").get(pk=post_id)
+    with transaction.atomic():
+        if post.topic.posts.filter(pk__lt=post.pk).exists():
+            _tell_topic_followers(post, actor_id)
+        else:
+            _tell_article_followers(post, actor_id)
+
+
+def _tell_article_followers(post: Post, actor_id: int) -> None:
+    topic, article = post.topic, post.topic.article
+    follows = (
+        Follow.objects.filter(article_id=article.pk, user__is_active=True)
+        .exclude(user_id=actor_id)
+        .select_related("user")
+    )
+    notify_many(
+        [follow.user for follow in follows],
+        message=f"New topic on the talk page of “{article.title}”: {topic.title}\n"
+        f"Started by {post.author}.",
+        url=topic.get_absolute_url(),
+    )
+
+
+def _tell_topic_followers(post: Post, actor_id: int) -> None:
+    topic, article = post.topic, post.topic.article
+    follows = (
+        TopicFollow.objects.filter(topic_id=topic.pk, user__is_active=True)
+        .exclude(user_id=actor_id)
+        .select_related("user")
+    )
+    notify_many(
+        [follow.user for follow in follows],
+        message=f"{post.author} replied in “{topic.title}” (talk page of “{article.title}”).",
+        url=post.get_absolute_url(),
+    )
