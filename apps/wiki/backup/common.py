@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db.models import ManyToManyField, Model
 
@@ -45,6 +46,11 @@ MODELS: tuple[type[Model], ...] = (
     Follow,
     TrustChange,
     Notification,
+    # Talk pages: apps.talk imports wiki, never the reverse, so they are named by label.
+    apps.get_model("talk", "Topic"),
+    apps.get_model("talk", "Post"),
+    apps.get_model("talk", "TopicFollow"),
+    apps.get_model("talk", "TalkEvent"),
 )
 # Rows the migrations create themselves: matched by natural key, never required to be absent.
 SHARED: tuple[type[Model], ...] = (Group,)
