@@ -1,7 +1,8 @@
 """Telling people about new talk: queued by the services once a post commits.
 
 A topic's first post tells the article's followers; a reply tells the topic's
-followers (its starter and everyone who replied follow it automatically). The
+followers (its starter and everyone who replied follow it automatically) and the
+article's (following an article includes its talk page, as a watchlist does). The
 writer is never told about their own post. The whole fan-out is one
 transaction, so a retry after a database error never tells anyone twice.
 """
@@ -42,13 +43,19 @@ def _tell_article_followers(post: Post, actor_id: int) -> None:
 
 def _tell_topic_followers(post: Post, actor_id: int) -> None:
     topic, article = post.topic, post.topic.article
-    follows = (
-        TopicFollow.objects.filter(topic_id=topic.pk, user__is_active=True)
+    users = {
+        follow.user_id: follow.user
+        for queryset in (
+            TopicFollow.objects.filter(topic_id=topic.pk),
+            Follow.objects.filter(article_id=article.pk),
+        )
+        for follow in queryset.filter(user__is_active=True)
         .exclude(user_id=actor_id)
         .select_related("user")
-    )
+        .order_by("user_id")
+    }
     notify_many(
-        [follow.user for follow in follows],
+        list(users.values()),
         message=f"{post.author} replied in “{topic.title}” (talk page of “{article.title}”).",
         url=post.get_absolute_url(),
     )
