@@ -123,6 +123,31 @@ def test_review_page(client, article, moderator, django_assert_num_queries):
         client.get(reverse("moderation:review", args=[many.pk]))
 
 
+def test_review_threads_do_not_add_queries(
+    client, article, moderator, other_moderator, django_assert_num_queries
+):
+    fan = factories.make_user("talker")
+    body = "\n".join(f"Line {n}." for n in range(1, 9))
+    proposal = factories.propose_edit(article, fan, body=body)
+    services.thread_start(revision=proposal, user=moderator, body="One.")
+    client.force_login(moderator)
+    pages = (reverse("moderation:review", args=[proposal.pk]), proposal.get_absolute_url())
+    small = [count_queries(client, url) for url in pages]
+    for n in range(1, 7):
+        thread = services.thread_start(
+            revision=proposal, user=other_moderator, body=f"On line {n}.", anchor="lines",
+            side="new", line_start=n, line_end=n, suggestion=f"Line {n}!",
+        )  # fmt: skip
+        services.thread_reply(thread=thread, user=fan, body="Noted.")
+    with django_assert_num_queries(small[0]):
+        client.get(pages[0])
+    client.force_login(fan)
+    small_author = count_queries(client, pages[1])
+    services.thread_reply(thread=thread, user=moderator, body="More.")
+    with django_assert_num_queries(small_author):
+        client.get(pages[1])
+
+
 def test_source_list(client, article, moderator, django_assert_num_queries):
     url = reverse("wiki:source-list")
     small = count_queries(client, url)

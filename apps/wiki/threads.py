@@ -12,16 +12,19 @@ OPEN_FOR_REVIEW = (RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)
 
 def threads_of(revision: Revision) -> list[ReviewThread]:
     """The proposal's threads with their comments, oldest first (a fixed number of queries)."""
-    return list(
+    threads = list(
         ReviewThread.objects.filter(revision=revision)
         .select_related("created_by", "resolved_by")
         .prefetch_related(
             Prefetch(
                 "comments",
-                queryset=ReviewComment.objects.select_related("author", "applied_in"),
+                queryset=ReviewComment.objects.select_related("author", "applied_in__article"),
             )
         )
     )
+    for thread in threads:
+        thread.revision = revision  # the template asks each thread for its proposal's author
+    return threads
 
 
 def place_threads(
