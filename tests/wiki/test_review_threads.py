@@ -312,3 +312,19 @@ def test_the_queue_marks_a_revision_after_changes_requested(client, proposal, mo
     client.force_login(moderator)
     page = client.get(reverse("moderation:queue")).content.decode()
     assert page.count("revised after changes requested") == 1
+
+
+def test_staff_read_review_threads_in_the_admin_and_cannot_change_them(
+    client, proposal, moderator, staff
+):
+    thread = comment_on_typo(proposal, moderator)
+    client.force_login(staff)
+    page = client.get(reverse("admin:wiki_revision_change", args=[proposal.pk])).content.decode()
+    assert "Spelling: *typo*." in page
+    listing = client.get(reverse("admin:wiki_reviewthread_changelist")).content.decode()
+    assert "line 3 of the proposal" in listing
+    detail = client.get(reverse("admin:wiki_reviewthread_change", args=[thread.pk]))
+    assert detail.status_code == 200 and "Spelling" in detail.content.decode()
+    assert client.get(reverse("admin:wiki_reviewthread_add")).status_code == 403
+    client.post(reverse("admin:wiki_reviewthread_delete", args=[thread.pk]), {"post": "yes"})
+    assert ReviewThread.objects.filter(pk=thread.pk).exists()
