@@ -328,3 +328,15 @@ def test_staff_read_review_threads_in_the_admin_and_cannot_change_them(
     assert client.get(reverse("admin:wiki_reviewthread_add")).status_code == 403
     client.post(reverse("admin:wiki_reviewthread_delete", args=[thread.pk]), {"post": "yes"})
     assert ReviewThread.objects.filter(pk=thread.pk).exists()
+
+
+def test_review_comments_are_rate_limited_per_account(client, settings, proposal, moderator):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "review-comment": "2/h"}
+    client.force_login(moderator)
+    url = reverse("wiki:thread-new", args=[proposal.pk])
+    answers = [
+        client.post(url, {"anchor": "proposal", "body": f"Comment {n}"}).status_code
+        for n in range(3)
+    ]
+    assert answers == [302, 302, 429]
+    assert ReviewThread.objects.count() == 2
