@@ -358,10 +358,11 @@ def test_the_decision_panel_stays_in_view(demo, new_page, width, height):
     page.goto(f"{demo}/moderation/revisions/{pending.pk}/")
     approve = page.get_by_role("button", name="Approve", exact=True)
     reject = page.locator(".reject-details > summary")
+    send_back = page.locator(".request-details > summary")
     assert page.evaluate("() => document.documentElement.scrollHeight") > 2 * height
-    assert in_viewport(page, approve) and in_viewport(page, reject)
+    assert in_viewport(page, approve) and in_viewport(page, reject) and in_viewport(page, send_back)
     page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight / 2)")
-    assert in_viewport(page, approve) and in_viewport(page, reject)
+    assert in_viewport(page, approve) and in_viewport(page, reject) and in_viewport(page, send_back)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     colours = [
         locator.evaluate("e => getComputedStyle(e).backgroundColor")
