@@ -9,7 +9,7 @@ from tests import factories
 from tests.wiki.test_races import race
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
     ),
