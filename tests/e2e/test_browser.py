@@ -572,3 +572,59 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     revised.refresh_from_db()
     assert revised.status == RevisionStatus.APPROVED
     assert not (moderator.console_errors + fan.console_errors)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_approving_part_of_a_proposal(demo, new_page, axe, width, height):
+    """A proposal with a good change and a bad one: the moderator ticks the good one and says
+    why not the other; readers get only the good one, the author gets the other back."""
+    article = Article.objects.get(slug=SLUG)
+    current = article.approved_revision
+    lines = current.body.split("\n")
+    first = next(n for n, line in enumerate(lines) if line.startswith('"Casino Night"'))
+    lines[first] = lines[first].replace("the last episode", "the very last episode", 1)
+    fan = factories.make_user("part-fan")
+    proposal = services.revision_propose(
+        article=article,
+        author=fan,
+        body="\n".join(lines) + "\n\nA rumour from a forum says it took one take. [@1]",
+        summary="A detail and a rumour",
+        citations=[
+            services.CitationInput(
+                source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
+            )
+            for c in current.citations.order_by("position")
+        ],
+        base=current,
+    )
+    moderator = new_page(width=width, height=height)
+    log_in(moderator, demo, "demo-moderator")
+    services.thread_start(
+        revision=proposal,
+        user=User.objects.get(username="demo-moderator"),
+        body="Which forum?",
+        anchor="lines",
+        side="new",
+        line_start=len(lines) + 2,
+        line_end=len(lines) + 2,
+    )
+    moderator.goto(f"{demo}/moderation/revisions/{proposal.pk}/")
+    assert not axe(moderator)
+    hunks = moderator.locator("fieldset.hunk")
+    assert hunks.count() == 2
+    good = hunks.filter(has_text="very last episode")
+    bad = hunks.filter(has_text="rumour")
+    good.locator("input[type=checkbox]").check()
+    bad.locator("textarea").fill("A forum post is not a reliable source.")
+    moderator.click("text=Approve the ticked changes")
+    moderator.wait_for_selector(".message-success")
+    assert moderator.evaluate("() => document.documentElement.scrollWidth") <= width
+
+    article.refresh_from_db()
+    published = article.approved_revision
+    assert published.author == fan and "the very last episode" in published.body
+    assert "rumour" not in published.body
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.CHANGES_REQUESTED
+    assert "not a reliable source" in proposal.decision_reason
+    assert not moderator.console_errors
