@@ -550,19 +550,22 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     assert "more plainly" in thread.inner_text()
     assert moderator.evaluate("() => document.documentElement.scrollWidth") <= width
 
+    ours = pending.review_threads.get(anchor="lines")
     log_in(fan, demo, "demo-fan")
     fan.goto(f"{demo}{pending.get_absolute_url()}")
-    fan.locator(".review-thread .reply-details > summary").click()
-    fan.locator(".review-thread textarea[name=body]").fill("Fair point, taking it.")
-    fan.click("text=Post the reply")
+    mine = fan.locator(f"#thread-{ours.pk}")
+    mine.locator(".reply-details > summary").click()
+    mine.locator("textarea[name=body]").fill("Fair point, taking it.")
+    mine.get_by_role("button", name="Post the reply").click()
     fan.wait_for_selector(".message-success")
-    assert "Fair point" in fan.locator(".review-thread").inner_text()
+    assert "Fair point" in fan.locator(f"#thread-{ours.pk}").inner_text()
     assert fan.evaluate("() => document.documentElement.scrollWidth") <= width
     fan.click("text=Accept the suggestion into a revised proposal")
     fan.wait_for_selector(".message-success")
     revised = Revision.objects.get(revises=pending)
     assert word.upper() in revised.body.splitlines()[line - 1]
-    assert revised.review_threads.get().is_resolved
+    assert revised.review_threads.get(pk=ours.pk).is_resolved
+    assert revised.review_threads.count() == 2  # the demo's comment on the whole came too
 
     moderator.goto(f"{demo}/moderation/revisions/{revised.pk}/")
     carried = moderator.locator(".diff-threads .review-thread")  # still under its line

@@ -8,9 +8,17 @@ from django.test import override_settings
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Show
 from apps.citations.models import Source, SourceKind
+from apps.talk.models import Topic
 from apps.wiki import services
 from apps.wiki.management import demo_content
-from apps.wiki.models import Article, AuditEvent, Citation, Revision, RevisionStatus
+from apps.wiki.models import (
+    Article,
+    AuditEvent,
+    Citation,
+    ReviewThread,
+    Revision,
+    RevisionStatus,
+)
 from apps.wiki.permissions import MODERATORS_GROUP, can_moderate
 from tests import factories
 
@@ -208,3 +216,16 @@ def test_with_debug_off_it_creates_no_accounts_and_no_article():
 def test_the_moderators_group_still_exists_after_seeding():
     seed()
     assert Group.objects.filter(name=MODERATORS_GROUP).count() == 1
+
+
+def test_the_demo_has_a_review_comment_and_a_talk_topic_once():
+    seed()
+    seed()
+    pending = Revision.objects.get(status=RevisionStatus.PENDING)
+    (thread,) = ReviewThread.objects.filter(revision=pending)
+    assert thread.comments.get().author.username == "demo-moderator"
+    (topic,) = Topic.objects.filter(article=pending.article)
+    assert [post.author.username for post in topic.posts.order_by("pk")] == [
+        "demo-fan",
+        "demo-moderator",
+    ]

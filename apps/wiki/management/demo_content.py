@@ -231,3 +231,21 @@ _WWHL_CITATION = (
 # The proposal keeps every citation of the text it edits (keys 1-14) and adds
 # its own as citation 15, which its new item's marker names.
 PROPOSAL_CITATIONS = [*ARTICLE_CITATIONS, _WWHL_CITATION]
+
+# What the demo moderator asks about the pending proposal (a thread on it as a whole).
+REVIEW_COMMENT = (
+    "Thanks, this is a good addition. Can you give the minute of the show where she says it, "
+    "so readers can check the quote? Add it as the citation's locator."
+)
+
+# The demo talk page: one question, one answer (apps/talk listens for demo_seeded).
+TALK_TOPIC_TITLE = "How many takes did the kiss need?"
+TALK_TOPIC_BODY = (
+    "The article says Krasinski cried in some of the takes, so there was more than one. "
+    "Does either source say how many takes there were in all? If so, it deserves a line "
+    "with its citation."
+)
+TALK_REPLY_BODY = (
+    "Neither of the two articles we cite gives a number. If you find one in an interview, "
+    "propose it with the source and the minute, and link this topic in your edit summary."
+)

@@ -25,6 +25,7 @@ from apps.wiki import services
 from apps.wiki.management import demo_content as demo
 from apps.wiki.models import Article, RevisionStatus
 from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
+from apps.wiki.signals import demo_seeded
 
 DEMO_PASSWORD = "demo-password"
 FAN_USERNAME = "demo-fan"
@@ -55,7 +56,14 @@ class Command(BaseCommand):
                 fan, moderator = self._accounts()
                 article = self._article(episode, sources, fan, moderator)
                 if article is not None:
-                    self._proposal(article, sources, fan)
+                    self._proposal(article, sources, fan, moderator)
+                    demo_seeded.send(
+                        sender=self.__class__,
+                        article=article,
+                        fan=fan,
+                        moderator=moderator,
+                        say=self._say,
+                    )
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     # --- output --------------------------------------------------------------
@@ -204,7 +212,7 @@ class Command(BaseCommand):
         self._say(f"Read it at /wiki/{article.slug}/")
         return article
 
-    def _proposal(self, article, sources, fan):
+    def _proposal(self, article, sources, fan, moderator):
         mine = article.revisions.filter(author=fan)
         pending = mine.pending().first()
         if pending is not None:
@@ -235,3 +243,5 @@ class Command(BaseCommand):
         self._say(
             f"Pending proposal by {fan}: created (revision {revision.pk}), waiting in /moderation/"
         )
+        services.thread_start(revision=revision, user=moderator, body=demo.REVIEW_COMMENT)
+        self._say(f"A review comment by {moderator} on it: created")
