@@ -135,7 +135,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )  # fmt: skip
     fields = readonly_fields
     inlines = [CitationInline, ReviewThreadInline, AuditEventInline]
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "request_changes_selected", "reject_selected"]
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or can_moderate(request.user)
@@ -223,6 +223,38 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 revision=revision, moderator=request.user, reason=reason, reason_code=reason_code
             ),
             "Rejected {count} proposal(s).",
+        )
+        return None
+
+    @admin.action(description="Request changes on selected proposals…", permissions=["moderate"])
+    def request_changes_selected(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        if "apply" not in request.POST or "\x00" in reason:
+            if "\x00" in reason:
+                reason = reason.replace("\x00", "")
+                self.message_user(
+                    request, "The note cannot contain NUL characters.", messages.ERROR
+                )
+            return TemplateResponse(
+                request,
+                "admin/wiki/revision/request_changes.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Request changes",
+                    "opts": self.model._meta,
+                    "revisions": queryset.select_related("article", "author"),
+                    "reason": reason,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda revision: services.revision_request_changes(
+                revision=revision, moderator=request.user, reason=reason
+            ),
+            "Sent {count} proposal(s) back for changes.",
         )
         return None
 

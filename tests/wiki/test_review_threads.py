@@ -340,3 +340,19 @@ def test_review_comments_are_rate_limited_per_account(client, settings, proposal
     ]
     assert answers == [302, 302, 429]
     assert ReviewThread.objects.count() == 2
+
+
+def test_the_admin_requests_changes_through_the_same_service(client, proposal):
+    client.force_login(factories.make_user("staff-moderator", moderator=True, staff=True))
+    url = reverse("admin:wiki_revision_changelist")
+    chosen = {"action": "request_changes_selected", "_selected_action": [proposal.pk]}
+    asked = client.post(url, chosen)
+    assert asked.status_code == 200 and "Send back for changes" in asked.content.decode()
+    client.post(url, {**chosen, "apply": "1", "reason": ""}, follow=True)
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING  # no note and no open comment
+    client.post(url, {**chosen, "apply": "1", "reason": "Cite the minute."})
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.CHANGES_REQUESTED
+    assert proposal.decision_reason == "Cite the minute."
+    assert AuditEvent.objects.filter(revision=proposal, action="changes-requested").count() == 1
