@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
+from apps.wiki import spoilers
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
 from apps.wiki.views.access import get_article_for_user, proposer_required
@@ -97,6 +98,7 @@ def _render_list(
         "talk/topic_list.html",
         {
             "article": article,
+            "beyond_watched": spoilers.beyond_point(request, article.episode),
             "page": page,
             "form": form,
             "refusal": services.participation_refusal(request.user, article),
@@ -172,6 +174,7 @@ def _render_topic(
         "talk/topic_detail.html",
         {
             "article": topic.article,
+            "beyond_watched": spoilers.beyond_point(request, topic.article.episode),
             "topic": topic,
             "thread": thread,
             "form": form,
