@@ -24,7 +24,7 @@ from apps.wiki.merging import cited_of, merge_revisions
 from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 from apps.wiki.policy import effective_protection, is_trusted
-from apps.wiki.threads import OPEN_FOR_REVIEW, open_count, place_threads, threads_of
+from apps.wiki.threads import is_open_for_review, open_count, place_threads, threads_of
 
 from .forms import (
     AGES,
@@ -122,7 +122,7 @@ def _review_context(request, revision, *, reject_form=None, request_form=None, p
     rows, conversation = place_threads(
         text_diff(current.body if current else "", revision.body), threads
     )
-    is_open = revision.status in OPEN_FOR_REVIEW
+    is_open = is_open_for_review(revision)
     return {
         "threads": conversation,
         "open_threads": open_count(threads),
@@ -259,8 +259,11 @@ def approve_part(request, pk):
             rest=form.cleaned_data["rest"],
         )
     except ValidationError as error:
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
+        if hasattr(error, "error_dict"):
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            form.add_error(None, error.messages)
         return _render_review(request, revision, status=400, part_form=form)
     except services.WikiConflict as conflict:
         return _conflict(request, pk, conflict, part_form=form)

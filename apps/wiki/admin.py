@@ -25,6 +25,8 @@ from .models import (
 )
 from .permissions import can_moderate
 
+MAX_NOTE = 2000  # as the review page's form allows
+
 
 class ReadOnlyAdminMixin:
     """History is written by services only: no adding, changing or deleting here."""
@@ -77,10 +79,15 @@ class ReviewThreadInline(ReadOnlyAdminMixin, admin.TabularInline):
             thread.pk,
         )
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("created_by").prefetch_related("comments")
+        )
+
     @admin.display(description="First comment")
     def first_comment(self, thread):
-        first = thread.comments.first()
-        return first.body[:200] if first else ""
+        comments = list(thread.comments.all())  # prefetched: no query per thread
+        return comments[0].body[:200] if comments else ""
 
 
 @admin.register(Article)
@@ -229,11 +236,16 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Request changes on selected proposals…", permissions=["moderate"])
     def request_changes_selected(self, request, queryset):
         reason = request.POST.get("reason", "")
-        if "apply" not in request.POST or "\x00" in reason:
+        too_long = len(reason) > MAX_NOTE
+        if "apply" not in request.POST or "\x00" in reason or too_long:
             if "\x00" in reason:
                 reason = reason.replace("\x00", "")
                 self.message_user(
                     request, "The note cannot contain NUL characters.", messages.ERROR
+                )
+            elif too_long:
+                self.message_user(
+                    request, f"Keep the note under {MAX_NOTE:,} characters.", messages.ERROR
                 )
             return TemplateResponse(
                 request,

@@ -18,9 +18,7 @@ def lines_of(text: str, start: int, end: int) -> str | None:
 def relocate(text: str, anchor_text: str, near: int) -> tuple[int, int] | None:
     """Where the lines ``anchor_text`` are in ``text`` now: the occurrence nearest line
     ``near``, or None when they are gone (the thread is then outdated)."""
-    wanted = anchor_text.splitlines()
-    if not wanted:
-        return None
+    wanted = anchor_text.split("\n")  # a blank line ("") is a line too
     lines = text.splitlines()
     width = len(wanted)
     found = [
@@ -53,5 +51,6 @@ def apply_suggestion(
     else:
         segment = replacement
     replaced = [*lines[: start - 1], *segment.splitlines(), *lines[end:]]
-    result = "\n".join(replaced)
-    return result + "\n" if text.endswith("\n") else result
+    newline = "\r\n" if "\r\n" in text else "\n"  # as the author's browser sent it
+    result = newline.join(replaced)
+    return result + newline if text.endswith("\n") else result

@@ -23,6 +23,12 @@ The rules:
   the base's sentence at the proposal's. So those text hunks and the change
   become one hunk, and two text hunks that need the same change are one hunk
   too (with several spans: a hunk is a tuple of line ranges, not one range).
+- **Paragraphs.** Changed lines of one Markdown paragraph are one hunk, even with
+  unchanged lines between them: the marker that ends a paragraph supports all
+  of it, so accepting half of a rewritten paragraph would put the old citation
+  under new words. A blank line, a list item, a heading, a quote, a table row
+  or a fence starts a new block and separates hunks.
+- **Line endings** do not count: lines are compared without a final "\\r".
   A changed citation that no text hunk needs is a hunk of its own, of kind
   "citations": it re-points the unchanged sentences that cite that key.
 - **Added and removed citations** (a key on one side only) are no hunk: they
@@ -43,6 +49,7 @@ same hunks with the same numbers. A new article (no base) is a single text
 hunk.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -164,11 +171,43 @@ def _rows(
     return rows
 
 
+# A line that starts a Markdown block of its own: a list item, a heading, a quote, a table
+# row, a fence. A paragraph's continuation lines never do.
+_BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|>|\||```|~~~|!!!)")
+
+
+def _starts_block(line: str) -> bool:
+    return not line.strip() or bool(_BLOCK_START.match(line))
+
+
+def _block_boundary(
+    old_lines: Sequence[str], new_lines: Sequence[str], before: Span, after: Span
+) -> bool:
+    """Whether a new Markdown block starts between two spans (so they are separate changes).
+
+    The unchanged lines between them, or the later span's first line on either side,
+    must start a block (a blank line, a list item, a heading…); otherwise the spans are
+    lines of one paragraph.
+    """
+    gap = old_lines[before[1] : after[0]]
+    firsts = [lines[start] for lines, start, end in (
+        (old_lines, after[0], after[1]), (new_lines, after[2], after[3])
+    ) if end > start]  # fmt: skip
+    return any(_starts_block(line) for line in [*gap, *firsts])
+
+
 def split(base: Cited | None, proposal: Cited) -> list[Hunk]:
     """The proposal's changes to ``base`` as hunks, numbered from 1 (see the module's rules)."""
     old_lines, new_lines = _lines(base), _lines(proposal)
     base_cites = base.citations if base else {}
-    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    # Compared without a line's "\r": text typed in a browser ends its lines with "\r\n", text
+    # a service wrote (a suggestion taken, a merge) with "\n"; the ending is no change.
+    matcher = SequenceMatcher(
+        None,
+        [line.rstrip("\r") for line in old_lines],
+        [line.rstrip("\r") for line in new_lines],
+        autojunk=False,
+    )
     spans: list[Span] = [
         (i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
     ]
@@ -187,6 +226,12 @@ def split(base: Cited | None, proposal: Cited) -> list[Hunk]:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
+
+    # Changes within one paragraph are one hunk: a marker at its end supports every line of
+    # it, so accepting one line of a rewritten paragraph could pin the old citation on it.
+    for index in range(1, len(spans)):
+        if not _block_boundary(old_lines, new_lines, spans[index - 1], spans[index]):
+            parent[root(index)] = root(index - 1)
 
     for index, (old_start, old_end, new_start, new_end) in enumerate(spans):
         named = marker_keys(

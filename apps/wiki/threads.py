@@ -7,7 +7,20 @@ from django.db.models import Prefetch
 from .diff import DiffLine
 from .models import Anchor, ReviewComment, ReviewThread, Revision, RevisionStatus, Side
 
-OPEN_FOR_REVIEW = (RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)
+
+def superseded_by(revision: Revision) -> Revision | None:
+    """The author's revision of a proposal sent back for changes, once there is one."""
+    if revision.status != RevisionStatus.CHANGES_REQUESTED:
+        return None
+    return Revision.objects.filter(revises=revision).order_by("pk").first()
+
+
+def is_open_for_review(revision: Revision) -> bool:
+    """Whether the proposal can still be discussed: pending, or sent back and not yet revised
+    (its threads moved on to the revision, and so does the conversation)."""
+    if revision.status == RevisionStatus.PENDING:
+        return True
+    return revision.status == RevisionStatus.CHANGES_REQUESTED and superseded_by(revision) is None
 
 
 def threads_of(revision: Revision) -> list[ReviewThread]:

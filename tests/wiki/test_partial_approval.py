@@ -228,3 +228,46 @@ def test_statistics_count_each_decision_as_its_own(mixed, moderator, wiki_articl
     # The first article approval, the part approval's new version, then the two decisions.
     assert (row.approved, row.rejected, row.changes_requested, row.part_approved) == (1, 0, 1, 1)
     assert row.total == 3
+
+
+def test_a_part_without_any_citation_is_refused_cleanly(client, author, moderator, fan):
+    article = factories.published_article(author, moderator, body="Old fact. [@1]\n\nMiddle.")
+    kept = article.approved_revision.citations.get()
+    proposal = services.revision_propose(
+        article=article,
+        author=fan,
+        body="Middle, reworded.\n\nA new fact. [@1]",
+        summary="Two",
+        citations=[services.CitationInput(source=kept.source, locator=kept.locator, key=1)],
+        base=article.approved_revision,
+    )
+    hunks = split(cited_of(proposal.base), cited_of(proposal))
+    uncited = next(h.number for h in hunks if "Old fact. [@1]" in h.old_lines)
+    client.force_login(moderator)
+    data = {f"accept_{uncited}": "on", "rest": "return"}
+    data.update({f"reason_{h.number}": "Not this." for h in hunks if h.number != uncited})
+    response = client.post(reverse("moderation:approve-part", args=[proposal.pk]), data)
+    assert response.status_code in (400, 409)
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+
+
+def test_changed_lines_of_one_paragraph_are_one_change(author, moderator, fan):
+    article = factories.published_article(
+        author, moderator, body="Old claim,\nsame middle,\nend. [@1]\n\nOther. [@1]"
+    )
+    old = article.approved_revision.citations.get()
+    proposal = services.revision_propose(
+        article=article,
+        author=fan,
+        body="New claim,\nsame middle,\nend. [@2]\n\nOther, changed. [@1]",
+        summary="Rewrite",
+        citations=[
+            services.CitationInput(source=old.source, locator=old.locator, key=1),
+            services.CitationInput(source=factories.make_source("New"), locator="p. 9", key=2),
+        ],
+        base=article.approved_revision,
+    )
+    hunks = split(cited_of(proposal.base), cited_of(proposal))
+    assert len(hunks) == 2
+    assert any("New claim," in h.new_lines and "end. [@2]" in h.new_lines for h in hunks)

@@ -82,3 +82,28 @@ def test_a_part_approval_racing_an_approval_loses_nothing(setting):
         assert not isinstance(whole, Exception), whole
         assert "They kiss, at last." in text
     assert Revision.objects.filter(merged_from=mixed).count() == 1
+
+
+def test_a_suggestion_accepted_twice_at_once_makes_one_revision(setting):
+    article, (first, _second, _third) = setting
+    fan = factories.make_user("fan")
+    source = article.approved_revision.citations.get().source
+    proposal = factories.propose_edit(
+        article,
+        fan,
+        body="Jim tells Pam how he feels. [@1]\n\nThey kiss in her ofice.",
+        source=source,
+    )
+    thread = services.thread_start(
+        revision=proposal, user=first, body="Spelling", anchor="lines", side="new",
+        line_start=3, line_end=3, quote="ofice", suggestion="office",
+    )  # fmt: skip
+    comment = thread.comments.get()
+    results = race(
+        lambda: services.suggestion_accept(comment=comment, user=fan),
+        lambda: services.suggestion_accept(comment=comment, user=fan),
+    )
+    assert sum(isinstance(r, services.WikiConflict) for r in results) == 1, results
+    assert Revision.objects.filter(revises=proposal).count() == 1
+    revised = Revision.objects.get(revises=proposal)
+    assert revised.status == RevisionStatus.PENDING and "her office." in revised.body

@@ -356,3 +356,67 @@ def test_the_admin_requests_changes_through_the_same_service(client, proposal):
     assert proposal.status == RevisionStatus.CHANGES_REQUESTED
     assert proposal.decision_reason == "Cite the minute."
     assert AuditEvent.objects.filter(revision=proposal, action="changes-requested").count() == 1
+
+
+# --- Edge cases found in review ---------------------------------------------------------
+
+
+def test_a_suggestion_on_a_line_that_appears_twice_lands_on_that_line(article, moderator, fan):
+    body = "Same line.\n\nOther.\n\nSame line.\n\nEnd [@1]"
+    proposal = factories.propose_edit(article, fan, body=body)
+    thread = services.thread_start(
+        revision=proposal, user=moderator, body="Reword.", anchor="lines", side="new",
+        line_start=5, line_end=5, suggestion="A different line.",
+    )  # fmt: skip
+    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    assert revised.body == "Same line.\n\nOther.\n\nA different line.\n\nEnd [@1]"
+    thread.refresh_from_db()
+    assert (thread.line_start, thread.line_end, thread.outdated) == (5, 5, False)
+
+
+def test_a_suggestion_keeps_the_line_endings_the_browser_sent(article, moderator, fan):
+    proposal = factories.propose_edit(article, fan, body="One.\r\nTwo tpyo.\r\nThree. [@1]")
+    thread = services.thread_start(
+        revision=proposal, user=moderator, body="Typo", anchor="lines", side="new",
+        line_start=2, line_end=2, quote="tpyo", suggestion="typo",
+    )  # fmt: skip
+    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    assert revised.body == "One.\r\nTwo typo.\r\nThree. [@1]"
+
+
+def test_a_suggestion_is_carried_onto_text_approved_since(author, moderator, other_moderator, fan):
+    article = factories.published_article(author, moderator, body="Intro. [@1]\n\nMiddle. [@1]")
+    source = article.approved_revision.citations.get().source
+    proposal = factories.propose_edit(
+        article, fan, body="Intro. [@1]\n\nMiddle with a tpyo. [@1]", source=source
+    )
+    thread = comment_on_typo(proposal, other_moderator)
+    newer = factories.propose_edit(
+        article, author, body="Intro, improved. [@1]\n\nMiddle. [@1]", source=source
+    )
+    services.revision_approve(revision=newer, moderator=other_moderator)
+    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    article.refresh_from_db()
+    assert revised.base_id == article.approved_revision_id
+    assert revised.body == "Intro, improved. [@1]\n\nMiddle with a typo. [@1]"
+    thread.refresh_from_db()
+    assert thread.revision_id == revised.pk and not thread.outdated
+
+
+def test_a_revised_proposal_takes_the_conversation_along(proposal, moderator, fan):
+    services.revision_request_changes(revision=proposal, moderator=moderator, reason="Fix it.")
+    revise = {
+        "article": proposal.article, "author": fan, "body": BODY.replace("tpyo", "typo"),
+        "summary": "Fixed", "base": proposal.base, "revises": proposal,
+    }  # fmt: skip
+    revised = services.revision_propose(
+        **revise, citations=[factories.cite(proposal.citations.get().source)]
+    )
+    with pytest.raises(services.WikiConflict, match=f"revised as #{revised.pk}"):
+        services.thread_start(revision=proposal, user=moderator, body="Late remark.")
+    with pytest.raises(ValidationError, match="already revised"):
+        services.revision_propose(
+            **{**revise, "body": "Twice. [@1]"},
+            citations=[factories.cite(proposal.citations.get().source)],
+        )
+    assert proposal.article.revisions.filter(revises=proposal).count() == 1

@@ -239,12 +239,14 @@ def _thread_for_hunk(revision: Revision, hunk: Hunk, *, moderator: User, reason:
             "side": Side.NEW,
             "line_start": new_start + 1,
             "line_end": new_end,
-            "anchor_text": "\n".join(hunk.new_lines),
+            "anchor_text": "\n".join(line.rstrip("\r") for line in hunk.new_lines),
         }
     else:  # lines only removed, or several stretches: quote what the change was
         anchor = {
             "anchor": Anchor.PROPOSAL,
-            "anchor_text": "\n".join(hunk.old_lines or hunk.new_lines),
+            "anchor_text": "\n".join(
+                line.rstrip("\r") for line in (hunk.old_lines or hunk.new_lines)
+            ),
         }
     thread = ReviewThread.objects.create(
         revision=revision, started_on=revision, created_by=moderator, **anchor
@@ -316,6 +318,11 @@ def revision_approve_part(
                     f"since the proposal was written{detail}. Review the proposal again."
                 )
             body, citations = merged.body, merged.citations
+        if not citations:
+            raise WikiConflict(
+                "Those changes would leave the article without any citation: tick the change "
+                "that keeps one too, or decide the proposal whole."
+            )
         problems = problems_with(body, citations)
         if problems:
             raise WikiConflict(

@@ -277,8 +277,15 @@ def revision_propose(
                 "The article was changed while you were editing. Your text is kept below: "
                 "compare it with the current version, then submit again."
             )
-        if revises is not None and revises.status == RevisionStatus.PENDING:
+        if revises is not None:
+            # As it is now, under the article's lock (a decision may have come meanwhile).
             replaced = Revision.objects.select_for_update().get(pk=revises.pk)
+            if replaced.status == RevisionStatus.CHANGES_REQUESTED:
+                newer = Revision.objects.filter(revises=replaced).order_by("pk").first()
+                if newer is not None:
+                    raise ValidationError(
+                        f"You already revised this proposal as #{newer.pk}: revise that one."
+                    )
             if replaced.status == RevisionStatus.PENDING:
                 decide(
                     replaced,

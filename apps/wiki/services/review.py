@@ -16,8 +16,9 @@ from apps.accounts.models import User
 from apps.markup import MarkdownTooComplex, render_markdown
 from apps.notifications.services import notify
 
-from ..anchors import apply_suggestion, lines_of
+from ..anchors import apply_suggestion, lines_of, relocate
 from ..citing import CitationInput
+from ..merging import Cited, cited_of, merge_cited
 from ..models import (
     Anchor,
     Article,
@@ -30,11 +31,11 @@ from ..models import (
 )
 from ..notify import after_decision
 from ..permissions import can_discuss_proposal, can_moderate
+from ..threads import is_open_for_review, superseded_by
 from .common import check_claim, check_reviewer, decide, lock
 from .errors import WikiConflict
 from .proposals import revision_propose
 
-OPEN_FOR_REVIEW = (RevisionStatus.PENDING, RevisionStatus.CHANGES_REQUESTED)
 MAX_COMMENT_LENGTH = 10_000
 SEE_THREADS = "See the open review comments."
 
@@ -43,9 +44,12 @@ def _lock_open(revision: Revision) -> tuple[Article, Revision]:
     """Lock the article, then the revision; refuse a proposal that is no longer open."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     locked = Revision.objects.select_for_update().get(pk=revision.pk)
-    if locked.status not in OPEN_FOR_REVIEW:
+    if not is_open_for_review(locked):
+        newer = superseded_by(locked)
         raise WikiConflict(
-            f"This proposal was {locked.get_status_display().lower()}: its review is closed."
+            f"This proposal was revised as #{newer.pk}: the conversation continues there."
+            if newer is not None
+            else f"This proposal was {locked.get_status_display().lower()}: its review is closed."
         )
     return article, locked
 
@@ -72,6 +76,7 @@ def _rendered(body: str) -> str:
 def _check_suggestion(thread: ReviewThread, suggestion: str | None) -> str | None:
     if suggestion is None:
         return None
+    suggestion = suggestion.replace("\r\n", "\n")  # a browser's; the anchored lines have "\n"
     if thread.anchor != Anchor.LINES or thread.side != Side.NEW:
         raise ValidationError(
             {"suggestion": "A suggested replacement needs lines of the proposal's text."}
@@ -81,7 +86,7 @@ def _check_suggestion(thread: ReviewThread, suggestion: str | None) -> str | Non
     current = thread.quote or thread.anchor_text
     if suggestion.strip("\r\n") == current:
         raise ValidationError({"suggestion": "The suggestion is the same as the text."})
-    return suggestion.replace("\r\n", "\n").strip("\n") if not thread.quote else suggestion
+    return suggestion.strip("\n") if not thread.quote else suggestion
 
 
 def _anchor(thread: ReviewThread, revision: Revision, *, current_text: str) -> ReviewThread:
@@ -105,7 +110,7 @@ def _anchor(thread: ReviewThread, revision: Revision, *, current_text: str) -> R
         )
     thread.line_end = end
     thread.anchor_text = lines
-    thread.quote = (thread.quote or "").strip("\r\n")
+    thread.quote = (thread.quote or "").replace("\r\n", "\n").strip("\n")
     if thread.quote and thread.quote not in lines:
         raise ValidationError(
             {"quote": "The words you quote must be copied exactly from the commented lines."}
@@ -129,14 +134,13 @@ def _tell(thread: ReviewThread, comment: ReviewComment, *, actor: User) -> None:
             + f"#thread-{thread.pk}",
         )
         return
-    moderators = {
-        c.author
+    others = {
+        c.author_id: c.author
         for c in ReviewComment.objects.filter(thread__revision=revision)
         .exclude(author_id=actor.pk)
         .select_related("author")
-        if can_moderate(c.author)
     }
-    for moderator in moderators:
+    for moderator in [user for user in others.values() if can_moderate(user)]:
         notify(
             moderator,
             message=f"{actor} replied on their proposal for “{article.title}”.\n{excerpt}",
@@ -239,68 +243,82 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
     """The author takes a suggested replacement: a revised proposal with it, in one click.
 
     The revised proposal replaces the one commented on (as any revision by its
-    author does), the threads carry over, and this one is resolved.
+    author does), carried onto the current text if the article changed since
+    (refused when that conflicts: the editor shows both sides); the threads come
+    along, this one resolved and pointing at the lines as the suggestion left them.
     """
-    thread = comment.thread
-    revision = thread.revision
-    if revision.author_id != user.pk:
+    if comment.thread.revision.author_id != user.pk:
         raise PermissionDenied("Only the proposal's author can take a suggestion into it.")
-    if comment.suggestion is None:
-        raise WikiConflict("This comment suggests no replacement.")
-    if comment.applied_in_id is not None:
-        raise WikiConflict("This suggestion is already part of a revised proposal.")
-    if revision.status not in OPEN_FOR_REVIEW:
-        raise WikiConflict(
-            f"This proposal was {revision.get_status_display().lower()}: revise the newest one."
-        )
-    if thread.outdated:
-        raise WikiConflict(
-            "The commented lines are no longer in your proposal: make the change in the editor."
-        )
-    try:
-        body = apply_suggestion(
-            revision.body,
-            start=thread.line_start or 0,
-            end=thread.line_end or 0,
-            anchor_text=thread.anchor_text,
-            quote=thread.quote,
-            replacement=comment.suggestion,
-        )
-    except ValueError as exc:
-        raise WikiConflict(
-            f"The suggestion no longer applies ({exc}): make the change in the editor."
-        ) from exc
-    citations = [
-        CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True)
-        for c in revision.citations.select_related("source").order_by("position")
-    ]
     with transaction.atomic():
+        # Article, proposal, then the comment: a second click waits here, then finds the
+        # suggestion taken.
+        article, revision = _lock_open(comment.thread.revision)
+        comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+        thread = ReviewThread.objects.get(pk=comment.thread_id)
+        if comment.suggestion is None:
+            raise WikiConflict("This comment suggests no replacement.")
+        if comment.applied_in_id is not None or thread.revision_id != revision.pk:
+            raise WikiConflict("This suggestion is already part of a revised proposal.")
+        if thread.outdated:
+            raise WikiConflict(
+                "The commented lines are no longer in your proposal: make the change in the editor."
+            )
+        try:
+            body = apply_suggestion(
+                revision.body,
+                start=thread.line_start or 0,
+                end=thread.line_end or 0,
+                anchor_text=thread.anchor_text,
+                quote=thread.quote,
+                replacement=comment.suggestion,
+            )
+        except ValueError as exc:
+            raise WikiConflict(
+                f"The suggestion no longer applies ({exc}): make the change in the editor."
+            ) from exc
+        proposal = cited_of(revision)
+        citations = [
+            CitationInput(source=c.source, quote=c.quote, locator=c.locator, key=key, verbatim=True)
+            for key, c in sorted(proposal.citations.items())
+        ]
+        base, current = revision.base, article.approved_revision
+        if current is not None and revision.base_id != current.pk:
+            merged = merge_cited(
+                cited_of(base) if base else None,
+                cited_of(current),
+                Cited(body, proposal.citations),
+            )
+            if not merged.clean:
+                raise WikiConflict(
+                    "The article changed since you wrote this proposal, and your text "
+                    "conflicts with the newer one: revise it in the editor, which shows both."
+                )
+            body, citations, base = merged.body, merged.citations, current
         revised = revision_propose(
-            article=revision.article,
+            article=article,
             author=user,
             body=body,
             summary=f"{revision.summary} (with {comment.author}'s suggestion)"[:300],
             citations=citations,
-            base=revision.base,
+            base=base,
             revises=revision,
         )
-        ReviewComment.objects.filter(pk=comment.pk, applied_in__isnull=True).update(
-            applied_in=revised
-        )
-        # The thread now points at the lines as the suggestion left them (not outdated).
-        # Lines deleted by the suggestion leave the thread outdated, with the text it was on.
-        start, taken = thread.line_start or 1, new_lines(thread, comment)
-        replaced = lines_of(body, start, start + len(taken) - 1) if taken else None
-        if replaced is not None:
-            ReviewThread.objects.filter(pk=thread.pk).update(
-                anchor_text=replaced,
-                line_end=start + len(taken) - 1,
+        comment.applied_in = revised
+        comment.save(update_fields=["applied_in"])
+        # Where the suggestion's lines are now (a merge may have moved them); lines it
+        # deleted leave the thread outdated, with the text it was on.
+        taken = new_lines(thread, comment)
+        place = relocate(revised.body, "\n".join(taken), thread.line_start or 1) if taken else None
+        changes: dict[str, object] = {"resolved_at": timezone.now(), "resolved_by": user}
+        if place is not None:
+            changes.update(
+                line_start=place[0],
+                line_end=place[1],
+                anchor_text="\n".join(taken),
                 quote=comment.suggestion if thread.quote and comment.suggestion else "",
                 outdated=False,
             )
-        ReviewThread.objects.filter(pk=thread.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolved_by=user
-        )
+        ReviewThread.objects.filter(pk=thread.pk).update(**changes)
     return revised
 
 

@@ -19,7 +19,7 @@ from ..pagecache import cached_for_readers, generation
 from ..permissions import can_discuss_proposal, can_moderate
 from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
 from ..search import search_articles
-from ..threads import OPEN_FOR_REVIEW, open_count, threads_of
+from ..threads import is_open_for_review, open_count, superseded_by, threads_of
 from .access import (
     get_article_for_user,
     get_revision_for_user,
@@ -147,7 +147,8 @@ def revision_detail(request, slug, pk):
         {
             "threads": threads,
             "open_threads": open_count(threads),
-            "is_open": revision.status in OPEN_FOR_REVIEW,
+            "is_open": is_open_for_review(revision),
+            "superseded_by": superseded_by(revision),
             "revision": revision,
             "article": revision.article,
             "html": page_html(request, revision, show=_show(revision.article)),

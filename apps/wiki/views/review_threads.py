@@ -19,7 +19,7 @@ from ..anchors import lines_of
 from ..forms import CommentFields, ThreadForm
 from ..models import Anchor, ReviewComment, ReviewThread, Revision, Side
 from ..permissions import can_discuss_proposal
-from ..threads import OPEN_FOR_REVIEW
+from ..threads import is_open_for_review
 from .access import int_param
 
 CONFLICT = 409
@@ -144,7 +144,7 @@ def thread_new(request, pk):
             "context_lines": context_lines,
             "citation_key": number("citation_key"),
             "back": where_to_go_back(request.user, revision),
-            "is_open": revision.status in OPEN_FOR_REVIEW,
+            "is_open": is_open_for_review(revision),
         },
         status=status,
     )
