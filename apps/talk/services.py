@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.markup import MarkdownTooComplex, render_markdown
-from apps.wiki.forms import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 from apps.wiki.models import Article
 from apps.wiki.pagecache import pages_changed
 from apps.wiki.permissions import can_moderate, can_open_unpublished
 from apps.wiki.policy import account_refusal
+from apps.wiki.usertext import rendered, text_problem
 
 from .models import Post, TalkAction, TalkEvent, Topic, TopicFollow
 from .tasks import tell_about_post
@@ -27,7 +26,6 @@ from .tasks import tell_about_post
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
 MAX_REASON_LENGTH = 1_000
-NUL_MESSAGE = "The text cannot contain NUL characters."
 CLOSED_MESSAGE = "This topic is closed: it takes no more replies."
 
 
@@ -51,28 +49,13 @@ def participation_refusal(user: User | AnonymousUser, article: Article) -> str |
     return refusal
 
 
-def _text_error(value: str, *, what: str, max_length: int) -> str | None:
-    if "\x00" in value:
-        return NUL_MESSAGE
-    if REPLACEMENT_CHARACTER in value:
-        return INVALID_UTF8_MESSAGE
-    if not value.strip():
-        return f"The {what} cannot be empty."
-    if len(value) > max_length:
-        return f"The {what} is too long ({len(value):,} characters; at most {max_length:,})."
-    return None
-
-
 def _rendered(body: str, errors: dict[str, str]) -> str:
     """The body as safe HTML, or "" with the reason in ``errors`` when it cannot be."""
-    error = _text_error(body, what="message", max_length=MAX_BODY_LENGTH)
-    if error is None:
-        try:
-            return render_markdown(body)
-        except MarkdownTooComplex as exc:
-            error = str(exc)
-    errors["body"] = error
-    return ""
+    try:
+        return rendered(body, what="message", max_length=MAX_BODY_LENGTH)
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
+        return ""
 
 
 def _check_participant(user: User, article: Article) -> None:
@@ -84,7 +67,7 @@ def _check_participant(user: User, article: Article) -> None:
 def _reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required or reason:
-        error = _text_error(reason, what="reason", max_length=MAX_REASON_LENGTH)
+        error = text_problem(reason, what="reason", max_length=MAX_REASON_LENGTH)
         if error:
             raise ValidationError({"reason": error})
     return reason
@@ -104,7 +87,7 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     _check_participant(author, article)
     errors: dict[str, str] = {}
     title = (title or "").strip()
-    title_error = _text_error(title, what="title", max_length=MAX_TITLE_LENGTH)
+    title_error = text_problem(title, what="title", max_length=MAX_TITLE_LENGTH)
     if title_error:
         errors["title"] = title_error
     html = _rendered(body, errors)

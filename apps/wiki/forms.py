@@ -21,17 +21,11 @@ from apps.markup import MarkdownTooComplex, check_limits
 
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 from .models import Anchor, Side
+from .usertext import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
 _SOURCE_ID = re.compile(r"[0-9]{1,18}")
-# Django decodes form data with errors="replace": a U+FFFD in the text means the
-# browser (or a script) sent bytes that are not UTF-8, which would be stored mangled.
-REPLACEMENT_CHARACTER = "\ufffd"
-INVALID_UTF8_MESSAGE = (
-    "The text contains bytes that are not valid UTF-8 (shown as “\ufffd”): "
-    "copy it again from its source, or retype the characters around the mark."
-)
 
 
 def valid_utf8(value: str) -> None:

@@ -167,6 +167,8 @@ def test_no_one_requests_changes_on_their_own_proposal(article, moderator):
         ({"line_start": 9, "line_end": 9}, "line_start"),
         ({"quote": "not there"}, "quote"),
         ({"body": "   "}, "body"),
+        ({"body": "A NUL \x00 from a script"}, "body"),
+        ({"body": "Bad bytes \ufffd"}, "body"),
         ({"side": Side.OLD, "line_start": 1, "line_end": 1, "quote": ""}, "suggestion"),
     ],
 )

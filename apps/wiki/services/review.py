@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.markup import MarkdownTooComplex, render_markdown
 from apps.notifications.services import notify
 
 from ..anchors import apply_suggestion, lines_of, relocate
@@ -32,6 +31,7 @@ from ..models import (
 from ..notify import after_decision
 from ..permissions import can_discuss_proposal, can_moderate
 from ..threads import is_open_for_review, superseded_by
+from ..usertext import rendered
 from .common import check_claim, check_reviewer, decide, lock
 from .errors import WikiConflict
 from .proposals import revision_propose
@@ -60,17 +60,7 @@ def _check_discussant(user: User, revision: Revision) -> None:
 
 
 def _rendered(body: str) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": "Write a comment."})
-    if len(body) > MAX_COMMENT_LENGTH:
-        raise ValidationError(
-            {"body": f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters long."}
-        )
-    try:
-        return render_markdown(body)
-    except MarkdownTooComplex as exc:
-        raise ValidationError({"body": str(exc)}) from exc
+    return rendered((body or "").strip(), what="comment", max_length=MAX_COMMENT_LENGTH)
 
 
 def _check_suggestion(thread: ReviewThread, suggestion: str | None) -> str | None:
