@@ -20,7 +20,7 @@ from apps.markup import drop_external_images
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.hunks import split
-from apps.wiki.merging import cited_of, merge_revisions
+from apps.wiki.merging import Cited, cited_of, merge_revisions
 from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 from apps.wiki.policy import effective_protection, is_trusted
@@ -102,11 +102,24 @@ def _active_claim(revision):
     return claim if claim and claim.expires_at > timezone.now() else None
 
 
-def _part_form(request, revision, *, data=None):
-    """The form for approving part of an edit: only when it has two changes or more."""
+def _part_form(request, revision, *, data=None, current_citations=None, proposal_citations=None):
+    """The form for approving part of an edit: only when it has two changes or more.
+
+    The review page passes the citations it has loaded already: the current text's
+    are the base's unless the proposal is stale.
+    """
     if not revision.is_pending or revision.base is None or revision.author_id == request.user.pk:
         return None
-    hunks = split(cited_of(revision.base), cited_of(revision))
+    if current_citations is not None and not revision.is_stale:
+        base = Cited(revision.base.body, {c.key: c for c in current_citations})
+    else:
+        base = cited_of(revision.base)
+    proposal = (
+        Cited(revision.body, {c.key: c for c in proposal_citations})
+        if proposal_citations is not None
+        else cited_of(revision)
+    )
+    hunks = split(base, proposal)
     return ApprovePartForm(data, hunks=hunks) if len(hunks) > 1 else None
 
 
@@ -130,7 +143,10 @@ def _review_context(request, revision, *, reject_form=None, request_form=None, p
         "is_open": is_open,
         "comment_url": reverse("wiki:thread-new", args=[revision.pk]) if is_open else "",
         "request_form": request_form or RequestChangesForm(),
-        "part_form": part_form or _part_form(request, revision),
+        "part_form": part_form
+        or _part_form(
+            request, revision, current_citations=old_citations, proposal_citations=new_citations
+        ),
         "revision": revision,
         # Stored HTML from the one renderer, less images from elsewhere in old text.
         "revision_html": drop_external_images(revision.rendered_html),

@@ -15,12 +15,21 @@ def superseded_by(revision: Revision) -> Revision | None:
     return Revision.objects.filter(revises=revision).order_by("pk").first()
 
 
+def review_state(revision: Revision) -> tuple[bool, Revision | None]:
+    """Whether the proposal can still be discussed, and the revision that superseded it.
+
+    Open: pending, or sent back and not yet revised (once revised, its threads moved on
+    to the revision, and so does the conversation).
+    """
+    newer = superseded_by(revision)
+    is_open = revision.status == RevisionStatus.PENDING or (
+        revision.status == RevisionStatus.CHANGES_REQUESTED and newer is None
+    )
+    return is_open, newer
+
+
 def is_open_for_review(revision: Revision) -> bool:
-    """Whether the proposal can still be discussed: pending, or sent back and not yet revised
-    (its threads moved on to the revision, and so does the conversation)."""
-    if revision.status == RevisionStatus.PENDING:
-        return True
-    return revision.status == RevisionStatus.CHANGES_REQUESTED and superseded_by(revision) is None
+    return review_state(revision)[0]
 
 
 def threads_of(revision: Revision) -> list[ReviewThread]:
@@ -49,14 +58,10 @@ def place_threads(
     no row: on the proposal as a whole, on a citation, outdated, or on lines
     the diff folds away as unchanged.
     """
-    waiting: dict[tuple[str, int | None], list[ReviewThread]] = {
-        (thread.side, thread.line_end): []
-        for thread in threads
-        if thread.anchor == Anchor.LINES and not thread.outdated
-    }
+    waiting: dict[tuple[str, int | None], list[ReviewThread]] = {}
     for thread in threads:
-        if (thread.side, thread.line_end) in waiting and not thread.outdated:
-            waiting[(thread.side, thread.line_end)].append(thread)
+        if thread.anchor == Anchor.LINES and not thread.outdated:
+            waiting.setdefault((thread.side, thread.line_end), []).append(thread)
     placed: set[int] = set()
     out = []
     for row in rows:

@@ -20,6 +20,7 @@ from ..notify import after_decision
 from ..permissions import can_open_unpublished
 from ..policy import approves_automatically, proposal_refusal
 from ..spam import check_proposal
+from ..threads import superseded_by
 from .carrying import carry_threads
 from .common import audit, decide, publish
 from .errors import StaleBase
@@ -280,12 +281,11 @@ def revision_propose(
         if revises is not None:
             # As it is now, under the article's lock (a decision may have come meanwhile).
             replaced = Revision.objects.select_for_update().get(pk=revises.pk)
-            if replaced.status == RevisionStatus.CHANGES_REQUESTED:
-                newer = Revision.objects.filter(revises=replaced).order_by("pk").first()
-                if newer is not None:
-                    raise ValidationError(
-                        f"You already revised this proposal as #{newer.pk}: revise that one."
-                    )
+            newer = superseded_by(replaced)
+            if newer is not None:
+                raise ValidationError(
+                    f"You already revised this proposal as #{newer.pk}: revise that one."
+                )
             if replaced.status == RevisionStatus.PENDING:
                 decide(
                     replaced,

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..notify import after_decision
 from ..permissions import can_discuss_proposal, can_moderate
-from ..threads import is_open_for_review, superseded_by
+from ..threads import review_state
 from ..usertext import rendered
 from .common import check_claim, check_reviewer, decide, lock
 from .errors import WikiConflict
@@ -44,8 +44,8 @@ def _lock_open(revision: Revision) -> tuple[Article, Revision]:
     """Lock the article, then the revision; refuse a proposal that is no longer open."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     locked = Revision.objects.select_for_update().get(pk=revision.pk)
-    if not is_open_for_review(locked):
-        newer = superseded_by(locked)
+    is_open, newer = review_state(locked)
+    if not is_open:
         raise WikiConflict(
             f"This proposal was revised as #{newer.pk}: the conversation continues there."
             if newer is not None
@@ -221,7 +221,7 @@ def thread_resolve(*, thread: ReviewThread, user: User, resolved: bool = True) -
     return thread
 
 
-def new_lines(thread: ReviewThread, comment: ReviewComment) -> list[str]:
+def _lines_after(thread: ReviewThread, comment: ReviewComment) -> list[str]:
     """The commented lines once the comment's suggestion replaced the quoted words in them."""
     suggestion = comment.suggestion or ""
     if thread.quote:
@@ -297,7 +297,7 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
         comment.save(update_fields=["applied_in"])
         # Where the suggestion's lines are now (a merge may have moved them); lines it
         # deleted leave the thread outdated, with the text it was on.
-        taken = new_lines(thread, comment)
+        taken = _lines_after(thread, comment)
         place = relocate(revised.body, "\n".join(taken), thread.line_start or 1) if taken else None
         changes: dict[str, object] = {"resolved_at": timezone.now(), "resolved_by": user}
         if place is not None:

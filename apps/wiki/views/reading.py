@@ -19,7 +19,7 @@ from ..pagecache import cached_for_readers, generation
 from ..permissions import can_discuss_proposal, can_moderate
 from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
 from ..search import search_articles
-from ..threads import is_open_for_review, open_count, superseded_by, threads_of
+from ..threads import open_count, review_state, threads_of
 from .access import (
     get_article_for_user,
     get_revision_for_user,
@@ -141,14 +141,15 @@ def revision_detail(request, slug, pk):
     revision = get_revision_for_user(request.user, pk, slug=slug)
     # Review threads: for the author and moderators only (never cached: readers are not them).
     threads = threads_of(revision) if can_discuss_proposal(request.user, revision) else []
+    is_open, newer = review_state(revision)
     return render(
         request,
         "wiki/revision_detail.html",
         {
             "threads": threads,
             "open_threads": open_count(threads),
-            "is_open": is_open_for_review(revision),
-            "superseded_by": superseded_by(revision),
+            "is_open": is_open,
+            "superseded_by": newer,
             "revision": revision,
             "article": revision.article,
             "html": page_html(request, revision, show=_show(revision.article)),
