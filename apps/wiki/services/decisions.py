@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.markup import render_markdown, renumber_markers
+from apps.markup import renumber_markers
 
 from ..citing import CitationInput, problems_with, write_revision
 from ..hunks import CITATIONS, Hunk, apply, split
@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..notify import after_decision
 from ..permissions import can_moderate
+from ..usertext import rendered
 from .common import audit, check_claim, check_reviewer, decide, lock, publish
 from .errors import StaleBase, WikiConflict
 
@@ -253,7 +254,10 @@ def _thread_for_hunk(revision: Revision, hunk: Hunk, *, moderator: User, reason:
     )
     text = f"Change {hunk.number} ({hunk.label}) was not accepted: {reason}"
     ReviewComment.objects.create(
-        thread=thread, author=moderator, body=text, rendered_html=render_markdown(text)
+        thread=thread,
+        author=moderator,
+        body=text,
+        rendered_html=rendered(text, what="reason", max_length=MAX_HUNK_REASON + 500),
     )
 
 
