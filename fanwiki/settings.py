@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "axes",
+    "apps.web",
     "apps.accounts",
     "apps.catalog",
     "apps.citations",
@@ -181,7 +182,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.wiki.context_processors.moderation",
-                "apps.wiki.context_processors.site",
+                "apps.web.context_processors.site",
                 "apps.notifications.context_processors.unread",
             ],
             "builtins": ["fanwiki.templatetags"],
@@ -549,7 +550,7 @@ CELERY_BEAT_SCHEDULE = {
     }
 }
 
-# Anonymous readers' pages from the cache (apps/wiki/pagecache.py): how long a page
+# Anonymous readers' pages from the cache (apps/web/pagecache.py): how long a page
 # is kept at most (any change invalidates it at once anyway); 0 turns the cache off,
 # as in development, where an edited template must show at the next reload.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)

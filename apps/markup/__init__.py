@@ -10,7 +10,7 @@ three things of the wiki's own:
 - **wiki links** ``[[Article title]]`` and ``[[Article title|shown text]]``
   (:mod:`.wikilinks`);
 - **spoiler sections** ``!!! spoiler S03E05`` over an indented block
-  (:mod:`.spoilers`).
+  (:mod:`.spoiler_sections`).
 
 Everything ends in one nh3 allow-list: http, https and mailto links only, with
 ``rel="nofollow noopener noreferrer ugc"``; no style or event attributes; ids

@@ -3,7 +3,7 @@
 import re
 
 from .references import strip_markers
-from .spoilers import SPOILER_BLOCK
+from .spoiler_sections import SPOILER_BLOCK
 from .wikilinks import wikilinks_as_text
 
 _BLOCK_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}|>[> \t]*|[-+]|\d{1,9}[.)])[ \t]+", re.M)

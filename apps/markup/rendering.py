@@ -17,7 +17,7 @@ from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from .images import IMG_TAG, external_image_message, is_upload, upload_prefixes
 from .limits import MarkdownTooComplex, check_limits
 from .references import ReferenceExtension, ReferenceState, finalise, generated_id_pattern
-from .spoilers import CODE_ATTRIBUTE, SpoilerExtension
+from .spoiler_sections import CODE_ATTRIBUTE, SpoilerExtension
 from .wikilinks import WikiLinkExtension
 
 ALLOWED_TAGS = {

@@ -1,7 +1,7 @@
 """What changes in stored HTML when a page is served to one reader."""
 
 from .images import drop_external_images
-from .spoilers import close_spoilers
+from .spoiler_sections import close_spoilers
 from .wikilinks import mark_missing_links
 
 

@@ -2,7 +2,7 @@ from django import forms
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
-from apps.wiki.forms import Utf8Form, valid_utf8
+from apps.web.forms import Utf8Form, valid_utf8
 from apps.wiki.models import Protection, RejectionReason
 
 

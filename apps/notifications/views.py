@@ -1,7 +1,5 @@
 """A signed-in user's notifications: the list, and marking them read."""
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
@@ -9,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from apps.web.params import id_value
+
 from . import preferences
 from .models import Notification
 
 PAGE_SIZE = 50
-_ID = re.compile(r"[0-9]{1,18}")
 
 
 @require_safe
@@ -33,11 +32,12 @@ def notification_list(request):
 def mark_read(request):
     """Mark all the user's unread notifications read, or only the one named by ``id``."""
     unread = Notification.objects.for_user(request.user).unread()
-    notification_id = request.POST.get("id", "")
-    if notification_id:
-        if not _ID.fullmatch(notification_id):
+    raw = request.POST.get("id", "")
+    if raw:
+        notification_id = id_value(raw)
+        if notification_id is None:
             return HttpResponseBadRequest("The notification id must be a number.")
         # Someone else's id matches nothing: it is neither marked nor revealed.
-        unread = unread.filter(pk=int(notification_id))
+        unread = unread.filter(pk=notification_id)
     unread.update(read_at=timezone.now())
     return redirect("notifications:list")

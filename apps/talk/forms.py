@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apps.wiki.forms import Utf8Form, renderable
+from apps.web.forms import Utf8Form, renderable
 
 from .services import MAX_BODY_LENGTH, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
 

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.web.pagecache import pages_changed
+from apps.web.usertext import rendered, text_problem
 from apps.wiki.models import Article
-from apps.wiki.pagecache import pages_changed
 from apps.wiki.permissions import can_moderate, can_open_unpublished
 from apps.wiki.policy import account_refusal
-from apps.wiki.usertext import rendered, text_problem
 
 from .models import Post, TalkAction, TalkEvent, Topic, TopicFollow
 from .tasks import tell_about_post

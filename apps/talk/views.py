@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.wiki import spoilers
+from apps.web import spoilers
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
 from apps.wiki.views.access import get_article_for_user, proposer_required

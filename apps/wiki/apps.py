@@ -10,9 +10,9 @@ class WikiConfig(AppConfig):
     def ready(self) -> None:
         from apps.catalog.models import Episode, Season, Show
         from apps.citations.models import Source
+        from apps.web.pagecache import pages_changed
 
         from .models import Article
-        from .pagecache import pages_changed
 
         # The catalog, sources and articles are also edited in the admin, outside the
         # services: a saved or deleted row of theirs may show on a cached page. A new

@@ -1,7 +1,5 @@
 from functools import partial
 
-from django.conf import settings
-
 from .models import Revision
 from .permissions import can_moderate
 
@@ -20,8 +18,3 @@ def moderation(request):
         "can_moderate": partial(can_moderate, user),
         "pending_count": partial(_pending_count, user),
     }
-
-
-def site(request):
-    """SITE_URL, for links that must be absolute (canonical, OpenGraph)."""
-    return {"site_url": settings.SITE_URL}

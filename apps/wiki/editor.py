@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.markup import MarkdownTooComplex, external_image_message, render_with_references
+from apps.web.usertext import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 
 from .presenting import reader_view
-from .usertext import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 from .views.access import proposer_required_json, sources_visible_to
 
 logger = logging.getLogger(__name__)

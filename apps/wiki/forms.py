@@ -1,6 +1,5 @@
 """Forms for proposing articles and edits. They validate and normalise; services save."""
 
-import re
 import uuid
 from collections.abc import Mapping
 
@@ -17,40 +16,14 @@ from apps.catalog.models import Episode
 from apps.citations.kinds import FIELD_LABELS, KIND_FIELDS, LOCATORS, clean_locator
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
-from apps.markup import MarkdownTooComplex, check_limits
+from apps.web.forms import Utf8Form, renderable
+from apps.web.params import id_value
 
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 from .models import Anchor, Side
-from .usertext import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
-_SOURCE_ID = re.compile(r"[0-9]{1,18}")
-
-
-def valid_utf8(value: str) -> None:
-    """Refuse text that arrived with invalid UTF-8 (decoded into U+FFFD)."""
-    # Only text: a UUIDField is a CharField too, and cleans to a UUID.
-    if isinstance(value, str) and REPLACEMENT_CHARACTER in value:
-        raise forms.ValidationError(INVALID_UTF8_MESSAGE, code="invalid_utf8")
-
-
-def renderable(value: str) -> None:
-    """Refuse, with the renderer's own message, a body beyond its limits (apps.markup.limits)."""
-    try:
-        check_limits(value or "")
-    except MarkdownTooComplex as exc:
-        raise forms.ValidationError(str(exc), code="too_complex") from exc
-
-
-class Utf8Form(forms.Form):
-    """Every text field of the form refuses text that arrived as invalid UTF-8."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):  # URLField is one too
-                field.validators.append(valid_utf8)
 
 
 class ProposalForm(Utf8Form):
@@ -87,8 +60,7 @@ def source_id(value: object) -> int | None:
     """A source's id from a posted value, a starting row's id or a Source; None if not one."""
     if isinstance(value, Source):
         return value.pk
-    text = "" if value is None else str(value).strip()
-    return int(text) if _SOURCE_ID.fullmatch(text) else None
+    return id_value("" if value is None else str(value).strip())
 
 
 class SourcePicker(forms.Widget):
@@ -333,8 +305,16 @@ class BaseCitationFormSet(BaseFormSet):
         if len(keys) != len(set(keys)):
             raise forms.ValidationError("Two citations have the same number; reload the editor.")
 
-    def form_for_key(self, key):
+    def add_non_form_errors(self, messages: list[str]) -> None:
+        """Show refusals about the citations as a whole (found by the service, after
+        the formset validated), above the rows, as the formset's own errors are."""
+        errors = self.non_form_errors()  # the formset's list, made by full_clean()
+        errors.extend(messages)
+
+    def form_for_key(self, key: int | None):
         """The row whose marker number is ``key`` (for errors found by the service)."""
+        if key is None:
+            return None
         for index, form in enumerate(self.forms):
             data = getattr(form, "cleaned_data", None) or {}
             if (data.get("key") or index + 1) == key:

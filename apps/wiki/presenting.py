@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from apps.catalog.models import Episode
 from apps.markup import apply_reader_settings, wikilink_targets
+from apps.web import spoilers
 
-from . import spoilers
 from .models import Article, Citation, Statement, StatementKind
 
 

@@ -13,7 +13,7 @@ from .views import (
     recent,
     review_threads,
     sources,
-    spoilers,
+    spoiler_setting,
     statements,
 )
 
@@ -42,7 +42,7 @@ urlpatterns = [
     path("sources/autocomplete/", sources.source_autocomplete, name="source-autocomplete"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),
     path("search/", reading.search, name="search"),
-    path("spoilers/", spoilers.set_point, name="spoilers"),
+    path("spoilers/", spoiler_setting.set_point, name="spoilers"),
     path("citation-needed/", statements.citation_needed, name="citation-needed"),
     path("disputed/", statements.disputed, name="disputed"),
     path("recent/", recent.recent, name="recent"),

@@ -4,7 +4,7 @@ import pytest
 
 from apps.catalog.codes import parse_episode_code
 from apps.markup import apply_reader_settings, plain_text, render_markdown, wikilink_targets
-from apps.markup.spoilers import spoiler_code
+from apps.markup.spoiler_sections import spoiler_code
 
 
 def test_spoiler_sections_render_as_open_details():

@@ -9,7 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.wiki import pagecache, services
+from apps.web import pagecache
+from apps.wiki import services
 from apps.wiki.models import Protection
 from tests import factories
 from tests.wiki.test_spoilers_and_links import BODY

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.web.pagecache import pages_changed
 
 from ..models import (
     DECISION_FIELDS,
@@ -14,7 +15,6 @@ from ..models import (
     Revision,
     RevisionStatus,
 )
-from ..pagecache import pages_changed
 from ..permissions import can_moderate
 from ..search import refresh_search_documents
 from .errors import Claimed, NotPending

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.markup import renumber_markers
+from apps.web.usertext import rendered
 
 from ..citing import CitationInput, problems_with, write_revision
 from ..hunks import CITATIONS, Hunk, apply, split
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ..notify import after_decision
 from ..permissions import can_moderate
-from ..usertext import rendered
 from .common import audit, check_claim, check_reviewer, decide, lock, publish
 from .errors import StaleBase, WikiConflict
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Trust, User
 from apps.citations.models import Source
+from apps.web.pagecache import pages_changed
 
 from ..models import (
     Article,
@@ -20,7 +21,6 @@ from ..models import (
     RevisionStatus,
     TrustChange,
 )
-from ..pagecache import pages_changed
 from ..permissions import can_moderate
 from .errors import Claimed, NotPending, WikiConflict
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.notifications.services import notify
+from apps.web.usertext import rendered
 
 from ..anchors import apply_suggestion, lines_of, relocate
 from ..citing import CitationInput
@@ -31,7 +32,6 @@ from ..models import (
 from ..notify import after_decision
 from ..permissions import can_discuss_proposal, can_moderate
 from ..threads import review_state
-from ..usertext import rendered
 from .common import check_claim, check_reviewer, decide, lock
 from .errors import WikiConflict
 from .proposals import revision_propose

@@ -1,27 +1,25 @@
 """Fetching objects with their visibility rules, in one place for every view."""
 
-import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.accounts.models import User
 from apps.citations.models import Source, SourceQuerySet
+from apps.web.refusals import FORBIDDEN, json_refusal
 
 from ..citing import cited_by_approved_text, reusable_sources
 from ..models import Article, Revision
 from ..permissions import can_moderate, can_open_unpublished, can_view_revision
 from ..policy import account_refusal
 
-_ID = re.compile(r"[0-9]{1,18}")
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
-FORBIDDEN = 403
-
 View = Callable[..., HttpResponse]
+LOG_IN_TO_EDIT = "Log in to use the editor."
 
 
 def login_required_json(view: View) -> View:
@@ -30,7 +28,7 @@ def login_required_json(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in to use the editor."}, status=FORBIDDEN)
+            return json_refusal(PermissionDenied(LOG_IN_TO_EDIT))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -59,49 +57,13 @@ def proposer_required_json(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in to use the editor."}, status=FORBIDDEN)
-        refusal = account_refusal(request.user)
+        user = request.user
+        refusal = account_refusal(user) if user.is_authenticated else LOG_IN_TO_EDIT
         if refusal:
-            return JsonResponse({"error": refusal}, status=FORBIDDEN)
+            return json_refusal(PermissionDenied(refusal))
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def int_param(request: HttpRequest, name: str) -> int | None:
-    """A positive integer from the query string, or None for anything else."""
-    value = request.GET.get(name, "")
-    return int(value) if _ID.fullmatch(value) else None
-
-
-def int_list_param(request: HttpRequest, name: str, *, limit: int) -> list[int]:
-    """Positive integers from ``?name=1&name=2`` or ``?name=1,2``, in order, without repeats.
-
-    Raises ValueError, with a message for the caller, on anything else or on more than
-    ``limit`` of them: a script that sends those has a bug worth hearing about.
-    """
-    parts = [part.strip() for value in request.GET.getlist(name) for part in value.split(",")]
-    parts = [part for part in parts if part]
-    if len(parts) > limit:
-        raise ValueError(f"Ask for at most {limit} at once.")
-    if not all(_ID.fullmatch(part) for part in parts):
-        raise ValueError(f"“{name}” takes whole numbers, such as ?{name}=12 or ?{name}=12,15.")
-    return list(dict.fromkeys(int(part) for part in parts))
-
-
-def text_param(request: HttpRequest, name: str, *, max_length: int = 200) -> str:
-    """A search string from the query string: trimmed, bounded, without NUL characters."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:max_length]
-
-
-def slug_value(value: object) -> str:
-    """A slug from posted or query data, or "" for anything else (NUL, other characters).
-
-    Looked up as is, a NUL character makes PostgreSQL refuse the query (a 500); ""
-    matches no row, so a lookup answers 404 or applies no filter instead.
-    """
-    return value if isinstance(value, str) and _SLUG.fullmatch(value) else ""
 
 
 def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:

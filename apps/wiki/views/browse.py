@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Episode, Season, Show
+from apps.web import spoilers
+from apps.web.pagecache import cached_for_readers
 
-from .. import spoilers
 from ..models import Article, RevisionStatus
-from ..pagecache import cached_for_readers
 from ..presenting import neighbours, spoiler_setting
 
 

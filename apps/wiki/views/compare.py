@@ -4,8 +4,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from apps.web.params import int_param
+
 from ..diff import citation_diff, text_diff
-from .access import get_article_for_user, get_revision_for_user, int_param
+from .access import get_article_for_user, get_revision_for_user
 
 
 @require_safe

@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import spoilers
+from apps.web import spoilers
+
 from ..models import Article, Follow
 from .access import get_article_for_user
 

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog.models import Episode
+from apps.web.params import id_value, int_param, text_param
+from apps.web.refusals import CONFLICT, add_errors
 
 from .. import services
 from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_initial
@@ -15,49 +17,24 @@ from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
 from ..threads import threads_of
-from .access import (
-    get_article_for_user,
-    int_param,
-    proposer_required,
-    sources_visible_to,
-    text_param,
-)
-
-CONFLICT = 409
+from .access import get_article_for_user, proposer_required, sources_visible_to
 
 
-def _apply_service_errors(error: ValidationError, form, formset) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what was typed."""
+def _show_refusal(error: ValidationError, form, formset) -> None:
+    """Show a service's refusal beside what it concerns, keeping what was typed: a field
+    of the form, a citation row ("citation-3"), or, naming no field, the citations."""
+
+    def on_citation_row(field: str, message: str) -> bool:
+        prefix, _, key = field.partition("-")
+        row = formset.form_for_key(id_value(key)) if prefix == "citation" else None
+        if row is not None:
+            row.add_error(None, message)
+        return row is not None
+
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            row = _citation_row(formset, field)
-            for message in errors:
-                if row is not None:
-                    row.add_error(None, message)
-                else:
-                    form.add_error(field if field in form.fields else None, message)
+        add_errors(form, error, elsewhere=on_citation_row)
     else:
-        for text in error.messages:
-            formset._non_form_errors.append(text)
-
-
-def _citation_row(formset, field):
-    """The citation row a service error names ("citation-3"), if it names one."""
-    prefix, _, key = field.partition("-")
-    if prefix != "citation" or not key.isascii() or not key.isdigit():
-        return None
-    return formset.form_for_key(int(key))
-
-
-def _propose(request, *, form, formset, submit):
-    """Validate both forms and call the service; return the revision or None."""
-    if not (form.is_valid() and formset.is_valid()):
-        return None
-    try:
-        return submit(form.cleaned_data, formset.citation_inputs())
-    except ValidationError as error:
-        _apply_service_errors(error, form, formset)
-        return None
+        formset.add_non_form_errors(error.messages)
 
 
 def _render_editor(request, context, *, status=200):
@@ -81,22 +58,21 @@ def article_create(request):
     formset = CitationFormSet(
         request.POST or None, prefix="citations", sources=sources_visible_to(request.user)
     )
-    if request.method == "POST":
-        revision = _propose(
-            request,
-            form=form,
-            formset=formset,
-            submit=lambda data, citations: services.article_create(
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            revision = services.article_create(
                 author=request.user,
                 title=data["title"],
                 episode=data["episode"],
                 body=data["body"],
                 summary=data["summary"],
-                citations=citations,
+                citations=formset.citation_inputs(),
                 submission_key=data.get("submission_key"),
-            ),
-        )
-        if revision is not None:
+            )
+        except ValidationError as error:
+            _show_refusal(error, form, formset)
+        else:
             _thank(request, revision)
             return redirect(revision)
     return _render_editor(
@@ -169,23 +145,21 @@ def article_edit(request, slug):
         request.POST or None, prefix="citations", initial=rows, sources=sources
     )
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
         try:
-            revision = _propose(
-                request,
-                form=form,
-                formset=formset,
-                submit=lambda data, citations: services.revision_propose(
-                    article=article,
-                    author=request.user,
-                    body=data["body"],
-                    summary=data["summary"],
-                    citations=citations,
-                    base=_base_revision(article, data.get("base_revision")),
-                    revises=revises,
-                    submission_key=data.get("submission_key"),
-                ),
+            revision = services.revision_propose(
+                article=article,
+                author=request.user,
+                body=data["body"],
+                summary=data["summary"],
+                citations=formset.citation_inputs(),
+                base=_base_revision(article, data.get("base_revision")),
+                revises=revises,
+                submission_key=data.get("submission_key"),
             )
+        except ValidationError as error:
+            _show_refusal(error, form, formset)
         except services.StaleBase as stale:
             # Keep everything typed; point the form at the current text so that
             # submitting again, after comparing, goes through.
@@ -197,8 +171,7 @@ def article_edit(request, slug):
             formset = CitationFormSet(data, prefix="citations", sources=sources)
             form.is_valid()
             formset.is_valid()
-            revision = None
-        if revision is not None:
+        else:
             _thank(request, revision)
             return redirect(article)
     return _render_editor(

@@ -12,21 +12,16 @@ from django.views.decorators.http import require_safe
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 from apps.markup import table_of_contents
+from apps.web import spoilers
+from apps.web.pagecache import cached_for_readers, generation
+from apps.web.params import int_param, text_param
 
-from .. import spoilers
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
-from ..pagecache import cached_for_readers, generation
 from ..permissions import can_discuss_proposal, can_moderate
 from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
 from ..search import search_articles
 from ..threads import open_count, review_state, threads_of
-from .access import (
-    get_article_for_user,
-    get_revision_for_user,
-    int_param,
-    sources_visible_to,
-    text_param,
-)
+from .access import get_article_for_user, get_revision_for_user, sources_visible_to
 
 PAGE_SIZE = 50
 

@@ -11,11 +11,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Show
+from apps.web import spoilers
+from apps.web.pagecache import cached_for_readers
+from apps.web.params import slug_value
 
-from .. import spoilers
 from ..models import Revision
-from ..pagecache import cached_for_readers
-from .access import slug_value
 
 PAGE_SIZE = 50
 MAX_DAYS = 90

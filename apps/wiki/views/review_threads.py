@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.web.params import int_param
+
 from .. import services
 from ..anchors import lines_of
 from ..forms import CommentFields, ThreadForm
 from ..models import Anchor, ReviewComment, ReviewThread, Revision, Side
 from ..permissions import can_discuss_proposal
 from ..threads import is_open_for_review
-from .access import int_param
 
 CONFLICT = 409
 

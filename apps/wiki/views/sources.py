@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from apps.citations.models import Source, SourceQuerySet
+from apps.web.params import int_list_param, text_param
 
-from .access import int_list_param, login_required_json, sources_visible_to, text_param
+from .access import login_required_json, sources_visible_to
 
 BAD_REQUEST = 400
 MIN_QUERY_LENGTH = 2

@@ -5,8 +5,9 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from apps.web.pagecache import cached_for_readers
+
 from ..models import Citation, Statement, StatementKind
-from ..pagecache import cached_for_readers
 
 PAGE_SIZE = 50
 

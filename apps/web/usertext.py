@@ -16,6 +16,9 @@ INVALID_UTF8_MESSAGE = (
     "copy it again from its source, or retype the characters around the mark."
 )
 NUL_MESSAGE = "The text cannot contain NUL characters."
+# Every reason or note a moderator writes (reject, request changes, revert, trust,
+# protection, hiding, closing), in the forms and in the services that store it.
+MAX_REASON_LENGTH = 2_000
 
 
 def text_problem(value: str, *, what: str, max_length: int) -> str | None:
@@ -40,3 +43,27 @@ def rendered(body: str, *, what: str, max_length: int) -> str:
         except MarkdownTooComplex as exc:
             problem = str(exc)
     raise ValidationError({"body": problem})
+
+
+def checked_reason(
+    value: str | None,
+    *,
+    required: bool = True,
+    field: str = "reason",
+    missing: str = "Give a reason.",
+) -> str:
+    """A moderator's reason or note, trimmed, or ValidationError on ``field``.
+
+    Empty is refused with ``missing`` when ``required``, else it is "". Whatever is
+    given is held to the rules of any text a person writes: no NUL, valid UTF-8,
+    at most MAX_REASON_LENGTH characters.
+    """
+    text = (value or "").strip()
+    if not text and not required:
+        return ""
+    problem = (
+        missing if not text else text_problem(text, what="reason", max_length=MAX_REASON_LENGTH)
+    )
+    if problem:
+        raise ValidationError({field: problem})
+    return text

@@ -6,9 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.catalog.models import Episode, Show
-
-from .. import spoilers
-from .access import slug_value
+from apps.web import spoilers
+from apps.web.params import slug_value
 
 
 @require_POST
