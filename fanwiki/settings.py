@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "apps.talk",
     "apps.moderation",
     "apps.notifications",
+    "apps.operations",
 ]
 
 MIDDLEWARE = [

@@ -6,9 +6,5 @@ class TalkConfig(AppConfig):
     label = "talk"
     verbose_name = "Talk pages"
 
-    def ready(self):
-        from apps.wiki.signals import demo_seeded
-
-        from .demo import add_demo_topic
-
-        demo_seeded.connect(add_demo_topic, dispatch_uid="talk-demo-topic")
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401 - registers the Talk tab and the talk audit log

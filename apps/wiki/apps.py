@@ -12,7 +12,10 @@ class WikiConfig(AppConfig):
         from apps.citations.models import Source
         from apps.web.pagecache import pages_changed
 
+        from . import slots
         from .models import Article
+
+        slots.offer()
 
         # The catalog, sources and articles are also edited in the admin, outside the
         # services: a saved or deleted row of theirs may show on a cached page. A new

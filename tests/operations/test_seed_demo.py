@@ -8,9 +8,9 @@ from django.test import override_settings
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Show
 from apps.citations.models import Source, SourceKind
+from apps.operations import demo_content
 from apps.talk.models import Topic
 from apps.wiki import services
-from apps.wiki.management import demo_content
 from apps.wiki.models import (
     Article,
     AuditEvent,

@@ -1,8 +1,8 @@
-"""Write the whole wiki to one JSON-lines backup file (see apps/wiki/backup.py for the format)."""
+"""Write the whole wiki to one JSON-lines backup file (apps/operations/backup has the format)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.wiki import backup
+from apps.operations import backup
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.wiki.models import Statement
 
-from ..models import Statement
 from .common import BACKUP_FORMAT, MODELS, NATURAL, SHARED, VERSION, label
 
 CHUNK_SIZE = 500

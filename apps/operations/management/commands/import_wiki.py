@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.wiki import backup
+from apps.operations import backup
 
 
 class Command(BaseCommand):

@@ -238,7 +238,7 @@ REVIEW_COMMENT = (
     "so readers can check the quote? Add it as the citation's locator."
 )
 
-# The demo talk page: one question, one answer (apps/talk listens for demo_seeded).
+# The demo talk page: one question, one answer.
 TALK_TOPIC_TITLE = "How many takes did the kiss need?"
 TALK_TOPIC_BODY = (
     "The article says Krasinski cried in some of the takes, so there was more than one. "

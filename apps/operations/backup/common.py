@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db.models import ManyToManyField, Model
 
@@ -10,8 +9,8 @@ from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
 from apps.notifications.models import Notification
-
-from ..models import (
+from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
+from apps.wiki.models import (
     Article,
     AuditEvent,
     Citation,
@@ -46,11 +45,10 @@ MODELS: tuple[type[Model], ...] = (
     Follow,
     TrustChange,
     Notification,
-    # Talk pages: apps.talk imports wiki, never the reverse, so they are named by label.
-    apps.get_model("talk", "Topic"),
-    apps.get_model("talk", "Post"),
-    apps.get_model("talk", "TopicFollow"),
-    apps.get_model("talk", "TalkEvent"),
+    Topic,
+    Post,
+    TopicFollow,
+    TalkEvent,
 )
 # Rows the migrations create themselves: matched by natural key, never required to be absent.
 SHARED: tuple[type[Model], ...] = (Group,)

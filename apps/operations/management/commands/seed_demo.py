@@ -1,8 +1,9 @@
-"""Load the demo content: The Office's "Casino Night", its sources and a trivia article.
+"""Load the demo content: The Office's "Casino Night", its sources and a trivia article,
+a pending proposal with a moderator's comment, and a talk topic with a reply.
 
 Idempotent: everything is looked up by its natural key first, so running it again
-creates nothing new. Articles and revisions are written only through the wiki's
-services, like everything else. With DEBUG on it also makes sure the two demo
+creates nothing new. Everything is written through each app's services, like
+everything else. With DEBUG on it also makes sure the two demo
 accounts exist (password ``demo-password``); with DEBUG off it creates no
 account, and so skips the article and the proposal, which need an author and a
 moderator.
@@ -21,11 +22,12 @@ from django.utils.text import slugify
 
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
+from apps.operations import demo_content as demo
+from apps.talk import services as talk
+from apps.talk.models import Topic
 from apps.wiki import services
-from apps.wiki.management import demo_content as demo
 from apps.wiki.models import Article, RevisionStatus
 from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
-from apps.wiki.signals import demo_seeded
 
 DEMO_PASSWORD = "demo-password"
 FAN_USERNAME = "demo-fan"
@@ -57,13 +59,7 @@ class Command(BaseCommand):
                 article = self._article(episode, sources, fan, moderator)
                 if article is not None:
                     self._proposal(article, sources, fan, moderator)
-                    demo_seeded.send(
-                        sender=self.__class__,
-                        article=article,
-                        fan=fan,
-                        moderator=moderator,
-                        say=self._say,
-                    )
+                    self._talk_topic(article, fan, moderator)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
     # --- output --------------------------------------------------------------
@@ -245,3 +241,15 @@ class Command(BaseCommand):
         )
         services.thread_start(revision=revision, user=moderator, body=demo.REVIEW_COMMENT)
         self._say(f"A review comment by {moderator} on it: created")
+
+    def _talk_topic(self, article, fan, moderator):
+        if Topic.objects.filter(article=article, title=demo.TALK_TOPIC_TITLE).exists():
+            self._report(f"Talk topic “{demo.TALK_TOPIC_TITLE}”", False)
+            return
+        topic = talk.topic_start(
+            article=article, author=fan, title=demo.TALK_TOPIC_TITLE, body=demo.TALK_TOPIC_BODY
+        )
+        talk.post_reply(
+            topic=topic, author=moderator, body=demo.TALK_REPLY_BODY, parent=topic.posts.get()
+        )
+        self._say(f"Talk topic “{topic.title}”: created, with a reply (/wiki/{article.slug}/talk/)")

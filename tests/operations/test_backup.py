@@ -18,8 +18,9 @@ from apps.accounts.models import Trust, User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
 from apps.notifications.services import notify
+from apps.operations import backup
 from apps.talk import services as talk
-from apps.wiki import backup, services
+from apps.wiki import services
 from apps.wiki.models import Article, Follow, Revision, RevisionStatus, Statement
 from apps.wiki.permissions import MODERATORS_GROUP
 from tests import factories

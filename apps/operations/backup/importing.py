@@ -13,8 +13,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Model
 
 from apps.accounts.models import User
+from apps.wiki.models import Article
 
-from ..models import Article
 from .common import (
     BACKUP_FORMAT,
     MODELS,

@@ -1,0 +1,35 @@
+"""The places on wiki's pages, and the steps of its services, that other apps fill.
+
+Wiki names none of the apps built on it: they register for these names
+(apps.web.hooks) from their AppConfig.ready(). Slots are filled in wiki's
+templates with ``{% slot name ... %}``; their functions receive ``request`` and
+what is listed here, and return HTML from a template of their own, or None.
+Hooks run inside wiki's services.
+"""
+
+from apps.web import hooks
+
+ARTICLE_TABS = "article-tabs"
+ARTICLE_NOTICES = "article-notices"
+REVISION_ACTIONS = "revision-actions"
+REVISION_CONVERSATION = "revision-conversation"
+HISTORY_LINKS = "history-links"
+EDITOR_REVISING = "editor-revising"
+REVISION_REVISED = "revision-revised"
+
+OFFERED = {
+    ARTICLE_TABS: "the article page's tabs, after History; gets article",
+    ARTICLE_NOTICES: "the article page, above its text (after the reader's own proposals); "
+    "gets article",
+    REVISION_ACTIONS: "the page of one version, under its status; gets revision, is_current",
+    REVISION_CONVERSATION: "the page of one version, above its text; gets revision",
+    HISTORY_LINKS: "an article's history page, above the decisions; gets article",
+    EDITOR_REVISING: "the editor, revising an earlier proposal, above the text; gets revision",
+    REVISION_REVISED: "hook, in the transaction that writes a proposal revising an earlier "
+    "one; gets old, new",
+}
+
+
+def offer() -> None:
+    for name, description in OFFERED.items():
+        hooks.offer(name, description)
