@@ -27,15 +27,9 @@ from django.utils.text import slugify  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 from apps.catalog.models import Episode, Season, Show  # noqa: E402
 from apps.citations.models import Source  # noqa: E402
+from apps.moderation.models import TrustChange  # noqa: E402
 from apps.notifications.models import Notification  # noqa: E402
-from apps.wiki.models import (  # noqa: E402
-    Article,
-    AuditEvent,
-    Citation,
-    Revision,
-    Statement,
-    TrustChange,
-)
+from apps.wiki.models import Article, AuditEvent, Citation, Revision, Statement  # noqa: E402
 from apps.wiki.search import refresh_search_documents  # noqa: E402
 
 from . import corpus  # noqa: E402

@@ -20,7 +20,7 @@ from apps.accounts.models import Trust, User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
-from apps.wiki.models import TrustChange
+from apps.moderation.models import TrustChange
 from apps.wiki.permissions import MODERATORS_GROUP
 
 from . import corpus

@@ -63,10 +63,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "wiki:article-follow": (Rule("follow", POST, "account"),),
     "wiki:article-unfollow": (Rule("follow", POST, "account"),),
     # Each comment may notify the author or the moderators in the conversation.
-    "wiki:thread-new": (Rule("review-comment", POST, "account"),),
-    "wiki:thread-reply": (Rule("review-comment", POST, "account"),),
+    "moderation:thread-new": (Rule("review-comment", POST, "account"),),
+    "moderation:thread-reply": (Rule("review-comment", POST, "account"),),
     # Taking a suggestion writes a revised proposal.
-    "wiki:suggestion-accept": (Rule("propose", POST, "account"),),
+    "moderation:suggestion-accept": (Rule("propose", POST, "account"),),
 }
 
 

@@ -182,7 +182,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.wiki.context_processors.moderation",
+                "apps.moderation.context_processors.moderation",
                 "apps.web.context_processors.site",
                 "apps.notifications.context_processors.unread",
             ],

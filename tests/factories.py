@@ -7,6 +7,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source, SourceKind
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 
@@ -100,7 +101,7 @@ def propose_edit(article, author, *, body="Changed text.", source=None, base="cu
 def published_article(author, moderator, **kwargs):
     """An article whose first revision a moderator has approved."""
     revision = propose_article(author, **kwargs)
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     revision.article.refresh_from_db()
     return revision.article
 

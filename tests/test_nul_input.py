@@ -8,7 +8,8 @@ that nothing was written.
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
-from apps.wiki.models import AuditEvent, RevisionStatus, TrustChange
+from apps.moderation.models import TrustChange
+from apps.wiki.models import AuditEvent, RevisionStatus
 from tests import factories
 from tests.wiki.test_admin import admin_moderator, run_action  # noqa: F401 - fixture
 

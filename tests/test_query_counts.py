@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.citations.models import Source
+from apps.moderation import services as moderation
 from apps.wiki import services
 from tests import factories
 
@@ -32,7 +33,7 @@ def add_approved_edits(article, moderator, how_many, citations_each=3):
             citations=citations,
             base=article.approved_revision,
         )
-        services.revision_approve(revision=revision, moderator=moderator)
+        moderation.revision_approve(revision=revision, moderator=moderator)
     article.refresh_from_db()
 
 
@@ -63,7 +64,7 @@ def test_article_page_with_disputes(client, article, moderator, django_assert_nu
             citations=citations,
             base=article.approved_revision,
         )
-        services.revision_approve(revision=revision, moderator=moderator)
+        moderation.revision_approve(revision=revision, moderator=moderator)
 
     approve("A claim. [disputed @1 @2] Unsourced. [citation needed]", 2)
     small = count_queries(client, article.get_absolute_url())
@@ -129,21 +130,21 @@ def test_review_threads_do_not_add_queries(
     fan = factories.make_user("talker")
     body = "\n".join(f"Line {n}." for n in range(1, 9))
     proposal = factories.propose_edit(article, fan, body=body)
-    services.thread_start(revision=proposal, user=moderator, body="One.")
+    moderation.thread_start(revision=proposal, user=moderator, body="One.")
     client.force_login(moderator)
     pages = (reverse("moderation:review", args=[proposal.pk]), proposal.get_absolute_url())
     small = [count_queries(client, url) for url in pages]
     for n in range(1, 7):
-        thread = services.thread_start(
+        thread = moderation.thread_start(
             revision=proposal, user=other_moderator, body=f"On line {n}.", anchor="lines",
             side="new", line_start=n, line_end=n, suggestion=f"Line {n}!",
         )  # fmt: skip
-        services.thread_reply(thread=thread, user=fan, body="Noted.")
+        moderation.thread_reply(thread=thread, user=fan, body="Noted.")
     with django_assert_num_queries(small[0]):
         client.get(pages[0])
     client.force_login(fan)
     small_author = count_queries(client, pages[1])
-    services.thread_reply(thread=thread, user=moderator, body="More.")
+    moderation.thread_reply(thread=thread, user=moderator, body="More.")
     with django_assert_num_queries(small_author):
         client.get(pages[1])
 

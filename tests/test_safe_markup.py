@@ -31,9 +31,9 @@ ALLOWED = {
     ("templates/moderation/review.html",
      '<div class="article-body prose preview-box">{{ revision_html|safe }}</div>'):
         "the renderer's stored HTML, less images from elsewhere (drop_external_images)",
-    ("templates/includes/review_thread.html",
+    ("templates/moderation/includes/review_thread.html",
      '<div class="prose comment-body">{{ comment.rendered_html|safe }}</div>'):
-        "a review comment's HTML, stored by the one renderer (services.review, decisions)",
+        "a review comment's HTML, stored by the one renderer (moderation's services)",
     ("templates/talk/topic_detail.html",
      '<div class="talk-post-body prose">{{ post.rendered_html|safe }}</div>'):
         "the renderer's HTML of a talk post, stored when it was written (apps.talk.services)",
@@ -41,7 +41,11 @@ ALLOWED = {
         "the import of the admin's uses below",
     ("apps/wiki/admin.py", "return format_html("):
         "constant markup; format_html escapes the URL and count it is given",
-    ("apps/wiki/admin.py",
+    ("apps/moderation/admin.py", "from django.utils.html import format_html"):
+        "the import of the admin's uses below",
+    ("apps/moderation/admin.py", "return format_html("):
+        "constant markup; format_html escapes the URL and number it is given",
+    ("apps/moderation/admin.py",
      "return format_html('<a href=\"{}\">View</a>', " "revision.get_absolute_url())"):
         "constant markup; format_html escapes the article's URL",
     ("apps/wiki/forms.py", "from django.utils.safestring import SafeString"):

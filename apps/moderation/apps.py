@@ -5,3 +5,8 @@ class ModerationConfig(AppConfig):
     name = "apps.moderation"
     label = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from . import auditlogs, hooks  # noqa: F401 - registers moderation's parts of wiki's pages
+
+        auditlogs.offer()

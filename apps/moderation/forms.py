@@ -1,21 +1,26 @@
+"""The moderators' forms and the review conversation's. They validate; services save."""
+
 from django import forms
+from django.conf import settings
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
-from apps.web.forms import Utf8Form, valid_utf8
+from apps.web.forms import ReasonField, Utf8Form, renderable
 from apps.wiki.models import Protection, RejectionReason
 
+from .models import Anchor, Side
+from .services.review import MAX_COMMENT_LENGTH
 
-class RejectForm(forms.Form):
+
+class RejectForm(Utf8Form):
     reason_code = forms.ChoiceField(
         label="Reason",
         choices=[("", "— choose a reason —"), *RejectionReason.choices],
         required=False,
     )
-    reason = forms.CharField(
+    reason = ReasonField(
         label="Note to the author",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
         required=False,
         help_text="The author sees this. Say what would make the proposal acceptable.",
     )
@@ -74,11 +79,11 @@ class QueueFilterForm(forms.Form):
         return sum(1 for name in self.FILTERS if self.cleaned_data.get(name))
 
 
-class RevertForm(forms.Form):
-    reason = forms.CharField(max_length=500, help_text="Readers see this in the history.")
+class RevertForm(Utf8Form):
+    reason = ReasonField(help_text="Readers see this in the history.")
 
 
-class ProtectForm(forms.Form):
+class ProtectForm(Utf8Form):
     level = forms.ChoiceField(choices=Protection.choices)
     expires_at = forms.DateTimeField(
         required=False,
@@ -86,18 +91,20 @@ class ProtectForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Empty: until a moderator changes it.",
     )
+    reason = ReasonField(
+        required=False, help_text="Optional. Other moderators see it in the article's history."
+    )
 
 
-class TrustForm(forms.Form):
+class TrustForm(Utf8Form):
     trust = forms.ChoiceField(choices=Trust.choices)
-    reason = forms.CharField(max_length=500, required=False)
+    reason = ReasonField(required=False)
 
 
 class RequestChangesForm(Utf8Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label="What should change",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
         required=False,
         help_text="The author sees this with your open comments. Empty: see the comments.",
     )
@@ -123,12 +130,10 @@ class ApprovePartForm(Utf8Form):
             self.fields[f"accept_{hunk.number}"] = forms.BooleanField(
                 label=f"Approve change {hunk.number}", required=False
             )
-            self.fields[f"reason_{hunk.number}"] = forms.CharField(
+            self.fields[f"reason_{hunk.number}"] = ReasonField(
                 label="If not, why (the author sees this on the change)",
                 widget=forms.Textarea(attrs={"rows": 2}),
-                max_length=2000,
                 required=False,
-                validators=[valid_utf8],
             )
 
     def rows(self):
@@ -142,3 +147,68 @@ class ApprovePartForm(Utf8Form):
 
     def reasons(self) -> dict[int, str]:
         return {hunk.number: self.cleaned_data[f"reason_{hunk.number}"] for hunk in self.hunks}
+
+
+class CommentFields(Utf8Form):
+    """A review comment, with an optional suggested replacement for the commented words."""
+
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_COMMENT_LENGTH,
+        validators=[renderable],
+        help_text="Markdown. The proposal's author and moderators see it.",
+    )
+    offer_suggestion = forms.BooleanField(
+        label="Suggest a replacement", required=False, widget=forms.CheckboxInput
+    )
+    suggestion = forms.CharField(
+        label="Suggested text",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        strip=False,
+        max_length=settings.WIKI_MAX_BODY_LENGTH,
+        help_text="Replaces the quoted words (or the whole lines). The author can take it "
+        "into a revised proposal with one click. Empty: delete them.",
+    )
+
+    def suggestion_value(self) -> str | None:
+        """The suggestion, or None when none is offered."""
+        if not self.cleaned_data.get("offer_suggestion"):
+            return None
+        return self.cleaned_data.get("suggestion") or ""
+
+
+class ThreadForm(CommentFields):
+    """A new thread: on the proposal as a whole, on lines of its diff, or on a citation."""
+
+    anchor = forms.ChoiceField(choices=Anchor.choices, widget=forms.HiddenInput)
+    side = forms.ChoiceField(
+        choices=[("", "—"), *Side.choices], required=False, widget=forms.HiddenInput
+    )
+    line_start = forms.IntegerField(label="From line", min_value=1, required=False)
+    line_end = forms.IntegerField(label="To line", min_value=1, required=False)
+    quote = forms.CharField(
+        label="Words commented on (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        strip=False,
+        max_length=settings.WIKI_MAX_BODY_LENGTH,
+        help_text="Copy the exact words from the lines to comment on only those; "
+        "empty: the whole lines.",
+    )
+    citation_key = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    field_order = ["line_start", "line_end", "quote", "body", "offer_suggestion", "suggestion"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("anchor") == Anchor.LINES:
+            start, end = data.get("line_start"), data.get("line_end")
+            if not start:
+                self.add_error("line_start", "Say which line the comment is about.")
+            elif end is not None and end < start:
+                self.add_error("line_end", "The last line comes after the first.")
+            elif end is not None and end - start > 200:
+                self.add_error("line_end", "Comment on at most 200 lines at once.")
+        return data

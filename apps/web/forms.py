@@ -36,8 +36,11 @@ class Utf8Form(forms.Form):
 
 
 class ReasonField(forms.CharField):
-    """A moderator's reason or note: the one limit every such field has (usertext)."""
+    """A moderator's reason or note: the one limit every such field has (usertext), and
+    valid UTF-8 even in a form that adds it after Utf8Form has looked at its fields."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", MAX_REASON_LENGTH)
         super().__init__(**kwargs)
+        if valid_utf8 not in self.validators:
+            self.validators.append(valid_utf8)

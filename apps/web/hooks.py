@@ -17,11 +17,11 @@ reported by ``manage.py check`` (and the suite), not ignored in silence.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 
 Hook = Callable[..., Any]
 
@@ -64,7 +64,9 @@ def run(name: str, **kwargs: Any) -> list[Any]:
     return [function(**kwargs) for function in get(name)]
 
 
-def check_registrations(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[Error]:
+def check_registrations(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """A system check: every registration names a slot or hook some app offers."""
     return [
         Error(

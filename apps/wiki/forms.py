@@ -20,7 +20,6 @@ from apps.web.forms import Utf8Form, renderable
 from apps.web.params import id_value
 
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
-from .models import Anchor, Side
 
 MAX_CITATIONS = 30
 NEW_SOURCE_FIELDS = ("kind", "title", "url", "archive_url", "author", "publisher", "published_date")
@@ -351,68 +350,3 @@ def citation_initial(revision) -> list[dict]:
         {"source": c.source_id, "quote": c.quote, "locator": c.locator, "key": c.key or None}
         for c in revision.citations.order_by("position", "id")
     ]
-
-
-class CommentFields(Utf8Form):
-    """A review comment, with an optional suggested replacement for the commented words."""
-
-    body = forms.CharField(
-        label="Comment",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=10_000,
-        validators=[renderable],
-        help_text="Markdown. The proposal's author and moderators see it.",
-    )
-    offer_suggestion = forms.BooleanField(
-        label="Suggest a replacement", required=False, widget=forms.CheckboxInput
-    )
-    suggestion = forms.CharField(
-        label="Suggested text",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        strip=False,
-        max_length=settings.WIKI_MAX_BODY_LENGTH,
-        help_text="Replaces the quoted words (or the whole lines). The author can take it "
-        "into a revised proposal with one click. Empty: delete them.",
-    )
-
-    def suggestion_value(self) -> str | None:
-        """The suggestion, or None when none is offered."""
-        if not self.cleaned_data.get("offer_suggestion"):
-            return None
-        return self.cleaned_data.get("suggestion") or ""
-
-
-class ThreadForm(CommentFields):
-    """A new thread: on the proposal as a whole, on lines of its diff, or on a citation."""
-
-    anchor = forms.ChoiceField(choices=Anchor.choices, widget=forms.HiddenInput)
-    side = forms.ChoiceField(
-        choices=[("", "—"), *Side.choices], required=False, widget=forms.HiddenInput
-    )
-    line_start = forms.IntegerField(label="From line", min_value=1, required=False)
-    line_end = forms.IntegerField(label="To line", min_value=1, required=False)
-    quote = forms.CharField(
-        label="Words commented on (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        strip=False,
-        max_length=settings.WIKI_MAX_BODY_LENGTH,
-        help_text="Copy the exact words from the lines to comment on only those; "
-        "empty: the whole lines.",
-    )
-    citation_key = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    field_order = ["line_start", "line_end", "quote", "body", "offer_suggestion", "suggestion"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("anchor") == Anchor.LINES:
-            start, end = data.get("line_start"), data.get("line_end")
-            if not start:
-                self.add_error("line_start", "Say which line the comment is about.")
-            elif end is not None and end < start:
-                self.add_error("line_end", "The last line comes after the first.")
-            elif end is not None and end - start > 200:
-                self.add_error("line_end", "Comment on at most 200 lines at once.")
-        return data

@@ -29,11 +29,3 @@ def can_view_revision(user, revision) -> bool:
     if not user.is_authenticated:
         return False
     return revision.author_id == user.pk or can_moderate(user)
-
-
-def can_discuss_proposal(user, revision) -> bool:
-    """Who sees and writes a proposal's review threads: its author and moderators, never
-    readers (the threads quote text readers have not been shown)."""
-    if not (user and user.is_authenticated):
-        return False
-    return revision.author_id == user.pk or can_moderate(user)

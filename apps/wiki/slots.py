@@ -16,18 +16,26 @@ REVISION_CONVERSATION = "revision-conversation"
 HISTORY_LINKS = "history-links"
 EDITOR_REVISING = "editor-revising"
 REVISION_REVISED = "revision-revised"
+REVIEW_URL = "review-url"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
     ARTICLE_NOTICES: "the article page, above its text (after the reader's own proposals); "
     "gets article",
     REVISION_ACTIONS: "the page of one version, under its status; gets revision, is_current",
-    REVISION_CONVERSATION: "the page of one version, above its text; gets revision",
+    REVISION_CONVERSATION: "the page of one version, above its text; gets revision, is_open",
     HISTORY_LINKS: "an article's history page, above the decisions; gets article",
     EDITOR_REVISING: "the editor, revising an earlier proposal, above the text; gets revision",
     REVISION_REVISED: "hook, in the transaction that writes a proposal revising an earlier "
     "one; gets old, new",
+    REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
+    "revision=None, the queue); gets revision",
 }
+
+
+def review_url(revision: object = None) -> str:
+    """The first address an app gives for reviewing ``revision``, or "" when none does."""
+    return next((url for url in hooks.run(REVIEW_URL, revision=revision) if url), "")
 
 
 def offer() -> None:

@@ -11,6 +11,7 @@ from django.test import override_settings
 from PIL import Image
 
 from apps.accounts.models import User
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Article, Revision, RevisionStatus
 from tests import factories
@@ -204,7 +205,9 @@ def test_an_image_picked_described_and_approved(demo, new_page):
     page.click("text=Submit for review")
     page.wait_for_selector(".notice-pending")
     proposal = Revision.objects.get(summary="Add a picture")
-    services.revision_approve(revision=proposal, moderator=factories.make_user("m", moderator=True))
+    moderation.revision_approve(
+        revision=proposal, moderator=factories.make_user("m", moderator=True)
+    )
     reader = new_page()
     reader.goto(f"{demo}/wiki/{SLUG}/")
     image = reader.locator(".article-body img")
@@ -511,7 +514,7 @@ def test_write_and_preview_tabs_on_a_phone(demo, new_page):
 def test_a_rejection_reason_reaches_the_fan(demo, new_page, width, height):
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     moderator = User.objects.get(username="demo-moderator")
-    services.revision_reject(
+    moderation.revision_reject(
         revision=pending, moderator=moderator, reason="Cite the minute.", reason_code="source"
     )
     page = new_page(width=width, height=height)
@@ -602,7 +605,7 @@ def test_approving_part_of_a_proposal(demo, new_page, axe, width, height):
     )
     moderator = new_page(width=width, height=height)
     log_in(moderator, demo, "demo-moderator")
-    services.thread_start(
+    moderation.thread_start(
         revision=proposal,
         user=User.objects.get(username="demo-moderator"),
         body="Which forum?",

@@ -6,7 +6,7 @@ server processes against the real Redis.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from apps.wiki.models import Follow
 from fanwiki import ratelimits
@@ -136,3 +136,15 @@ def test_guessing_the_current_password_is_limited_per_account(client, settings, 
     data = {"old_password": "guess", "new_password1": "x" * 20, "new_password2": "x" * 20}
     codes = [client.post(reverse("accounts:password-change"), data).status_code for _ in range(3)]
     assert codes[-1] == 429
+
+
+def test_every_limited_page_is_a_page_the_site_has():
+    """Limits are keyed by URL name: a renamed or moved view must not drop its limit."""
+    resolver = get_resolver()
+
+    def exists(name: str) -> bool:
+        namespace, _, short = name.rpartition(":")
+        names = resolver.namespace_dict[namespace][1] if namespace else resolver
+        return short in names.reverse_dict
+
+    assert [name for name in ratelimits.RULES if not exists(name)] == []

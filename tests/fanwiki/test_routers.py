@@ -5,7 +5,7 @@ from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import Article, Revision
 from apps.wiki.tasks import tell_about_decision
 from fanwiki.routers import PIN_COOKIE, PrimaryReplicaRouter, primary
@@ -86,7 +86,7 @@ def test_a_fans_own_proposal_reads_back_from_the_primary(client, article, fan):
 
 def test_a_background_task_reads_from_the_primary(article, fan, moderator):
     proposal = factories.propose_edit(article, fan)
-    services.revision_approve(revision=proposal, moderator=moderator)
+    moderation.revision_approve(revision=proposal, moderator=moderator)
     with Queries() as queries:
         tell_about_decision.delay(proposal.pk, moderator.pk)
     assert len(queries.replica) == 0 and len(queries.primary) > 0

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Trust
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import AuditAction, AuditEvent
 from tests import factories
 
@@ -32,14 +32,14 @@ def history(author, fan, moderator, other_moderator):
     """Events on two days: proposals, an approval, a rejection, an automatic approval."""
     with at(DAY_ONE):
         first = factories.propose_article(author, title="Casino Night trivia")
-        services.revision_approve(revision=first, moderator=moderator)
+        moderation.revision_approve(revision=first, moderator=moderator)
     article = first.article
     with at(DAY_TWO):
         rejected = factories.propose_edit(article, author, body="Wrong.")
-        services.revision_reject(
+        moderation.revision_reject(
             revision=rejected, moderator=other_moderator, reason="The source says otherwise."
         )
-        services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+        moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
         automatic = factories.propose_edit(article, fan, body="Trusted change.")
         pending = factories.propose_article(author, title="Booze Cruise trivia")
     return {
@@ -189,7 +189,7 @@ def test_its_query_count_does_not_grow(as_moderator, history, moderator):
     for number in range(10):
         writer = factories.make_user(f"writer{number}")
         proposal = factories.propose_edit(article, writer, body=f"Version {number}")
-        services.revision_approve(revision=proposal, moderator=moderator)
+        moderation.revision_approve(revision=proposal, moderator=moderator)
         factories.propose_article(writer, title=f"Another {number}")
     assert AuditEvent.objects.count() > 30
     assert count_queries(as_moderator) == small

@@ -6,16 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.moderation import services as moderation
+from apps.moderation.models import ReviewClaim, TrustChange
 from apps.moderation.queue import waited
-from apps.wiki import services
-from apps.wiki.models import (
-    AuditEvent,
-    RejectionReason,
-    ReviewClaim,
-    Revision,
-    RevisionStatus,
-    TrustChange,
-)
+from apps.wiki.models import AuditEvent, RejectionReason, Revision, RevisionStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +41,16 @@ def test_a_claim_keeps_other_moderators_off(client, proposal, moderator, other_m
 
 
 def test_a_claim_expires(proposal, moderator, other_moderator, monkeypatch):
-    services.review_claim(revision=proposal, moderator=moderator)
+    moderation.review_claim(revision=proposal, moderator=moderator)
     later = timezone.now() + timedelta(minutes=31)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    services.review_claim(revision=proposal, moderator=other_moderator)
+    moderation.review_claim(revision=proposal, moderator=other_moderator)
     assert ReviewClaim.objects.get(revision=proposal).moderator == other_moderator
-    services.revision_approve(revision=proposal, moderator=other_moderator)
+    moderation.revision_approve(revision=proposal, moderator=other_moderator)
 
 
 def test_a_claim_can_be_released_by_its_holder_only(client, proposal, moderator, other_moderator):
-    services.review_claim(revision=proposal, moderator=moderator)
+    moderation.review_claim(revision=proposal, moderator=moderator)
     client.force_login(other_moderator)
     assert client.post(reverse("moderation:release", args=[proposal.pk])).status_code == 409
     client.force_login(moderator)
@@ -95,7 +89,7 @@ def test_other_needs_a_note(client, proposal, moderator):
 
 
 def test_a_rejected_proposal_is_revised_and_approved(client, article, proposal, fan, moderator):
-    services.revision_reject(revision=proposal, moderator=moderator, reason="Cite the minute.")
+    moderation.revision_reject(revision=proposal, moderator=moderator, reason="Cite the minute.")
     client.force_login(fan)
     url = reverse("wiki:article-edit", args=[article.slug]) + f"?from={proposal.pk}"
     page = client.get(url)
@@ -119,14 +113,14 @@ def test_a_rejected_proposal_is_revised_and_approved(client, article, proposal, 
     client.force_login(moderator)
     review = client.get(reverse("moderation:review", args=[revised.pk])).content.decode()
     assert f"proposal #{proposal.pk}" in review and "Cite the minute." in review
-    services.revision_approve(revision=revised, moderator=moderator)
+    moderation.revision_approve(revision=revised, moderator=moderator)
     article.refresh_from_db()
     assert article.approved_revision_id == revised.pk
 
 
 def test_revert_creates_a_new_revision(client, article, fan, moderator):
     first = article.approved_revision
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, body="Vandalised"), moderator=moderator
     )
     client.force_login(moderator)
@@ -144,7 +138,7 @@ def test_revert_creates_a_new_revision(client, article, fan, moderator):
 
 def test_revert_is_for_moderators(client, article, fan, moderator):
     first = article.approved_revision
-    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    moderation.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
     client.force_login(fan)
     response = client.post(
         reverse("moderation:revert", args=[article.slug, first.pk]), {"reason": "x"}

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Trust
+from apps.moderation import services as moderation
 from apps.moderation import stats
 from apps.wiki import services
 from apps.wiki.models import Revision, RevisionStatus
@@ -37,7 +38,7 @@ def new_proposal(author, title, moment, **kwargs):
 
 def approve(revision, moderator, moment):
     with at(moment):
-        return services.revision_approve(revision=revision, moderator=moderator)
+        return moderation.revision_approve(revision=revision, moderator=moderator)
 
 
 @pytest.fixture
@@ -55,7 +56,9 @@ def crafted(author, fan, moderator, other_moderator):
     start = NOW - 8 * day
     rejected = new_proposal(author, "Charlie", start)
     with at(start + 3 * hour + 20 * minute):
-        services.revision_reject(revision=rejected, moderator=other_moderator, reason="Unsourced.")
+        moderation.revision_reject(
+            revision=rejected, moderator=other_moderator, reason="Unsourced."
+        )
     start = NOW - 7 * day
     approve(new_proposal(author, "Echo", start), moderator, start + 2 * day)
 
@@ -71,12 +74,12 @@ def crafted(author, fan, moderator, other_moderator):
             article, author, body="Changed first line. [@1]\n\nSecond line. [@1]"
         )
     with at(start + hour):
-        services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+        moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
         automatic = factories.propose_edit(
             article, fan, body="First line. [@1]\n\nSecond line changed. [@1]"
         )
     with at(start + 5 * hour):
-        carried = services.revision_approve_merged(revision=stale, moderator=moderator)
+        carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
 
     # Withdrawn by its author: not a review.
     start = NOW - 5 * day
@@ -233,7 +236,7 @@ def test_its_query_count_does_not_grow(client, moderator, other_moderator, autho
             approve(proposal, reviewer, moment + timedelta(minutes=number))
         else:
             with at(moment + timedelta(hours=1)):
-                services.revision_reject(revision=proposal, moderator=reviewer, reason="No.")
+                moderation.revision_reject(revision=proposal, moderator=reviewer, reason="No.")
         new_proposal(author, f"Waiting {number}", moment)
     with_more_data = count_queries(client)
     assert len(stats.moderation_stats(now=NOW)["per_moderator"]) == 2

@@ -17,6 +17,8 @@ from django.urls import reverse
 from apps.accounts.models import Trust, User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
+from apps.moderation import services as moderation
+from apps.moderation.models import ReviewThread, TrustChange
 from apps.notifications.services import notify
 from apps.operations import backup
 from apps.talk import services as talk
@@ -70,12 +72,12 @@ def seed_wiki():
         factories.make_user("backup-author"), moderator, title="Backup trivia", body="Intro."
     )
     pending = factories.propose_edit(article, fan, body="Pending text.")
-    services.review_claim(revision=pending, moderator=moderator)
+    moderation.review_claim(revision=pending, moderator=moderator)
     rejected = factories.propose_edit(article, fan, body="Rejected.")
-    services.revision_reject(revision=rejected, moderator=moderator, reason="Not in the source.")
+    moderation.revision_reject(revision=rejected, moderator=moderator, reason="Not in the source.")
     returned = factories.propose_edit(article, fan, body="Returned.")
-    services.thread_start(revision=returned, user=moderator, body="Which *page*?")
-    services.revision_request_changes(revision=returned, moderator=moderator)
+    moderation.thread_start(revision=returned, user=moderator, body="Which *page*?")
+    moderation.revision_request_changes(revision=returned, moderator=moderator)
     withdrawn = factories.propose_edit(article, fan, body="Withdrawn.")
     services.revision_withdraw(revision=withdrawn, user=fan)
     add_merged_proposal(article, fan, moderator)
@@ -84,7 +86,7 @@ def seed_wiki():
     reply = talk.post_reply(topic=topic, author=moderator, body="Yes.", parent=topic.posts.get())
     talk.post_hide(post=reply, moderator=moderator, reason="Off topic.")
     talk.topic_close(topic=topic, moderator=moderator, reason="Answered.")
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Cites.")
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Cites.")
     notify(fan, message="Hello 👋\nA note: “quoted”.", url=article.get_absolute_url(), email=False)
 
 
@@ -92,11 +94,11 @@ def add_merged_proposal(article, fan, moderator):
     text = "Intro.\nJim kisses Pam in the office. It was filmed late.\nEnd.[@1]"
     writer, quick = factories.make_user("writer"), factories.make_user("quick")
     first = factories.propose_edit(article, writer, body=text)
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     stale = factories.propose_edit(article, fan, body=text.replace("late", "at night"))
     newer = factories.propose_edit(article, quick, body=text.replace("Intro.", "Hello."))
-    services.revision_approve(revision=newer, moderator=moderator)
-    services.revision_approve_merged(revision=stale, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
+    moderation.revision_approve_merged(revision=stale, moderator=moderator)
 
 
 def snapshot_rows():
@@ -170,6 +172,44 @@ def test_new_rows_after_a_restore_get_fresh_ids(tmp_path):
     proposal = factories.propose_edit(Article.objects.get(pk=article.pk), fan)
     assert proposal.pk > last_revision
     assert fan.pk > moderator.pk and fan.pk > User.objects.get(username="author").pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_before_moderation_kept_its_own_records_still_loads(tmp_path):
+    """Review threads, claims and trust changes were wiki's models when older files were
+    written: those files name them so, and load all the same."""
+    moderator = factories.make_user("moderator", moderator=True)
+    fan = factories.make_user("fan")
+    proposal = factories.propose_edit(factories.published_article(fan, moderator), fan)
+    moderation.thread_start(revision=proposal, user=moderator, body="Which minute?")
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Sure")
+    written = records(export(tmp_path / "wiki.jsonl"))
+
+    def as_before(name):
+        moved = name.startswith("moderation.") and name != "moderation.protectionchange"
+        return "wiki." + name.partition(".")[2] if moved else name
+
+    older = tmp_path / "older.jsonl"
+    lines = []
+    for record in written:
+        if "model" in record:
+            record["model"] = as_before(record["model"])
+        if "counts" in record:  # the final line; no protection record existed then
+            record["counts"] = {
+                as_before(name): count
+                for name, count in record["counts"].items()
+                if name != "moderation.protectionchange"
+            }
+        lines.append(json.dumps(record))
+    older.write_text("\n".join(lines) + "\n")
+    assert '"model": "wiki.reviewthread"' in older.read_text()
+    flush_database()
+
+    import_(older)
+
+    assert ReviewThread.objects.get().comments.get().body == "Which minute?"
+    assert TrustChange.objects.get().reason == "Sure"
+    assert Revision.objects.get(pk=proposal.pk).review_threads.count() == 1
 
 
 # --- refusals: nothing is written ------------------------------------------------------

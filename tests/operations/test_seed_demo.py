@@ -8,17 +8,11 @@ from django.test import override_settings
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Show
 from apps.citations.models import Source, SourceKind
+from apps.moderation import services as moderation
+from apps.moderation.models import ReviewThread
 from apps.operations import demo_content
 from apps.talk.models import Topic
-from apps.wiki import services
-from apps.wiki.models import (
-    Article,
-    AuditEvent,
-    Citation,
-    ReviewThread,
-    Revision,
-    RevisionStatus,
-)
+from apps.wiki.models import Article, AuditEvent, Citation, Revision, RevisionStatus
 from apps.wiki.permissions import MODERATORS_GROUP, can_moderate
 from tests import factories
 
@@ -192,7 +186,7 @@ def test_it_does_not_propose_again_once_the_proposal_was_decided():
     seed()
     pending = Revision.objects.pending().get(article__slug=SLUG)
     reviewer = factories.make_user("reviewer", moderator=True)
-    services.revision_approve(revision=pending, moderator=reviewer)
+    moderation.revision_approve(revision=pending, moderator=reviewer)
     before = counts()
     seed()
     assert counts() == before

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import AuditEvent, RevisionStatus
 from tests import factories
 
@@ -93,7 +93,7 @@ def test_the_change_page_compares_a_pending_proposal_with_the_current_text(
     client, article, fan, author, moderator, admin_moderator
 ):
     stale = factories.propose_edit(article, fan, body="Stale change.")
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, author, body="Newer text."), moderator=moderator
     )
     client.force_login(admin_moderator)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.citations.models import Source
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Article, Revision, RevisionStatus
 from tests import factories
@@ -185,7 +186,7 @@ def test_an_edit_against_a_stale_base_keeps_the_text(client, article, fan, moder
     client.force_login(fan)
     data = edit_post(article, client, body="My edit, typed slowly [@1]", summary="Slow edit")
     services_edit = factories.propose_edit(article, factories.make_user("quick"), body="Quick")
-    services.revision_approve(revision=services_edit, moderator=moderator)
+    moderation.revision_approve(revision=services_edit, moderator=moderator)
     url = reverse("wiki:article-edit", args=[article.slug])
     response = client.post(url, data)
     assert response.status_code == 409

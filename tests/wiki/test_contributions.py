@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Revision, RevisionStatus
 from tests import factories
@@ -39,8 +40,8 @@ def merged(author, fan, moderator):
     )
     stale = factories.propose_edit(article, fan, body="Line one, changed. [@1]\n\nLine two. [@1]")
     newer = factories.propose_edit(article, author, body="Line one. [@1]\n\nLine two, too. [@1]")
-    services.revision_approve(revision=newer, moderator=moderator)
-    carried = services.revision_approve_merged(revision=stale, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
+    carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
     stale.refresh_from_db()
     assert stale.status == RevisionStatus.MERGED
     return stale, carried
@@ -60,11 +61,11 @@ def test_tabs_count_each_outcome(client, article, fan, moderator, merged):
     withdrawn = factories.propose_edit(article, fan, body="Withdrawn.")
     services.revision_withdraw(revision=withdrawn, user=fan)
     rejected = factories.propose_edit(article, fan, body="Rejected.")
-    services.revision_reject(
+    moderation.revision_reject(
         revision=rejected, moderator=moderator, reason="", reason_code="unsourced"
     )
     returned = factories.propose_edit(article, fan, body="Returned.")
-    services.revision_request_changes(
+    moderation.revision_request_changes(
         revision=returned, moderator=moderator, reason="Quote the episode."
     )
     factories.propose_edit(article, fan, body="Pending.")

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.diff import citation_diff, text_diff
 from tests import factories
@@ -87,7 +88,7 @@ def test_the_review_page_names_statements_that_lost_their_citation(client, artic
     current = factories.propose_edit(
         article, fan, body="Kwapis never called action.[@1] He walked away.[@1]"
     )
-    services.revision_approve(revision=current, moderator=moderator)
+    moderation.revision_approve(revision=current, moderator=moderator)
     proposal = factories.propose_edit(
         article,
         factories.make_user("trimmer"),
@@ -102,7 +103,7 @@ def test_the_review_page_names_statements_that_lost_their_citation(client, artic
 @pytest.mark.django_db
 def test_a_statement_turned_into_citation_needed_is_named(client, article, fan, moderator):
     current = factories.propose_edit(article, fan, body="Claim.[@1] Other.[@1]")
-    services.revision_approve(revision=current, moderator=moderator)
+    moderation.revision_approve(revision=current, moderator=moderator)
     proposal = factories.propose_edit(
         article, factories.make_user("doubter"), body="Claim. [citation needed] Other.[@1]"
     )
@@ -115,7 +116,7 @@ def test_a_statement_turned_into_citation_needed_is_named(client, article, fan, 
 def test_comparing_two_versions_from_the_history(client, article, fan, moderator):
     first = article.approved_revision
     second = factories.propose_edit(article, fan, body="Second text. [@1]")
-    services.revision_approve(revision=second, moderator=moderator)
+    moderation.revision_approve(revision=second, moderator=moderator)
     url = reverse("wiki:article-compare", args=[article.slug])
     response = client.get(url, {"from": first.pk, "to": second.pk})
     assert response.status_code == 200

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Revision, RevisionStatus
 from tests import factories
@@ -66,7 +67,7 @@ def test_a_proposal_identical_to_the_approved_text_cannot_be_approved(
         citations=[services.CitationInput(source=citation.source, locator=citation.locator)],
     )
     with pytest.raises(services.WikiConflict, match="changes nothing"):
-        services.revision_approve(revision=same, moderator=moderator)
+        moderation.revision_approve(revision=same, moderator=moderator)
     client.force_login(moderator)
     response = client.post(reverse("moderation:approve", args=[same.pk]), follow=True)
     assert "changes nothing" in response.content.decode()
@@ -81,9 +82,9 @@ def test_a_duplicate_cannot_be_merged_onto_its_twin(article, fan, moderator):
     twins = [
         factories.propose_edit(article, fan, body="Same change.", source=source) for _ in range(2)
     ]
-    services.revision_approve(revision=twins[0], moderator=moderator)
+    moderation.revision_approve(revision=twins[0], moderator=moderator)
     with pytest.raises(services.WikiConflict, match="changes nothing"):
-        services.revision_approve_merged(revision=twins[1], moderator=moderator)
+        moderation.revision_approve_merged(revision=twins[1], moderator=moderator)
     assert Revision.objects.filter(status=RevisionStatus.APPROVED).count() == 2
 
 

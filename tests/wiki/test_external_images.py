@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import Article, Revision
 from tests import factories
 from tests.markup.inert import find
@@ -49,7 +49,7 @@ def test_an_external_image_stored_before_the_rule_is_not_shown(
             "apps.markup.rendering.upload_prefixes", lambda: ("https://tracker.example/",)
         )
         revision = factories.propose_article(author, body=f"Before ![Pam]({TRACKER}) after")
-        services.revision_approve(revision=revision, moderator=moderator)
+        moderation.revision_approve(revision=revision, moderator=moderator)
         edit = factories.propose_edit(revision.article, fan, body=f"Proposed ![Pam]({TRACKER})")
     assert TRACKER in revision.rendered_html and TRACKER in edit.rendered_html
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Trust
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import AuditAction
 from tests import factories
 
@@ -23,21 +23,21 @@ def decided(author, fan, moderator, other_moderator):
     first = factories.propose_article(
         author, title="Merger trivia", body="First line. [@1]\n\nSecond line. [@1]"
     )
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     article = first.article
     rejected = factories.propose_edit(article, author, body="Wrong.")
-    services.revision_reject(
+    moderation.revision_reject(
         revision=rejected, moderator=other_moderator, reason="Secret moderator note."
     )
     stale = factories.propose_edit(
         article, author, body="Changed first line. [@1]\n\nSecond line. [@1]"
     )
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
     automatic = factories.propose_edit(
         article, fan, body="First line. [@1]\n\nSecond line changed. [@1]"
     )
-    carried = services.revision_approve_merged(revision=stale, moderator=moderator)
-    services.user_set_trust(user=fan, trust=Trust.AUTO, moderator=moderator)
+    carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.AUTO, moderator=moderator)
     pending = factories.propose_edit(article, fan, body="Still waiting.")
     article.refresh_from_db()
     return {
@@ -104,7 +104,7 @@ def test_at_most_fifty_decisions(client, article, moderator):
         proposal = factories.propose_edit(
             article, factories.make_user(f"writer{number}"), body=f"Version {number}"
         )
-        services.revision_approve(revision=proposal, moderator=moderator)
+        moderation.revision_approve(revision=proposal, moderator=moderator)
     client.force_login(moderator)
     assert len(client.get(history_url(article)).context["decisions"]) == 50
 
@@ -128,9 +128,9 @@ def add_decisions(article, moderator, how_many):
     for number in range(how_many):
         writer = factories.make_user(f"more{number}")
         approved = factories.propose_edit(article, writer, body=f"More {number}")
-        services.revision_approve(revision=approved, moderator=moderator)
+        moderation.revision_approve(revision=approved, moderator=moderator)
         rejected = factories.propose_edit(article, writer, body=f"Rejected {number}")
-        services.revision_reject(revision=rejected, moderator=moderator, reason="No.")
+        moderation.revision_reject(revision=rejected, moderator=moderator, reason="No.")
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "fan", "moderator"])

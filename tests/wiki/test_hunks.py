@@ -9,8 +9,8 @@ import pytest
 
 from apps.citations.models import Source, SourceKind
 from apps.markup import marker_keys
+from apps.moderation.hunks import CITATIONS, TEXT, apply, split
 from apps.wiki.citing import problems_with
-from apps.wiki.hunks import CITATIONS, TEXT, apply, split
 from apps.wiki.merging import Cited, citation_inputs, cited_of, merge_cited
 from apps.wiki.models import Citation
 

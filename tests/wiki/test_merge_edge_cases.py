@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Trust
 from apps.citations.models import SourceKind
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.merging import has_conflict_markers, merge_revisions
 from apps.wiki.models import RevisionStatus
@@ -17,7 +18,7 @@ def published(author, moderator, body, citations):
     revision = services.article_create(
         author=author, title="Edge", body=body, summary="New", citations=citations
     )
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     revision.article.refresh_from_db()
     return revision.article
 
@@ -48,7 +49,7 @@ def test_a_reused_number_keeps_each_statement_on_its_own_source(author, moderato
         [f.cite(a, key=1), f.cite(b, key=2)],
         base,
     )
-    services.revision_approve(revision=newer, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
     merged = merge_revisions(base, newer, stale)
     sources = {citation.key: citation.source.title for citation in merged.citations}
     assert "Gamma, from A too [@1]" in merged.body and sources[1] == "A"
@@ -65,7 +66,7 @@ def test_an_invalid_merge_is_a_conflict_not_an_error(client, author, moderator, 
     base = article.approved_revision
     stale = edit(article, fan, "Claim [disputed @2 @3 @4].\n", cites([2, 3, 4]), base)
     newer = edit(article, f.make_user("other"), "Claim [disputed @1 @2].\n", cites([1, 2]), base)
-    services.revision_approve(revision=newer, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
     merged = merge_revisions(base, newer, stale)
     assert not merged.clean and merged.problems
     client.force_login(moderator)
@@ -82,12 +83,12 @@ def test_revising_a_rejected_proposal_never_undoes_newer_text(client, author, mo
     article = published(author, moderator, "Line one [@1].\n\nLine two.\n", [f.cite(a, key=1)])
     base = article.approved_revision
     rejected = edit(article, fan, "Line one [@1].\n\nLine two, edited.\n", [f.cite(a, key=1)], base)
-    services.revision_reject(revision=rejected, moderator=moderator, reason="Typo")
+    moderation.revision_reject(revision=rejected, moderator=moderator, reason="Typo")
     newer = edit(
         article, f.make_user("other"), "New fact [@1].\n\nLine one [@1].\n\nLine two.\n",
         [f.cite(a, key=1)], base,
     )  # fmt: skip
-    services.revision_approve(revision=newer, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
     client.force_login(fan)
     page = client.get(reverse("wiki:article-edit", args=[article.slug]), {"from": rejected.pk})
     body = page.context["form"].initial["body"]
@@ -100,7 +101,7 @@ def test_revert_copies_citations_as_stored(client, author, moderator, fan, staff
     podcast = f.make_source("Podcast", kind=SourceKind.PODCAST)
     article = published(author, moderator, "Old fact [@1].\n", [f.cite(web, key=1, locator="12")])
     old = article.approved_revision
-    services.revision_approve(
+    moderation.revision_approve(
         revision=edit(
             article, fan, "New fact [@1].\n", [f.cite(podcast, key=1, locator="1:00")], old
         ),

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.merging import has_conflict_markers, merge_texts
 from apps.wiki.models import AuditEvent, Revision, RevisionStatus
@@ -49,7 +50,7 @@ pytestmark = pytest.mark.django_db
 
 def _approved_edit(article, author, moderator, body, source=None):
     revision = factories.propose_edit(article, author, body=body, source=source)
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     article.refresh_from_db()
     return revision
 
@@ -92,7 +93,7 @@ def test_a_conflicting_proposal_cannot_be_merged_and_nothing_is_lost(
         BASE.replace("office", "dark office") + "[@1]",
     )
     with pytest.raises(services.WikiConflict):
-        services.revision_approve_merged(revision=stale, moderator=moderator)
+        moderation.revision_approve_merged(revision=stale, moderator=moderator)
     article.refresh_from_db()
     stale.refresh_from_db()
     assert article.approved_revision_id == newer.pk
@@ -140,8 +141,8 @@ def test_new_citations_on_both_sides_keep_their_own_sources(article, fan, modera
         citations=[factories.cite(shared, key=1), factories.cite(book, locator="p. 9", key=2)],
         base=article.approved_revision,
     )  # fmt: skip
-    services.revision_approve(revision=newer, moderator=moderator)
-    carried = services.revision_approve_merged(revision=stale, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
+    carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
     by_key = {c.key: c.source.title for c in carried.citations.select_related("source")}
     assert by_key[2] == "Book"
     assert "Podcast" in by_key.values()

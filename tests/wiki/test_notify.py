@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from apps.accounts.models import Trust
+from apps.moderation import services as moderation
 from apps.notifications.models import Notification
 from apps.wiki import notify, services, tasks
 from apps.wiki.models import Follow, Revision, RevisionStatus
@@ -36,7 +37,7 @@ def follow(article, *users):
 
 def test_it_tells_the_author_of_an_approval(article, fan, moderator, tell, mailoutbox):
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     notification = Notification.objects.get(user=fan)
     assert (
@@ -51,14 +52,14 @@ def test_it_tells_the_author_of_an_approval(article, fan, moderator, tell, mailo
 
 def test_it_tells_the_author_of_a_new_article(author, moderator, episode, tell):
     proposal = factories.propose_article(author, title="Pam's art", episode=episode)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     assert messages_for(author)[0].startswith("Your new article “Pam's art” was approved")
 
 
 def test_it_tells_the_author_of_a_rejection_with_the_reason(article, fan, moderator, tell):
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_reject(
+    proposal = moderation.revision_reject(
         revision=proposal,
         moderator=moderator,
         reason="The interview says the opposite.",
@@ -74,7 +75,7 @@ def test_it_tells_the_author_of_a_rejection_with_the_reason(article, fan, modera
 
 def test_a_reason_without_a_note_is_said_once(article, fan, moderator, tell):
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_reject(
+    proposal = moderation.revision_reject(
         revision=proposal, moderator=moderator, reason="", reason_code="spoiler"
     )
     tell(proposal, moderator)
@@ -84,7 +85,7 @@ def test_a_reason_without_a_note_is_said_once(article, fan, moderator, tell):
 
 def test_a_note_without_a_reason_code(article, fan, moderator, tell):
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_reject(
+    proposal = moderation.revision_reject(
         revision=proposal, moderator=moderator, reason="Not in the episode."
     )
     tell(proposal, moderator)
@@ -101,8 +102,8 @@ def test_it_tells_the_author_of_a_merge(author, moderator, tell):
         article, fan, body="Changed first line. [@1]\n\nSecond line. [@1]"
     )
     newer = factories.propose_edit(article, other, body="First line. [@1]\n\nChanged second. [@1]")
-    services.revision_approve(revision=newer, moderator=moderator)
-    carried = services.revision_approve_merged(revision=stale, moderator=moderator)
+    moderation.revision_approve(revision=newer, moderator=moderator)
+    carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
     stale = Revision.objects.get(pk=stale.pk)
     assert stale.status == RevisionStatus.MERGED
     tell(stale, moderator)
@@ -128,7 +129,7 @@ def test_the_author_who_decided_is_not_told(article, fan, tell, mailoutbox):
 def test_an_automatic_approval_tells_followers_not_its_author(article, fan, moderator, tell):
     reader = factories.make_user("reader")
     follow(article, reader, fan)
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
     proposal = factories.propose_edit(article, fan)
     assert proposal.automatic and proposal.status == RevisionStatus.APPROVED
     tell(proposal, fan)
@@ -141,7 +142,7 @@ def test_an_automatic_approval_tells_followers_not_its_author(article, fan, mode
 
 
 def test_an_automatic_approval_decided_by_someone_else_says_so(article, fan, moderator, tell):
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
     proposal = factories.propose_edit(article, fan)
     tell(proposal, moderator)
     [message] = messages_for(fan)
@@ -156,7 +157,7 @@ def test_followers_hear_when_the_text_changes(
     reader = factories.make_user("reader")
     follow(article, reader, author, moderator)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     for follower in (reader, author):
         notification = Notification.objects.get(user=follower)
@@ -177,7 +178,7 @@ def test_followers_hear_when_the_text_changes(
 def test_a_following_author_hears_once(article, fan, moderator, tell):
     follow(article, fan)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     [message] = messages_for(fan)
     assert message.startswith("Your proposal")
@@ -187,7 +188,7 @@ def test_followers_do_not_hear_of_a_rejection(article, fan, moderator, tell):
     reader = factories.make_user("reader")
     follow(article, reader)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_reject(revision=proposal, moderator=moderator, reason="No.")
+    proposal = moderation.revision_reject(revision=proposal, moderator=moderator, reason="No.")
     tell(proposal, moderator)
     assert messages_for(reader) == []
 
@@ -201,7 +202,7 @@ def test_followers_without_email_are_not_mailed(article, fan, moderator, tell, m
     gone.save()
     follow(article, quiet, gone)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     assert len(messages_for(quiet)) == 1
     assert messages_for(gone) == []
@@ -210,7 +211,7 @@ def test_followers_without_email_are_not_mailed(article, fan, moderator, tell, m
 
 def test_nothing_is_sent_before_commit(article, fan, moderator, django_capture_on_commit_callbacks):
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     with django_capture_on_commit_callbacks() as callbacks:
         notify.after_decision(proposal, actor=moderator)
     assert len(callbacks) == 1
@@ -229,7 +230,7 @@ def test_nothing_is_sent_if_the_transaction_rolls_back(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        proposal = services.revision_approve(revision=proposal, moderator=moderator)
+        proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
         notify.after_decision(proposal, actor=moderator)
         raise RuntimeError("rolled back")
     assert callbacks == []
@@ -247,7 +248,7 @@ def test_a_broker_that_cannot_be_reached_does_not_fail_the_decision(
 
     monkeypatch.setattr(tasks.tell_about_decision, "delay", broken)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         notify.after_decision(proposal, actor=moderator)
     assert "the broker is down" in caplog.text
@@ -263,7 +264,7 @@ def test_a_failing_task_is_logged_and_leaves_the_decision_alone(
 
     monkeypatch.setattr(tasks, "notify", broken)
     proposal = factories.propose_edit(article, fan)
-    proposal = services.revision_approve(revision=proposal, moderator=moderator)
+    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     tell(proposal, moderator)
     assert "notifications are down" in caplog.text
     proposal.refresh_from_db()
@@ -278,7 +279,7 @@ def test_query_count_does_not_grow_with_followers(
         Follow.objects.filter(article=article).delete()
         follow(article, *(factories.make_user(f"follower-{how_many}-{n}") for n in range(how_many)))
         proposal = factories.propose_edit(article, fan)
-        services.revision_approve(revision=proposal, moderator=moderator)
+        moderation.revision_approve(revision=proposal, moderator=moderator)
         # As a service hands it over: decided, its article and author not loaded yet.
         with django_capture_on_commit_callbacks() as callbacks:
             notify.after_decision(Revision.objects.get(pk=proposal.pk), actor=moderator)
@@ -303,6 +304,6 @@ def test_the_approve_service_tells_the_author_and_followers(
     follow(article, reader)
     proposal = factories.propose_edit(article, fan)
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.revision_approve(revision=proposal, moderator=moderator)
+        proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
     assert len(messages_for(fan)) == 1
     assert len(messages_for(reader)) == 1

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.web import pagecache
 from apps.wiki import services
 from apps.wiki.models import Protection
@@ -70,7 +71,7 @@ def test_an_approval_changes_the_cached_page_at_once(client, article, fan, moder
     assert "Original text." in cached(client, url).content.decode()
     proposal = factories.propose_edit(article, fan, body="A brand new sentence.")
     assert "A brand new sentence." not in client.get(url).content.decode()
-    services.revision_approve(revision=proposal, moderator=moderator)
+    moderation.revision_approve(revision=proposal, moderator=moderator)
     page = client.get(url)
     assert page["X-Page-Cache"] == "miss"
     assert "A brand new sentence." in page.content.decode()
@@ -83,7 +84,7 @@ def test_a_pending_proposal_never_appears_in_a_cached_page(client, article, fan)
 
 
 def test_a_readers_spoiler_point_never_reaches_another_reader(article, fan, moderator, episode):
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, body=BODY), moderator=moderator
     )
     url = article.get_absolute_url()
@@ -164,7 +165,9 @@ def test_edits_outside_revisions_invalidate_too(client, article, moderator, chan
         source.save()
         expected = "A corrected source title"
     else:
-        services.article_protect(article=article, level=Protection.MODERATORS, moderator=moderator)
+        moderation.article_protect(
+            article=article, level=Protection.MODERATORS, moderator=moderator
+        )
         expected = article.title
     assert pagecache.generation() != before
     page = client.get(url)
@@ -211,7 +214,7 @@ def test_signed_in_readers_reuse_the_cached_text(client, article, fan, moderator
     assert len(second) < len(first)
     assert not any("wiki_citation" in q["sql"] for q in second.captured_queries)
     assert "Original text." in page.content.decode()
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, moderator, body="Newer text."),
         moderator=factories.make_user("moderator3", moderator=True),
     )
@@ -219,7 +222,7 @@ def test_signed_in_readers_reuse_the_cached_text(client, article, fan, moderator
 
 
 def test_signed_in_readers_keep_their_own_spoiler_point(article, fan, author, moderator, episode):
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, body=BODY), moderator=moderator
     )
     careful, everyone = Client(), Client()
@@ -241,6 +244,6 @@ def test_proposals_rejections_and_withdrawals_leave_the_cached_pages_alone(
     withdrawn = factories.propose_edit(article, fan, body="Withdrawn later.")
     services.revision_withdraw(revision=withdrawn, user=fan)
     rejected = factories.propose_edit(article, fan, body="Rejected later.")
-    services.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
+    moderation.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
     assert pagecache.generation() == before
     assert client.get(url)["X-Page-Cache"] == "hit"

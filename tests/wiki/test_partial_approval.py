@@ -5,19 +5,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.moderation import services as moderation
+from apps.moderation.hunks import split
+from apps.moderation.models import Anchor, ReviewThread
 from apps.moderation.stats import moderation_stats
 from apps.notifications.models import Notification
 from apps.wiki import services
-from apps.wiki.hunks import split
 from apps.wiki.merging import cited_of
-from apps.wiki.models import (
-    Anchor,
-    AuditAction,
-    AuditEvent,
-    ReviewThread,
-    Revision,
-    RevisionStatus,
-)
+from apps.wiki.models import AuditAction, AuditEvent, Revision, RevisionStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +62,7 @@ def test_only_the_good_change_is_published_credited_to_its_author(
     hunks, good, bad = hunk_numbers(mixed)
     assert len(hunks) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        published = services.revision_approve_part(
+        published = moderation.revision_approve_part(
             revision=mixed,
             moderator=moderator,
             accepted={good},
@@ -102,7 +97,7 @@ def test_the_returned_rest_is_what_the_author_revises_onto_the_new_text(
     client, mixed, moderator, other_moderator, fan
 ):
     _hunks, good, bad = hunk_numbers(mixed)
-    services.revision_approve_part(
+    moderation.revision_approve_part(
         revision=mixed, moderator=moderator, accepted={good}, reasons={bad: "Needs a source."}
     )
     client.force_login(fan)
@@ -117,7 +112,7 @@ def test_accepting_the_change_with_a_new_source_brings_its_citation(
     mixed, moderator, rumour_source
 ):
     _hunks, good, bad = hunk_numbers(mixed)
-    published = services.revision_approve_part(
+    published = moderation.revision_approve_part(
         revision=mixed,
         moderator=moderator,
         accepted={bad},
@@ -139,8 +134,8 @@ def test_the_part_is_carried_onto_newer_text_or_refused_cleanly(
     newer = factories.propose_edit(
         wiki_article, author, body="Jim tells Pam how he feels. [@1]\n\nThey kiss, at last."
     )
-    services.revision_approve(revision=newer, moderator=other_moderator)
-    published = services.revision_approve_part(
+    moderation.revision_approve(revision=newer, moderator=other_moderator)
+    published = moderation.revision_approve_part(
         revision=mixed, moderator=moderator, accepted={good}, reasons={bad: "Rumour."}
     )
     assert published.body.startswith(GOOD)
@@ -156,10 +151,10 @@ def test_a_part_that_no_longer_applies_is_refused_with_nothing_written(
         author,
         body="Jim tells Pam everything, at the car. [@1]\n\nThey kiss in her office. [@1]",
     )
-    services.revision_approve(revision=newer, moderator=other_moderator)
+    moderation.revision_approve(revision=newer, moderator=other_moderator)
     before = Revision.objects.count()
     with pytest.raises(services.WikiConflict):
-        services.revision_approve_part(
+        moderation.revision_approve_part(
             revision=mixed, moderator=moderator, accepted={good}, reasons={bad: "Rumour."}
         )
     mixed.refresh_from_db()
@@ -179,7 +174,7 @@ def test_a_part_that_no_longer_applies_is_refused_with_nothing_written(
 )
 def test_bad_choices_are_refused(mixed, moderator, accepted, reasons, field):
     with pytest.raises(ValidationError) as refused:
-        services.revision_approve_part(
+        moderation.revision_approve_part(
             revision=mixed, moderator=moderator, accepted=accepted, reasons=reasons
         )
     assert field in refused.value.message_dict
@@ -190,7 +185,7 @@ def test_bad_choices_are_refused(mixed, moderator, accepted, reasons, field):
 def test_a_new_article_is_decided_whole(fan, moderator):
     revision = factories.propose_article(fan)
     with pytest.raises(services.WikiConflict):
-        services.revision_approve_part(
+        moderation.revision_approve_part(
             revision=revision, moderator=moderator, accepted={1}, reasons={}
         )
 
@@ -218,11 +213,11 @@ def test_the_review_page_offers_the_hunks_and_approves_part(client, mixed, moder
 
 def test_statistics_count_each_decision_as_its_own(mixed, moderator, wiki_article, author):
     _hunks, good, bad = hunk_numbers(mixed)
-    services.revision_approve_part(
+    moderation.revision_approve_part(
         revision=mixed, moderator=moderator, accepted={good}, reasons={bad: "Rumour."}
     )
     other = factories.propose_edit(wiki_article, author, body="Something else entirely.")
-    services.revision_request_changes(revision=other, moderator=moderator, reason="Cite it.")
+    moderation.revision_request_changes(revision=other, moderator=moderator, reason="Cite it.")
 
     (row,) = moderation_stats(now=timezone.now())["per_moderator"]
     # The first article approval, the part approval's new version, then the two decisions.

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Trust
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import RevisionStatus
 from apps.wiki.views import profiles
@@ -35,7 +36,7 @@ def propose(article, author, summary, body="Changed text."):
 def approved_edit(article, author, moderator, summary):
     revision = propose(article, author, summary, body=f"Text for {summary}.")
     if revision.is_pending:  # a trusted author's edit is approved at once
-        revision = services.revision_approve(revision=revision, moderator=moderator)
+        revision = moderation.revision_approve(revision=revision, moderator=moderator)
     return revision
 
 
@@ -45,7 +46,7 @@ def fans_work(article, fan, moderator):
     approved = approved_edit(article, fan, moderator, "Approved summary")
     pending = propose(article, fan, "Pending summary", body="Pending secret text.")
     rejected = propose(article, fan, "Rejected summary", body="Rejected secret text.")
-    services.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
+    moderation.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
     withdrawn = propose(article, fan, "Withdrawn summary", body="Withdrawn secret text.")
     services.revision_withdraw(revision=withdrawn, user=fan)
     return {"approved": approved, "pending": pending, "rejected": rejected, "withdrawn": withdrawn}
@@ -118,7 +119,7 @@ def test_it_badges_a_moderator(client, moderator, fan):
 
 def test_it_badges_a_trusted_contributor(client, fan, moderator):
     assert "Trusted contributor" not in client.get(profile_url(fan)).content.decode()
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
     assert "Trusted contributor" in client.get(profile_url(fan)).content.decode()
 
 

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.db import connection, connections
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import AuditEvent, Revision, RevisionStatus
 from tests import factories
@@ -55,8 +56,8 @@ def test_two_moderators_approving_the_same_proposal(setting):
     article, (first, second) = setting
     proposal = factories.propose_edit(article, factories.make_user("fan"))
     results = race(
-        lambda: services.revision_approve(revision=proposal, moderator=first),
-        lambda: services.revision_approve(revision=proposal, moderator=second),
+        lambda: moderation.revision_approve(revision=proposal, moderator=first),
+        lambda: moderation.revision_approve(revision=proposal, moderator=second),
     )
     assert sum(isinstance(r, services.NotPending) for r in results) == 1
     assert sum(not isinstance(r, Exception) for r in results) == 1
@@ -70,8 +71,8 @@ def test_two_proposals_on_the_same_base(setting):
     one = factories.propose_edit(article, factories.make_user("fan1"), body="One")
     two = factories.propose_edit(article, factories.make_user("fan2"), body="Two")
     results = race(
-        lambda: services.revision_approve(revision=one, moderator=first),
-        lambda: services.revision_approve(revision=two, moderator=second),
+        lambda: moderation.revision_approve(revision=one, moderator=first),
+        lambda: moderation.revision_approve(revision=two, moderator=second),
     )
     assert sum(isinstance(r, services.StaleBase) for r in results) == 1
     article.refresh_from_db()
@@ -87,8 +88,8 @@ def test_approve_racing_reject(setting):
     article, (first, second) = setting
     proposal = factories.propose_edit(article, factories.make_user("fan"))
     results = race(
-        lambda: services.revision_approve(revision=proposal, moderator=first),
-        lambda: services.revision_reject(revision=proposal, moderator=second, reason="No"),
+        lambda: moderation.revision_approve(revision=proposal, moderator=first),
+        lambda: moderation.revision_reject(revision=proposal, moderator=second, reason="No"),
     )
     assert sum(isinstance(r, services.NotPending) for r in results) == 1
     decisions = AuditEvent.objects.filter(revision=proposal).exclude(action="proposed")

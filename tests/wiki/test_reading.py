@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_unknown_catalog_pages_are_404(client, episode):
 
 def test_history_lists_only_approved_revisions(client, article, fan, moderator):
     approved = factories.propose_edit(article, fan, body="Second version")
-    services.revision_approve(revision=approved, moderator=moderator)
+    moderation.revision_approve(revision=approved, moderator=moderator)
     pending = factories.propose_edit(article, fan, body="Third, pending")
     response = client.get(reverse("wiki:article-history", args=[article.slug]))
     revisions = list(response.context["page"].object_list)
@@ -44,7 +44,7 @@ def test_history_lists_only_approved_revisions(client, article, fan, moderator):
 
 def test_an_old_approved_revision_is_readable(client, article, fan, moderator):
     first = article.approved_revision
-    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    moderation.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
     page = client.get(first.get_absolute_url()).content.decode()
     assert "Original text." in page and "older approved version" in page
 
@@ -64,14 +64,14 @@ def test_a_source_only_in_a_proposal_is_not_public(client, article, fan, moderat
     assert source.title not in client.get(reverse("wiki:source-list")).content.decode()
     client.force_login(moderator)
     assert client.get(source.get_absolute_url()).status_code == 200
-    services.revision_approve(revision=proposal, moderator=moderator)
+    moderation.revision_approve(revision=proposal, moderator=moderator)
     client.logout()
     assert article.title in client.get(source.get_absolute_url()).content.decode()
 
 
 def test_a_source_page_lists_only_current_approved_text(client, article, fan, moderator):
     old_source = article.approved_revision.citations.get().source
-    services.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
+    moderation.revision_approve(revision=factories.propose_edit(article, fan), moderator=moderator)
     detail = client.get(old_source.get_absolute_url()).content.decode()
     assert "No approved article cites this source at the moment" in detail
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Trust
-from apps.wiki import feeds, services
+from apps.moderation import services as moderation
+from apps.wiki import feeds
 from apps.wiki.views import recent
 from tests import factories
 
@@ -31,7 +32,7 @@ def at(moment):
 
 
 def approve_edit(article, author, moderator, body="Changed text."):
-    return services.revision_approve(
+    return moderation.revision_approve(
         revision=factories.propose_edit(article, author, body=body), moderator=moderator
     )
 
@@ -44,11 +45,11 @@ def changes(article, author, fan, moderator):
     parks = factories.make_episode(show_title="Parks", season=1, number=1, title="Pilot")
     with at(now - timedelta(days=10)):
         pilot = factories.propose_article(fan, title="Pilot trivia", episode=parks)
-        pilot = services.revision_approve(revision=pilot, moderator=moderator)
+        pilot = moderation.revision_approve(revision=pilot, moderator=moderator)
     with at(now - timedelta(hours=2)):
         edit = approve_edit(article, fan, moderator)
     rejected = factories.propose_edit(article, fan, body="Rejected text")
-    services.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
+    moderation.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
     factories.propose_edit(article, author, body="Still pending")
     return {"first": first, "pilot": pilot, "edit": edit}
 
@@ -75,7 +76,7 @@ def test_it_shows_what_each_change_is(client, changes):
 
 
 def test_an_automatic_approval_says_so(client, article, fan, moderator):
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator)
     automatic = factories.propose_edit(article, fan)
     assert automatic.automatic
     page = client.get(URL).content.decode()
@@ -156,7 +157,7 @@ def test_query_count_does_not_grow(client, article, fan, moderator, django_asser
         writer = factories.make_user(f"writer{number}")
         episode = factories.make_episode(show_title=f"Show {number}", season=1, number=number + 1)
         new = factories.propose_article(writer, title=f"Page {number}", episode=episode)
-        services.revision_approve(revision=new, moderator=moderator)
+        moderation.revision_approve(revision=new, moderator=moderator)
         approve_edit(article, writer, moderator)
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL)

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Article, StatementKind
 from tests import factories
@@ -71,7 +72,7 @@ def test_markers_and_statements_are_stored(author, moderator):
 
 def test_an_old_statement_keeps_its_age(article, fan, moderator):
     first = factories.propose_edit(article, fan, body="Unclear. [citation needed] Fact.[@1]")
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     marked = first.statements.get(kind="needed").since
     second = factories.propose_edit(article, fan, body="Unclear. [citation needed] Fact!![@1]")
     assert second.statements.get(kind="needed").since == marked
@@ -90,7 +91,7 @@ def test_the_article_shows_numbered_references_with_backlinks(client, author, mo
             factories.cite(book, locator="p. 40", key=3),
         ],
     )
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     response = client.get(revision.article.get_absolute_url())
     references = response.context["notes"].references
     assert [(r.number, r.source.title) for r in references] == [(1, "The book"), (2, "Podcast")]
@@ -115,7 +116,7 @@ def test_disputed_and_needed_lists(client, article, fan, moderator):
     )
     pending_page = client.get(reverse("wiki:disputed")).content.decode()
     assert "Who was first?" not in pending_page  # not approved yet
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     disputed = client.get(reverse("wiki:disputed")).content.decode()
     assert "Who was first?" in disputed and "Her." in disputed and "Him." in disputed
     needed = client.get(reverse("wiki:citation-needed")).content.decode()
@@ -127,7 +128,7 @@ def test_disputed_and_needed_lists(client, article, fan, moderator):
 
 def test_the_source_page_lists_the_statements_citing_it(client, article, fan, moderator):
     source = article.approved_revision.citations.get().source
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(
             article, fan, body="Kwapis walked away.[@1]", source=source
         ),

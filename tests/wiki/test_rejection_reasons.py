@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ NOTE = "The second paragraph is copied from the source."
 @pytest.fixture
 def rejected(article, fan, moderator):
     proposal = factories.propose_edit(article, fan, body="Copied words.")
-    services.revision_reject(
+    moderation.revision_reject(
         revision=proposal, moderator=moderator, reason=NOTE, reason_code="wording"
     )
     return proposal
@@ -51,7 +51,7 @@ def test_the_audit_log(client, moderator, rejected):
 
 def test_a_category_alone_is_shown_once(client, article, fan, moderator):
     proposal = factories.propose_edit(article, fan, body="Off topic.")
-    services.revision_reject(
+    moderation.revision_reject(
         revision=proposal, moderator=moderator, reason="", reason_code="off-topic"
     )
     client.force_login(fan)

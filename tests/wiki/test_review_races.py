@@ -2,8 +2,9 @@
 
 import pytest
 
+from apps.moderation import services as moderation
+from apps.moderation.hunks import split
 from apps.wiki import services
-from apps.wiki.hunks import split
 from apps.wiki.merging import cited_of
 from apps.wiki.models import AuditEvent, Revision, RevisionStatus
 from tests import factories
@@ -27,9 +28,9 @@ def test_approve_reject_and_request_changes_at_once_make_one_decision(setting):
     article, (first, second, third) = setting
     proposal = factories.propose_edit(article, factories.make_user("fan"))
     results = race(
-        lambda: services.revision_approve(revision=proposal, moderator=first),
-        lambda: services.revision_reject(revision=proposal, moderator=second, reason="No"),
-        lambda: services.revision_request_changes(
+        lambda: moderation.revision_approve(revision=proposal, moderator=first),
+        lambda: moderation.revision_reject(revision=proposal, moderator=second, reason="No"),
+        lambda: moderation.revision_request_changes(
             revision=proposal, moderator=third, reason="Cite the episode"
         ),
     )
@@ -64,10 +65,10 @@ def test_a_part_approval_racing_an_approval_loses_nothing(setting):
     good = next(h.number for h in hunks if any("the lot" in line for line in h.new_lines))
     bad = next(h.number for h in hunks if any("rumour" in line for line in h.new_lines))
     results = race(
-        lambda: services.revision_approve_part(
+        lambda: moderation.revision_approve_part(
             revision=mixed, moderator=first, accepted={good}, reasons={bad: "Rumour."}
         ),
-        lambda: services.revision_approve(revision=other, moderator=second),
+        lambda: moderation.revision_approve(revision=other, moderator=second),
     )
     article.refresh_from_db()
     text = article.approved_revision.body
@@ -94,14 +95,14 @@ def test_a_suggestion_accepted_twice_at_once_makes_one_revision(setting):
         body="Jim tells Pam how he feels. [@1]\n\nThey kiss in her ofice.",
         source=source,
     )
-    thread = services.thread_start(
+    thread = moderation.thread_start(
         revision=proposal, user=first, body="Spelling", anchor="lines", side="new",
         line_start=3, line_end=3, quote="ofice", suggestion="office",
     )  # fmt: skip
     comment = thread.comments.get()
     results = race(
-        lambda: services.suggestion_accept(comment=comment, user=fan),
-        lambda: services.suggestion_accept(comment=comment, user=fan),
+        lambda: moderation.suggestion_accept(comment=comment, user=fan),
+        lambda: moderation.suggestion_accept(comment=comment, user=fan),
     )
     assert sum(isinstance(r, services.WikiConflict) for r in results) == 1, results
     assert Revision.objects.filter(revises=proposal).count() == 1

@@ -4,17 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from apps.moderation import services as moderation
+from apps.moderation.models import Anchor, ReviewComment, ReviewThread, Side
 from apps.notifications.models import Notification
 from apps.wiki import services
-from apps.wiki.models import (
-    Anchor,
-    AuditAction,
-    AuditEvent,
-    ReviewComment,
-    ReviewThread,
-    RevisionStatus,
-    Side,
-)
+from apps.wiki.models import AuditAction, AuditEvent, RevisionStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +32,7 @@ def comment_on_typo(proposal, moderator, **extra):
         "suggestion": "typo",
     }
     fields.update(extra)
-    return services.thread_start(revision=proposal, user=moderator, **fields)
+    return moderation.thread_start(revision=proposal, user=moderator, **fields)
 
 
 def test_a_line_comment_keeps_its_lines_and_tells_the_author(proposal, moderator, fan):
@@ -59,11 +53,11 @@ def test_the_whole_loop_comment_reply_suggestion_carry_over_approve(
     client, proposal, moderator, other_moderator, fan
 ):
     thread = comment_on_typo(proposal, moderator)
-    services.thread_reply(thread=thread, user=fan, body="Good catch, taking it.")
+    moderation.thread_reply(thread=thread, user=fan, body="Good catch, taking it.")
     assert Notification.objects.filter(user=moderator, message__contains="replied").exists()
 
     comment = thread.comments.order_by("pk").first()
-    revised = services.suggestion_accept(comment=comment, user=fan)
+    revised = moderation.suggestion_accept(comment=comment, user=fan)
 
     assert revised.body == "First line.\n\nSecond line has a typo. [@1]"
     assert revised.revises_id == proposal.pk
@@ -79,7 +73,7 @@ def test_the_whole_loop_comment_reply_suggestion_carry_over_approve(
     assert comment.applied_in_id == revised.pk
     assert list(revised.citations.values_list("key", "locator")) == [(1, "p. 1")]
 
-    services.revision_approve(revision=revised, moderator=other_moderator)
+    moderation.revision_approve(revision=revised, moderator=other_moderator)
     revised.article.refresh_from_db()
     assert revised.article.approved_revision_id == revised.pk
 
@@ -88,20 +82,20 @@ def test_a_suggestion_is_taken_once_and_only_by_the_author(proposal, moderator, 
     thread = comment_on_typo(proposal, moderator)
     comment = thread.comments.get()
     with pytest.raises(PermissionDenied):
-        services.suggestion_accept(comment=comment, user=moderator)
-    services.suggestion_accept(comment=comment, user=fan)
+        moderation.suggestion_accept(comment=comment, user=moderator)
+    moderation.suggestion_accept(comment=comment, user=fan)
     comment.refresh_from_db()
     with pytest.raises(services.WikiConflict):
-        services.suggestion_accept(comment=comment, user=fan)
+        moderation.suggestion_accept(comment=comment, user=fan)
 
 
 def test_request_changes_sends_the_proposal_back_with_its_threads(
     proposal, moderator, other_moderator, fan, django_capture_on_commit_callbacks
 ):
     comment_on_typo(proposal, moderator)
-    services.thread_start(revision=proposal, user=moderator, body="Also cite the episode.")
+    moderation.thread_start(revision=proposal, user=moderator, body="Also cite the episode.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.revision_request_changes(revision=proposal, moderator=moderator)
+        moderation.revision_request_changes(revision=proposal, moderator=moderator)
 
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.CHANGES_REQUESTED
@@ -113,7 +107,7 @@ def test_request_changes_sends_the_proposal_back_with_its_threads(
 
     # The author revises: the threads move along, the typo line is gone (outdated).
     first = ReviewThread.objects.get(anchor=Anchor.LINES)
-    services.thread_resolve(thread=first, user=fan)
+    moderation.thread_resolve(thread=first, user=fan)
     citations = [factories.cite(proposal.citations.get().source)]
     revised = services.revision_propose(
         article=proposal.article,
@@ -129,7 +123,7 @@ def test_request_changes_sends_the_proposal_back_with_its_threads(
     assert set(moved) == {Anchor.LINES, Anchor.PROPOSAL}
     assert moved[Anchor.LINES].is_resolved and moved[Anchor.LINES].outdated
     assert not moved[Anchor.PROPOSAL].is_resolved
-    services.revision_approve(revision=revised, moderator=other_moderator)
+    moderation.revision_approve(revision=revised, moderator=other_moderator)
 
 
 def test_carried_line_threads_follow_their_lines(proposal, moderator, fan):
@@ -150,7 +144,7 @@ def test_carried_line_threads_follow_their_lines(proposal, moderator, fan):
 
 def test_request_changes_needs_a_reason_or_an_open_thread(proposal, moderator):
     with pytest.raises(ValidationError):
-        services.revision_request_changes(revision=proposal, moderator=moderator, reason=" ")
+        moderation.revision_request_changes(revision=proposal, moderator=moderator, reason=" ")
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.PENDING
 
@@ -158,7 +152,7 @@ def test_request_changes_needs_a_reason_or_an_open_thread(proposal, moderator):
 def test_no_one_requests_changes_on_their_own_proposal(article, moderator):
     own = factories.propose_edit(article, moderator, body="Mine.")
     with pytest.raises(PermissionDenied):
-        services.revision_request_changes(revision=own, moderator=moderator, reason="x")
+        moderation.revision_request_changes(revision=own, moderator=moderator, reason="x")
 
 
 @pytest.mark.parametrize(
@@ -183,11 +177,11 @@ def test_others_cannot_comment_and_closed_proposals_take_no_comments(
     proposal, moderator, other_moderator, author
 ):
     with pytest.raises(PermissionDenied):
-        services.thread_start(revision=proposal, user=author, body="Drive-by.")
-    thread = services.thread_start(revision=proposal, user=moderator, body="Looks fine.")
-    services.revision_approve(revision=proposal, moderator=other_moderator)
+        moderation.thread_start(revision=proposal, user=author, body="Drive-by.")
+    thread = moderation.thread_start(revision=proposal, user=moderator, body="Looks fine.")
+    moderation.revision_approve(revision=proposal, moderator=other_moderator)
     with pytest.raises(services.WikiConflict):
-        services.thread_reply(thread=thread, user=moderator, body="Late.")
+        moderation.thread_reply(thread=thread, user=moderator, body="Late.")
     assert ReviewComment.objects.count() == 1
 
 
@@ -199,7 +193,7 @@ def test_the_line_link_opens_a_form_with_the_line_and_posting_shows_it_on_the_re
 ):
     client.force_login(moderator)
     page = client.get(reverse("moderation:review", args=[proposal.pk]))
-    new = reverse("wiki:thread-new", args=[proposal.pk])
+    new = reverse("moderation:thread-new", args=[proposal.pk])
     assert f"{new}?side=new&amp;line=3" in page.content.decode()
 
     form = client.get(new, {"side": "new", "line": 3})
@@ -232,7 +226,7 @@ def test_the_line_link_opens_a_form_with_the_line_and_posting_shows_it_on_the_re
 def test_a_refused_comment_comes_back_with_what_was_typed(client, proposal, moderator):
     client.force_login(moderator)
     response = client.post(
-        reverse("wiki:thread-new", args=[proposal.pk]),
+        reverse("moderation:thread-new", args=[proposal.pk]),
         {
             "anchor": "lines",
             "side": "new",
@@ -254,26 +248,30 @@ def test_the_author_sees_and_answers_threads_on_their_proposal_page(
     client.force_login(fan)
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Spelling:" in page and "Accept the suggestion" in page
-    response = client.post(reverse("wiki:thread-reply", args=[thread.pk]), {"body": "Fixed soon."})
+    response = client.post(
+        reverse("moderation:thread-reply", args=[thread.pk]), {"body": "Fixed soon."}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(proposal.get_absolute_url())
     assert thread.comments.count() == 2
 
-    response = client.post(reverse("wiki:suggestion-accept", args=[thread.comments.first().pk]))
+    response = client.post(
+        reverse("moderation:suggestion-accept", args=[thread.comments.first().pk])
+    )
     revised = proposal.article.revisions.get(revises=proposal)
     assert response["Location"] == revised.get_absolute_url()
     assert "typo. [@1]" in revised.body
 
 
 def test_no_one_else_sees_review_threads(client, proposal, moderator, author, other_moderator):
-    thread = services.thread_start(revision=proposal, user=moderator, body="Secret-ish remark")
+    thread = moderation.thread_start(revision=proposal, user=moderator, body="Secret-ish remark")
     client.force_login(author)
-    assert client.get(reverse("wiki:thread-new", args=[proposal.pk])).status_code == 404
-    response = client.post(reverse("wiki:thread-reply", args=[thread.pk]), {"body": "Me too"})
+    assert client.get(reverse("moderation:thread-new", args=[proposal.pk])).status_code == 404
+    response = client.post(reverse("moderation:thread-reply", args=[thread.pk]), {"body": "Me too"})
     assert response.status_code == 404
     assert thread.comments.count() == 1
 
-    services.revision_approve(revision=proposal, moderator=other_moderator)
+    moderation.revision_approve(revision=proposal, moderator=other_moderator)
     client.logout()
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Secret-ish remark" not in page
@@ -301,7 +299,7 @@ def test_request_changes_page_flow(client, proposal, moderator, fan):
 
 
 def test_the_queue_marks_a_revision_after_changes_requested(client, proposal, moderator, fan):
-    services.revision_request_changes(revision=proposal, moderator=moderator, reason="Cite it.")
+    moderation.revision_request_changes(revision=proposal, moderator=moderator, reason="Cite it.")
     services.revision_propose(
         article=proposal.article,
         author=fan,
@@ -323,19 +321,19 @@ def test_staff_read_review_threads_in_the_admin_and_cannot_change_them(
     client.force_login(staff)
     page = client.get(reverse("admin:wiki_revision_change", args=[proposal.pk])).content.decode()
     assert "Spelling: *typo*." in page
-    listing = client.get(reverse("admin:wiki_reviewthread_changelist")).content.decode()
+    listing = client.get(reverse("admin:moderation_reviewthread_changelist")).content.decode()
     assert "line 3 of the proposal" in listing
-    detail = client.get(reverse("admin:wiki_reviewthread_change", args=[thread.pk]))
+    detail = client.get(reverse("admin:moderation_reviewthread_change", args=[thread.pk]))
     assert detail.status_code == 200 and "Spelling" in detail.content.decode()
-    assert client.get(reverse("admin:wiki_reviewthread_add")).status_code == 403
-    client.post(reverse("admin:wiki_reviewthread_delete", args=[thread.pk]), {"post": "yes"})
+    assert client.get(reverse("admin:moderation_reviewthread_add")).status_code == 403
+    client.post(reverse("admin:moderation_reviewthread_delete", args=[thread.pk]), {"post": "yes"})
     assert ReviewThread.objects.filter(pk=thread.pk).exists()
 
 
 def test_review_comments_are_rate_limited_per_account(client, settings, proposal, moderator):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "review-comment": "2/h"}
     client.force_login(moderator)
-    url = reverse("wiki:thread-new", args=[proposal.pk])
+    url = reverse("moderation:thread-new", args=[proposal.pk])
     answers = [
         client.post(url, {"anchor": "proposal", "body": f"Comment {n}"}).status_code
         for n in range(3)
@@ -366,11 +364,11 @@ def test_the_admin_requests_changes_through_the_same_service(client, proposal):
 def test_a_suggestion_on_a_line_that_appears_twice_lands_on_that_line(article, moderator, fan):
     body = "Same line.\n\nOther.\n\nSame line.\n\nEnd [@1]"
     proposal = factories.propose_edit(article, fan, body=body)
-    thread = services.thread_start(
+    thread = moderation.thread_start(
         revision=proposal, user=moderator, body="Reword.", anchor="lines", side="new",
         line_start=5, line_end=5, suggestion="A different line.",
     )  # fmt: skip
-    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    revised = moderation.suggestion_accept(comment=thread.comments.get(), user=fan)
     assert revised.body == "Same line.\n\nOther.\n\nA different line.\n\nEnd [@1]"
     thread.refresh_from_db()
     assert (thread.line_start, thread.line_end, thread.outdated) == (5, 5, False)
@@ -378,11 +376,11 @@ def test_a_suggestion_on_a_line_that_appears_twice_lands_on_that_line(article, m
 
 def test_a_suggestion_keeps_the_line_endings_the_browser_sent(article, moderator, fan):
     proposal = factories.propose_edit(article, fan, body="One.\r\nTwo tpyo.\r\nThree. [@1]")
-    thread = services.thread_start(
+    thread = moderation.thread_start(
         revision=proposal, user=moderator, body="Typo", anchor="lines", side="new",
         line_start=2, line_end=2, quote="tpyo", suggestion="typo",
     )  # fmt: skip
-    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    revised = moderation.suggestion_accept(comment=thread.comments.get(), user=fan)
     assert revised.body == "One.\r\nTwo typo.\r\nThree. [@1]"
 
 
@@ -396,8 +394,8 @@ def test_a_suggestion_is_carried_onto_text_approved_since(author, moderator, oth
     newer = factories.propose_edit(
         article, author, body="Intro, improved. [@1]\n\nMiddle. [@1]", source=source
     )
-    services.revision_approve(revision=newer, moderator=other_moderator)
-    revised = services.suggestion_accept(comment=thread.comments.get(), user=fan)
+    moderation.revision_approve(revision=newer, moderator=other_moderator)
+    revised = moderation.suggestion_accept(comment=thread.comments.get(), user=fan)
     article.refresh_from_db()
     assert revised.base_id == article.approved_revision_id
     assert revised.body == "Intro, improved. [@1]\n\nMiddle with a typo. [@1]"
@@ -406,7 +404,7 @@ def test_a_suggestion_is_carried_onto_text_approved_since(author, moderator, oth
 
 
 def test_a_revised_proposal_takes_the_conversation_along(proposal, moderator, fan):
-    services.revision_request_changes(revision=proposal, moderator=moderator, reason="Fix it.")
+    moderation.revision_request_changes(revision=proposal, moderator=moderator, reason="Fix it.")
     revise = {
         "article": proposal.article, "author": fan, "body": BODY.replace("tpyo", "typo"),
         "summary": "Fixed", "base": proposal.base, "revises": proposal,
@@ -415,7 +413,7 @@ def test_a_revised_proposal_takes_the_conversation_along(proposal, moderator, fa
         **revise, citations=[factories.cite(proposal.citations.get().source)]
     )
     with pytest.raises(services.WikiConflict, match=f"revised as #{revised.pk}"):
-        services.thread_start(revision=proposal, user=moderator, body="Late remark.")
+        moderation.thread_start(revision=proposal, user=moderator, body="Late remark.")
     with pytest.raises(ValidationError, match="already revised"):
         services.revision_propose(
             **{**revise, "body": "Twice. [@1]"},

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.catalog.codes import parse_episode_code
+from apps.moderation import services as moderation
 from apps.wiki import search as search_module
-from apps.wiki import services
 from apps.wiki.search import search_articles
 from apps.wiki.views import reading
 from tests import factories
@@ -125,14 +125,14 @@ def test_pending_text_never_matches(client, article, fan, moderator):
     client.force_login(fan)
     assert search(client, "zebra").context["articles"] == []
 
-    services.revision_approve(revision=proposal, moderator=moderator)
+    moderation.revision_approve(revision=proposal, moderator=moderator)
     [result] = search_articles("zebra")
     assert result.article == article
     assert "zebra" in matched_words(result.snippet)
 
 
 def test_replaced_text_no_longer_matches(article, fan, moderator):
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, body="Entirely new words."),
         moderator=moderator,
     )

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Article, AuditEvent, Revision, RevisionStatus
 from tests import factories
@@ -20,7 +21,7 @@ def test_it_creates_an_unpublished_article_with_a_pending_revision(author, episo
 
 def test_it_approves_and_publishes(author, moderator):
     revision = factories.propose_article(author)
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.APPROVED
     assert revision.decided_by == moderator
@@ -32,7 +33,7 @@ def test_it_approves_and_publishes(author, moderator):
 def test_it_refuses_self_approval(moderator):
     revision = factories.propose_article(moderator)
     with pytest.raises(PermissionDenied):
-        services.revision_approve(revision=revision, moderator=moderator)
+        moderation.revision_approve(revision=revision, moderator=moderator)
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.PENDING
 
@@ -40,9 +41,9 @@ def test_it_refuses_self_approval(moderator):
 def test_it_refuses_a_stale_base(article, fan, moderator, other_moderator):
     first = factories.propose_edit(article, fan, body="First edit.")
     second = factories.propose_edit(article, factories.make_user("fan2"), body="Second edit.")
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     with pytest.raises(services.StaleBase):
-        services.revision_approve(revision=second, moderator=other_moderator)
+        moderation.revision_approve(revision=second, moderator=other_moderator)
     second.refresh_from_db()
     article.refresh_from_db()
     assert second.status == RevisionStatus.PENDING
@@ -51,11 +52,11 @@ def test_it_refuses_a_stale_base(article, fan, moderator, other_moderator):
 
 def test_it_refuses_to_decide_twice(author, moderator, other_moderator):
     revision = factories.propose_article(author)
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     with pytest.raises(services.NotPending):
-        services.revision_reject(revision=revision, moderator=other_moderator, reason="No")
+        moderation.revision_reject(revision=revision, moderator=other_moderator, reason="No")
     with pytest.raises(services.NotPending):
-        services.revision_approve(revision=revision, moderator=other_moderator)
+        moderation.revision_approve(revision=revision, moderator=other_moderator)
     assert AuditEvent.objects.filter(revision=revision).exclude(action="proposed").count() == 1
 
 
@@ -90,7 +91,7 @@ def test_it_writes_nothing_when_a_citation_is_invalid(author):
 def test_reject_needs_a_reason(author, moderator):
     revision = factories.propose_article(author)
     with pytest.raises(ValidationError):
-        services.revision_reject(revision=revision, moderator=moderator, reason="  ")
+        moderation.revision_reject(revision=revision, moderator=moderator, reason="  ")
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.PENDING
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import Citation
 from tests import factories
 
@@ -16,7 +16,7 @@ def source_with_history(article, fan, moderator):
     source = article.approved_revision.citations.get().source
     for body in ("First edit.", "Second edit.", "Third edit."):
         proposal = factories.propose_edit(article, fan, body=body, source=source)
-        services.revision_approve(revision=proposal, moderator=moderator)
+        moderation.revision_approve(revision=proposal, moderator=moderator)
     factories.propose_edit(article, fan, body="Pending.", source=source)
     article.refresh_from_db()
     return source

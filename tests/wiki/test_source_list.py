@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from apps.wiki.models import Citation
 from tests import factories
 
@@ -23,7 +23,7 @@ def test_a_source_carried_through_several_approved_edits_counts_once(
     source = article.approved_revision.citations.get().source
     for body in ("First edit.", "Second edit.", "Third edit."):
         proposal = factories.propose_edit(article, fan, body=body, source=source)
-        services.revision_approve(revision=proposal, moderator=moderator)
+        moderation.revision_approve(revision=proposal, moderator=moderator)
     # Four approved versions cite it, one article cites it now.
     assert Citation.objects.filter(source=source).count() == 4
     assert listed_counts(client) == {source.title: 1}
@@ -44,7 +44,7 @@ def test_proposals_and_replaced_text_do_not_count(client, article, fan, moderato
     factories.propose_edit(article, fan, body="Pending.", source=source)
     # An approved edit that cites another source instead: the first one is history.
     replacement = factories.make_source("A better source")
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, source=replacement), moderator=moderator
     )
     client.force_login(moderator)  # moderators see sources no current text cites

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from apps.citations.models import Source
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Citation
 from tests import factories
@@ -20,7 +21,7 @@ def duplicates(article, fan, moderator):
     """The article's source, and a duplicate of it cited by another approved edit."""
     original = article.approved_revision.citations.get().source
     copy = factories.make_source("The story behind the kiss (copy)")
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, source=copy), moderator=moderator
     )
     return original, copy

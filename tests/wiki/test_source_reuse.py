@@ -7,6 +7,7 @@ and, once approved, on every article citing the address.
 
 import pytest
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +43,9 @@ def test_it_does_not_reuse_another_fans_pending_source(fan, author):
 
 def test_it_does_not_reuse_another_fans_rejected_source(fan, author, moderator):
     attacker = propose_with_new_source(author, title="First", source_title="ATTACKER TITLE")
-    services.revision_reject(revision=attacker, moderator=moderator, reason="Spam")
+    moderation.revision_reject(revision=attacker, moderator=moderator, reason="Spam")
     honest = propose_with_new_source(fan, title="Second", source_title="Honest title")
-    services.revision_approve(revision=honest, moderator=moderator)
+    moderation.revision_approve(revision=honest, moderator=moderator)
     assert cited_source(honest).title == "Honest title"
 
 
@@ -56,7 +57,7 @@ def test_it_reuses_the_fans_own_pending_source(fan):
 
 def test_it_reuses_a_source_that_approved_text_cites(fan, author, moderator):
     approved = propose_with_new_source(author, title="First", source_title="Reviewed title")
-    services.revision_approve(revision=approved, moderator=moderator)
+    moderation.revision_approve(revision=approved, moderator=moderator)
     later = propose_with_new_source(fan, title="Second", source_title="Another title")
     assert cited_source(later) == cited_source(approved)
     assert cited_source(later).title == "Reviewed title"

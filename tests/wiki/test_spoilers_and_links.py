@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ BODY = (
 
 @pytest.fixture
 def spoiled(article, fan, moderator):
-    services.revision_approve(
+    moderation.revision_approve(
         revision=factories.propose_edit(article, fan, body=BODY), moderator=moderator
     )
     article.refresh_from_db()

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from apps.moderation import services as moderation
 from apps.wiki import services
 from apps.wiki.models import Article, RevisionStatus
 from tests import factories
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_rejected_creation_frees_its_title(fan, author, moderator, episode):
     first = factories.propose_article(author, title="Casino Night trivia")
-    services.revision_reject(revision=first, moderator=moderator, reason="Unsourced")
+    moderation.revision_reject(revision=first, moderator=moderator, reason="Unsourced")
     second = factories.propose_article(fan, title="Casino night Trivia", episode=episode)
     article = Article.objects.get()
     assert second.article == article == first.article
@@ -23,7 +24,7 @@ def test_a_rejected_creation_frees_its_title(fan, author, moderator, episode):
         episode,
         fan,
     )
-    services.revision_approve(revision=second, moderator=moderator)
+    moderation.revision_approve(revision=second, moderator=moderator)
     article.refresh_from_db()
     assert article.approved_revision == second
     # The turned-down proposal stays in the record.
@@ -45,17 +46,17 @@ def test_a_second_proposal_waits_beside_a_pending_one(fan, author, moderator):
     assert second.status == RevisionStatus.PENDING
     # The first proposer keeps the article until a decision.
     assert Article.objects.get().created_by == author
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     # Now the second proposal is written against nothing while the article has text.
     with pytest.raises(services.StaleBase):
-        services.revision_approve(revision=second, moderator=moderator)
+        moderation.revision_approve(revision=second, moderator=moderator)
     second.refresh_from_db()
     assert second.status == RevisionStatus.PENDING
 
 
 def test_a_published_title_is_refused(fan, author, moderator):
     first = factories.propose_article(author)
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     with pytest.raises(ValidationError, match="propose your change as an edit"):
         factories.propose_article(fan)
     assert first.article.revisions.count() == 1
@@ -77,7 +78,7 @@ def test_the_answer_reveals_nothing_about_a_hidden_proposal(client, fan, author)
 def test_the_moderator_reviews_the_stale_second_proposal(client, fan, author, moderator):
     first = factories.propose_article(author, body="Their text.")
     second = factories.propose_article(fan, body="My text.")
-    services.revision_approve(revision=first, moderator=moderator)
+    moderation.revision_approve(revision=first, moderator=moderator)
     client.force_login(moderator)
     response = client.get(reverse("moderation:review", args=[second.pk]))
     assert response.status_code == 200

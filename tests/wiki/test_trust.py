@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Trust
-from apps.wiki import services
-from apps.wiki.models import AuditEvent, Protection, RevisionStatus, TrustChange
+from apps.moderation import services as moderation
+from apps.moderation.models import TrustChange
+from apps.wiki.models import AuditEvent, Protection, RevisionStatus
 from apps.wiki.policy import earns_trust, is_trusted
 from tests import factories
 
@@ -37,21 +38,21 @@ def test_the_rule_trusts_after_enough_approvals(article, moderator):
     ):
         for number in range(2):
             assert not earns_trust(fan)
-            services.revision_approve(
+            moderation.revision_approve(
                 revision=factories.propose_edit(article, fan, body=f"Edit {number}"),
                 moderator=moderator,
             )
         assert earns_trust(fan)
         with override_settings(WIKI_AUTO_APPROVE={"moderators": False, "trusted": False}):
             rejected = factories.propose_edit(article, fan, body="Bad edit")
-        services.revision_reject(revision=rejected, moderator=moderator, reason="No")
+        moderation.revision_reject(revision=rejected, moderator=moderator, reason="No")
         assert not earns_trust(fan)  # a recent rejection takes it away again
 
 
 @AUTO
 def test_a_trusted_fans_edit_goes_live_and_is_logged_as_automatic(article, moderator):
     fan = veteran()
-    services.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Reliable")
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Reliable")
     revision = factories.propose_edit(article, fan, body="Trusted edit")
     article.refresh_from_db()
     assert revision.status == RevisionStatus.APPROVED and revision.automatic
@@ -75,13 +76,13 @@ def test_moderators_edits_go_live_when_the_policy_says_so(article, moderator):
 def test_untrusted_and_new_accounts_always_go_through_review(article, fan, moderator):
     assert factories.propose_edit(article, fan).status == RevisionStatus.PENDING
     distrusted = veteran("distrusted")
-    services.user_set_trust(user=distrusted, trust=Trust.UNTRUSTED, moderator=moderator)
+    moderation.user_set_trust(user=distrusted, trust=Trust.UNTRUSTED, moderator=moderator)
     assert not is_trusted(distrusted)
 
 
 def test_only_moderators_change_trust(fan, author):
     with pytest.raises(PermissionDenied):
-        services.user_set_trust(user=author, trust=Trust.TRUSTED, moderator=fan)
+        moderation.user_set_trust(user=author, trust=Trust.TRUSTED, moderator=fan)
     author.refresh_from_db()
     assert author.trust == Trust.AUTO
 
@@ -98,8 +99,8 @@ def test_protection_levels_per_role(
     article, fan, moderator, level, fan_ok, trusted_ok, moderator_ok
 ):
     trusted = veteran("trusted")
-    services.user_set_trust(user=trusted, trust=Trust.TRUSTED, moderator=moderator)
-    services.article_protect(article=article, level=level, moderator=moderator)
+    moderation.user_set_trust(user=trusted, trust=Trust.TRUSTED, moderator=moderator)
+    moderation.article_protect(article=article, level=level, moderator=moderator)
     for user, allowed in [(fan, fan_ok), (trusted, trusted_ok), (moderator, moderator_ok)]:
         if allowed:
             factories.propose_edit(article, user, body=f"By {user}")
@@ -110,7 +111,7 @@ def test_protection_levels_per_role(
 
 
 def test_protection_expires(article, fan, moderator):
-    services.article_protect(
+    moderation.article_protect(
         article=article,
         level=Protection.MODERATORS,
         moderator=moderator,
@@ -126,7 +127,7 @@ def test_protection_expires(article, fan, moderator):
 
 
 def test_the_edit_page_explains_protection(client, article, fan, moderator):
-    services.article_protect(article=article, level=Protection.MODERATORS, moderator=moderator)
+    moderation.article_protect(article=article, level=Protection.MODERATORS, moderator=moderator)
     client.force_login(fan)
     response = client.get(reverse("wiki:article-edit", args=[article.slug]))
     assert response.status_code == 403

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from apps.wiki import services
+from apps.moderation import services as moderation
 from fanwiki.settings import media_origins
 from tests import factories
 
@@ -89,7 +89,7 @@ def test_an_upload_lands_in_the_bucket_and_the_approved_article_shows_it(
     revision = factories.propose_article(
         author, title="With a photo", body=f"![Jim at the desk]({url})"
     )
-    services.revision_approve(revision=revision, moderator=moderator)
+    moderation.revision_approve(revision=revision, moderator=moderator)
     client.logout()
     page = client.get(revision.article.get_absolute_url()).content.decode()
     assert f'<img alt="Jim at the desk" src="{url}">' in page

@@ -18,8 +18,8 @@ import pytest
 import redis
 from django.db import connection
 
+from apps.moderation import services as moderation
 from apps.notifications.models import Notification
-from apps.wiki import services
 from apps.wiki.models import Follow
 from fanwiki.celery import app as celery_app
 from tests import factories
@@ -158,7 +158,7 @@ def test_an_approval_mails_the_followers_from_a_real_worker(wiki, worker):
     mail, log = worker
 
     started = time.monotonic()
-    services.revision_approve(revision=proposal, moderator=moderator)
+    moderation.revision_approve(revision=proposal, moderator=moderator)
     decided_in = time.monotonic() - started
 
     # The fan whose edit it is, and the follower; the moderator who decided hears nothing.

@@ -8,6 +8,13 @@ from django.db.models import ManyToManyField, Model
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
+from apps.moderation.models import (
+    ProtectionChange,
+    ReviewClaim,
+    ReviewComment,
+    ReviewThread,
+    TrustChange,
+)
 from apps.notifications.models import Notification
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
@@ -15,12 +22,8 @@ from apps.wiki.models import (
     AuditEvent,
     Citation,
     Follow,
-    ReviewClaim,
-    ReviewComment,
-    ReviewThread,
     Revision,
     Statement,
-    TrustChange,
 )
 
 BACKUP_FORMAT = "fanwiki-backup"
@@ -44,12 +47,21 @@ MODELS: tuple[type[Model], ...] = (
     ReviewComment,
     Follow,
     TrustChange,
+    ProtectionChange,
     Notification,
     Topic,
     Post,
     TopicFollow,
     TalkEvent,
 )
+# Models that moved between apps since a backup could have been written: the label a
+# file may name them by, and the label they have now. Files keep loading across moves.
+RENAMED: dict[str, str] = {
+    "wiki.reviewclaim": "moderation.reviewclaim",
+    "wiki.reviewthread": "moderation.reviewthread",
+    "wiki.reviewcomment": "moderation.reviewcomment",
+    "wiki.trustchange": "moderation.trustchange",
+}
 # Rows the migrations create themselves: matched by natural key, never required to be absent.
 SHARED: tuple[type[Model], ...] = (Group,)
 # Serialised with natural foreign keys, so groups and permissions travel by name, not by id.

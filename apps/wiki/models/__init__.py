@@ -17,13 +17,11 @@ from .content import (
     StatementQuerySet,
     citing_article_count,
 )
-from .records import AuditAction, AuditEvent, Follow, ReviewClaim, TrustChange
-from .review import Anchor, ReviewComment, ReviewThread, ReviewThreadQuerySet, Side
+from .records import AuditAction, AuditEvent, Follow
 
 __all__ = [
     "DECISION_FIELDS",
     "IMMUTABLE_REVISION_FIELDS",
-    "Anchor",
     "Article",
     "ArticleQuerySet",
     "AuditAction",
@@ -33,17 +31,11 @@ __all__ = [
     "Follow",
     "Protection",
     "RejectionReason",
-    "ReviewClaim",
-    "ReviewComment",
-    "ReviewThread",
-    "ReviewThreadQuerySet",
     "Revision",
     "RevisionQuerySet",
     "RevisionStatus",
-    "Side",
     "Statement",
     "StatementKind",
     "StatementQuerySet",
-    "TrustChange",
     "citing_article_count",
 ]

@@ -1,5 +1,7 @@
 """Articles, their revisions, citations and statements: the wiki's content."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -277,7 +279,7 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.article} · revision {self.pk} ({self.get_status_display()})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= set(DECISION_FIELDS):

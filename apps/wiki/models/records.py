@@ -1,4 +1,4 @@
-"""Records around the content: decisions, claims, follows and trust changes."""
+"""Records around the content: the decisions on revisions, and who follows an article."""
 
 from django.conf import settings
 from django.db import models
@@ -52,20 +52,6 @@ class AuditEvent(models.Model):
         raise ValueError("Audit events are append-only.")
 
 
-class ReviewClaim(models.Model):
-    """A moderator's note that they are reviewing a proposal; it lapses at ``expires_at``."""
-
-    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="claim")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_claims"
-    )
-    claimed_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    def __str__(self):
-        return f"{self.moderator} reviewing {self.revision_id} until {self.expires_at:%H:%M}"
-
-
 class Follow(models.Model):
     """A user who wants to hear when an article's approved text changes."""
 
@@ -82,21 +68,3 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.article}"
-
-
-class TrustChange(models.Model):
-    """An append-only record of a moderator granting or withdrawing a fan's trust."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trust_changes"
-    )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    trust = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.actor} set {self.user} to {self.trust}"

@@ -1,23 +1,18 @@
 """Pieces every service shares: locking, deciding, auditing."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.web.pagecache import pages_changed
 
 from ..models import (
     DECISION_FIELDS,
     Article,
     AuditAction,
     AuditEvent,
-    ReviewClaim,
     Revision,
     RevisionStatus,
 )
-from ..permissions import can_moderate
-from ..search import refresh_search_documents
-from .errors import Claimed, NotPending
+from .errors import NotPending
 
 
 def audit(
@@ -50,24 +45,6 @@ def lock(revision: Revision) -> tuple[Article, Revision]:
     return article, locked
 
 
-def check_reviewer(revision: Revision, moderator: User) -> None:
-    if not can_moderate(moderator):
-        raise PermissionDenied("Only moderators can approve or reject proposals.")
-    if revision.author_id == moderator.pk:
-        raise PermissionDenied("You cannot approve or reject your own proposal.")
-
-
-def check_claim(revision: Revision, moderator: User) -> None:
-    """Refuse a decision while another moderator holds an unexpired claim on the proposal."""
-    claim = ReviewClaim.objects.filter(revision=revision, expires_at__gt=timezone.now()).first()
-    if claim is not None and claim.moderator_id != moderator.pk:
-        raise Claimed(
-            f"{claim.moderator} is reviewing this proposal until "
-            f"{timezone.localtime(claim.expires_at):%H:%M}; wait for them or for the claim "
-            "to lapse."
-        )
-
-
 AUDIT_ACTION_FOR = {
     RevisionStatus.APPROVED: AuditAction.APPROVED,
     RevisionStatus.REJECTED: AuditAction.REJECTED,
@@ -95,8 +72,7 @@ def decide(
     revision.decision_reason = reason
     revision.reason_code = reason_code
     revision.automatic = automatic
-    # Revision.save (apps/wiki/models) is not annotated yet.
-    revision.save(update_fields=list(DECISION_FIELDS))  # type: ignore[no-untyped-call]
+    revision.save(update_fields=list(DECISION_FIELDS))
     audit(
         revision=revision,
         actor=actor,
@@ -104,14 +80,3 @@ def decide(
         from_status=from_status,
         reason=reason,
     )
-
-
-def publish(article: Article, revision: Revision) -> None:
-    """Point the article at a just-approved revision."""
-    article.approved_revision = revision
-    article.approved_at = revision.decided_at
-    article.save(update_fields=["approved_revision", "approved_at"])
-    refresh_search_documents([article.pk])
-    # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
-    # of theirs: those leave the cached pages alone).
-    pages_changed()

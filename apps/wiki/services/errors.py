@@ -1,9 +1,8 @@
-class WikiConflict(Exception):
-    """A change that cannot happen in the current state (answered with a 409)."""
+from apps.web.refusals import Conflict
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class WikiConflict(Conflict):
+    """A change to articles and revisions that cannot happen in the current state (a 409)."""
 
 
 class NotPending(WikiConflict):
@@ -12,7 +11,3 @@ class NotPending(WikiConflict):
 
 class StaleBase(WikiConflict):
     pass
-
-
-class Claimed(WikiConflict):
-    """Another moderator is reviewing the proposal."""

@@ -12,18 +12,19 @@ from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
+from apps.web import hooks
 
 from ..citing import NO_CITATION_MESSAGE, CitationInput, write_revision
 from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
-from ..notify import after_decision
 from ..permissions import can_open_unpublished
 from ..policy import approves_automatically, proposal_refusal
+from ..revising import superseded_by
+from ..slots import REVISION_REVISED
 from ..spam import check_proposal
-from ..threads import superseded_by
-from .carrying import carry_threads
-from .common import audit, decide, publish
+from .common import audit, decide, lock
 from .errors import StaleBase
+from .publishing import revision_publish
 
 # Slugs that would collide with the wiki's own addresses (/wiki/new/).
 RESERVED_SLUGS = {"new"}
@@ -81,16 +82,14 @@ def _write(
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     if approves_automatically(author):
-        decide(
-            revision,
-            status=RevisionStatus.APPROVED,
+        revision_publish(
+            article=Article.objects.select_for_update().get(pk=article.pk),
+            text=revision,
             actor=author,
             automatic=True,
             action=AuditAction.AUTO_APPROVED,
             reason="Approved automatically: the author is trusted.",
         )
-        publish(Article.objects.select_for_update().get(pk=article.pk), revision)
-        after_decision(revision, actor=author)
     return revision
 
 
@@ -304,5 +303,16 @@ def revision_propose(
             submission=submission,
         )
         if revises is not None:
-            carry_threads(old=revises, new=revision)
+            # What other apps keep about the replaced proposal follows it (review threads).
+            hooks.run(REVISION_REVISED, old=revises, new=revision)
         return revision
+
+
+def revision_withdraw(*, revision: Revision, user: User) -> Revision:
+    """The author takes back their own pending proposal."""
+    if revision.author_id != user.pk:
+        raise PermissionDenied("Only the author can withdraw a proposal.")
+    with transaction.atomic():
+        _article, revision = lock(revision)
+        decide(revision, status=RevisionStatus.WITHDRAWN, actor=user)
+    return revision

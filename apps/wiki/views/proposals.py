@@ -16,7 +16,6 @@ from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_i
 from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
-from ..threads import threads_of
 from .access import get_article_for_user, proposer_required, sources_visible_to
 
 
@@ -183,8 +182,6 @@ def article_edit(request, slug):
             "conflict": conflict,
             "notice": notice,
             "revises": revises,
-            # The review comments the revision should answer (they move to it on submit).
-            "threads": threads_of(revises) if revises is not None else [],
         },
         status=CONFLICT if conflict else 400 if request.method == "POST" else 200,
     )

@@ -17,10 +17,11 @@ from apps.web.pagecache import cached_for_readers, generation
 from apps.web.params import int_param, text_param
 
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
-from ..permissions import can_discuss_proposal, can_moderate
+from ..permissions import can_moderate
 from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
+from ..revising import review_state
 from ..search import search_articles
-from ..threads import open_count, review_state, threads_of
+from ..slots import review_url
 from .access import get_article_for_user, get_revision_for_user, sources_visible_to
 
 PAGE_SIZE = 50
@@ -70,9 +71,6 @@ def article_detail(request, slug):
         )
     # Worked out only if the template's cached text fragment is missing.
     html = SimpleLazyObject(lambda: page_html(request, revision, show=_show(article)))
-    article_pending_count = (
-        article.revisions.pending().count() if can_moderate(request.user) else None
-    )
     return render(
         request,
         "wiki/article_detail.html",
@@ -88,7 +86,6 @@ def article_detail(request, slug):
             "spoiler_setting": spoiler_setting(request, _show(article)),
             "beyond_watched": spoilers.beyond_point(request, article.episode),
             "own_pending": own_pending,
-            "article_pending_count": article_pending_count,
             "is_following": getattr(article, "is_following", False),
         },
     )
@@ -118,13 +115,19 @@ def article_history(request, slug):
     if not is_moderator:
         # Readers see only what made text public: no proposals, rejections or their reasons.
         decisions = decisions.filter(to_status__in=[RevisionStatus.APPROVED, RevisionStatus.MERGED])
+    decisions = list(decisions[:PAGE_SIZE])
+    for event in decisions:
+        # Moderators go from a pending proposal to where it is reviewed.
+        event.review_url = (
+            review_url(event.revision) if is_moderator and event.revision.is_pending else ""
+        )
     return render(
         request,
         "wiki/article_history.html",
         {
             "article": article,
             "page": page,
-            "decisions": decisions[:PAGE_SIZE],
+            "decisions": decisions,
             "is_moderator": is_moderator,
         },
     )
@@ -134,15 +137,11 @@ def article_history(request, slug):
 @cached_for_readers
 def revision_detail(request, slug, pk):
     revision = get_revision_for_user(request.user, pk, slug=slug)
-    # Review threads: for the author and moderators only (never cached: readers are not them).
-    threads = threads_of(revision) if can_discuss_proposal(request.user, revision) else []
     is_open, newer = review_state(revision)
     return render(
         request,
         "wiki/revision_detail.html",
         {
-            "threads": threads,
-            "open_threads": open_count(threads),
             "is_open": is_open,
             "superseded_by": newer,
             "revision": revision,

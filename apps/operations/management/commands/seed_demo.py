@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source
+from apps.moderation import services as moderation
 from apps.operations import demo_content as demo
 from apps.talk import services as talk
 from apps.talk.models import Topic
@@ -36,7 +37,7 @@ MODERATOR_USERNAME = "demo-moderator"
 # What the demo moderator may do in the Django admin: look at everything the wiki
 # is made of, and maintain the catalog and the sources. Decisions on revisions go
 # through the moderation permission (the group), never through change rights.
-VIEW_APPS = ("wiki", "catalog", "citations")
+VIEW_APPS = ("wiki", "moderation", "catalog", "citations")
 EDIT_APPS = ("catalog", "citations")
 
 
@@ -189,7 +190,7 @@ class Command(BaseCommand):
                 citations=self._citations(demo.ARTICLE_CITATIONS, sources),
                 episode=episode,
             )
-            services.revision_approve(revision=revision, moderator=moderator)
+            moderation.revision_approve(revision=revision, moderator=moderator)
             self._say(f"Article “{demo.ARTICLE_TITLE}”: created, proposed by {fan} and approved")
             article = Article.objects.get(pk=revision.article_id)
         elif not article.is_published:
@@ -200,7 +201,7 @@ class Command(BaseCommand):
                     "left as it is"
                 )
                 return None
-            services.revision_approve(revision=first, moderator=moderator)
+            moderation.revision_approve(revision=first, moderator=moderator)
             self._say(f"Article “{article.title}”: found unpublished; approved its first revision")
             article.refresh_from_db()
         else:
@@ -239,7 +240,7 @@ class Command(BaseCommand):
         self._say(
             f"Pending proposal by {fan}: created (revision {revision.pk}), waiting in /moderation/"
         )
-        services.thread_start(revision=revision, user=moderator, body=demo.REVIEW_COMMENT)
+        moderation.thread_start(revision=revision, user=moderator, body=demo.REVIEW_COMMENT)
         self._say(f"A review comment by {moderator} on it: created")
 
     def _talk_topic(self, article, fan, moderator):

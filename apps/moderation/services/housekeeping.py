@@ -1,6 +1,5 @@
-"""Moderators' housekeeping: review claims, trust, protection, duplicate sources."""
+"""Moderators' housekeeping: review claims, trust, protection."""
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -9,20 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Trust, User
-from apps.citations.models import Source
 from apps.web.pagecache import pages_changed
+from apps.web.usertext import checked_reason
+from apps.wiki.models import Article, Protection, Revision, RevisionStatus
+from apps.wiki.permissions import can_moderate
+from apps.wiki.services import NotPending, WikiConflict
 
-from ..models import (
-    Article,
-    Citation,
-    Protection,
-    ReviewClaim,
-    Revision,
-    RevisionStatus,
-    TrustChange,
-)
-from ..permissions import can_moderate
-from .errors import Claimed, NotPending, WikiConflict
+from ..models import ProtectionChange, ReviewClaim, TrustChange
+from .common import Claimed
 
 
 def claim_minutes() -> int:
@@ -72,56 +65,44 @@ def user_set_trust(*, user: User, trust: str, moderator: User, reason: str = "")
         raise PermissionDenied("You cannot change your own trust.")
     if trust not in Trust.values:
         raise ValidationError({"trust": "Choose trusted, not trusted, or automatic."})
+    reason = checked_reason(reason, required=False)
     with transaction.atomic():
         user.trust = trust
         user.save(update_fields=["trust"])
-        return TrustChange.objects.create(
-            user=user, actor=moderator, trust=trust, reason=(reason or "").strip()
-        )
+        return TrustChange.objects.create(user=user, actor=moderator, trust=trust, reason=reason)
 
 
 def article_protect(
-    *, article: Article, level: str, moderator: User, expires_at: datetime | None = None
+    *,
+    article: Article,
+    level: str,
+    moderator: User,
+    expires_at: datetime | None = None,
+    reason: str = "",
 ) -> Article:
-    """Limit who may propose changes to an article, until ``expires_at`` if given."""
+    """Limit who may propose changes to an article, until ``expires_at`` if given.
+
+    Each change is recorded, with the moderator's reason, in the article's
+    protection history (append-only).
+    """
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can protect articles.")
     if level not in Protection.values:
         raise ValidationError({"level": "Choose a protection level."})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
+    reason = checked_reason(reason, required=False)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         article.protection = level
         article.protection_expires_at = None if level == Protection.OPEN else expires_at
         article.save(update_fields=["protection", "protection_expires_at"])
+        ProtectionChange.objects.create(
+            article=article,
+            actor=moderator,
+            level=level,
+            expires_at=article.protection_expires_at,
+            reason=reason,
+        )
         pages_changed()
     return article
-
-
-def source_merge(*, keep: Source, duplicates: Iterable[Source], actor: User) -> int:
-    """Fold duplicate sources into ``keep``: their citations point at it, then they go.
-
-    Returns how many citations were moved. No citation is lost: the duplicates
-    are deleted only after nothing refers to them.
-    """
-    if not (
-        actor.has_perm("citations.change_source") and actor.has_perm("citations.delete_source")
-    ):
-        raise PermissionDenied("Merging sources needs permission to change and delete sources.")
-    duplicate_ids = {source.pk for source in duplicates} - {keep.pk}
-    if not duplicate_ids:
-        raise ValidationError("Choose at least one other source to merge into the one you keep.")
-    with transaction.atomic():
-        # Lock every source involved so a citation cannot be added to a duplicate meanwhile.
-        locked = list(
-            Source.objects.select_for_update()
-            .filter(pk__in=duplicate_ids | {keep.pk})
-            .order_by("pk")
-        )
-        if len(locked) != len(duplicate_ids) + 1:
-            raise WikiConflict("One of the sources no longer exists; reload and try again.")
-        moved = Citation.objects.filter(source_id__in=duplicate_ids).update(source=keep)
-        Source.objects.filter(pk__in=duplicate_ids).delete()
-        pages_changed()
-    return moved

@@ -1,9 +1,14 @@
-"""Review threads follow a proposal into its author's revision of it."""
+"""Review threads follow a proposal into its author's revision of it (wiki's
+"revision-revised" hook, run in the transaction that writes the revision)."""
 
-from ..anchors import relocate
-from ..models import Anchor, ReviewThread, Revision, Side
+from apps.web import hooks
+from apps.wiki.models import Revision
+
+from .anchors import relocate
+from .models import Anchor, ReviewThread, Side
 
 
+@hooks.register("revision-revised")
 def carry_threads(*, old: Revision, new: Revision) -> int:
     """Move the threads of the proposal ``new`` revises onto it, keeping their resolved state.
 

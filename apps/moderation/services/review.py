@@ -1,4 +1,4 @@
-"""Review threads on a proposal, and asking its author for changes.
+"""Review threads on a proposal: comments, replies, resolving, and taking a suggestion.
 
 Threads are written by moderators and by the proposal's author, on a proposal
 that is still open (pending, or sent back with changes requested). Each change
@@ -15,29 +15,18 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.notifications.services import notify
 from apps.web.usertext import rendered
+from apps.wiki.citing import CitationInput
+from apps.wiki.merging import Cited, cited_of, merge_cited
+from apps.wiki.models import Article, Revision
+from apps.wiki.permissions import can_moderate
+from apps.wiki.revising import review_state
+from apps.wiki.services import WikiConflict, revision_propose
 
 from ..anchors import apply_suggestion, lines_of, relocate
-from ..citing import CitationInput
-from ..merging import Cited, cited_of, merge_cited
-from ..models import (
-    Anchor,
-    Article,
-    AuditAction,
-    ReviewComment,
-    ReviewThread,
-    Revision,
-    RevisionStatus,
-    Side,
-)
-from ..notify import after_decision
-from ..permissions import can_discuss_proposal, can_moderate
-from ..threads import review_state
-from .common import check_claim, check_reviewer, decide, lock
-from .errors import WikiConflict
-from .proposals import revision_propose
+from ..models import Anchor, ReviewComment, ReviewThread, Side
+from ..permissions import can_discuss_proposal
 
 MAX_COMMENT_LENGTH = 10_000
-SEE_THREADS = "See the open review comments."
 
 
 def _lock_open(revision: Revision) -> tuple[Article, Revision]:
@@ -310,31 +299,3 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
             )
         ReviewThread.objects.filter(pk=thread.pk).update(**changes)
     return revised
-
-
-def revision_request_changes(*, revision: Revision, moderator: User, reason: str = "") -> Revision:
-    """Send a proposal back to its author, with the open threads, instead of rejecting it.
-
-    The author revises it (the revision links back and takes the threads along)
-    and the revised proposal enters the queue again.
-    """
-    check_reviewer(revision, moderator)
-    note = (reason or "").strip()
-    with transaction.atomic():
-        _article, revision = lock(revision)
-        check_claim(revision, moderator)
-        if not note:
-            if not revision.review_threads.open().exists():
-                raise ValidationError(
-                    {"reason": "Say what should change, or comment on the lines first."}
-                )
-            note = SEE_THREADS
-        decide(
-            revision,
-            status=RevisionStatus.CHANGES_REQUESTED,
-            actor=moderator,
-            reason=note,
-            action=AuditAction.CHANGES_REQUESTED,
-        )
-        after_decision(revision, actor=moderator)
-    return revision

@@ -4,32 +4,10 @@ from dataclasses import replace
 
 from django.db.models import Prefetch
 
-from .diff import DiffLine
-from .models import Anchor, ReviewComment, ReviewThread, Revision, RevisionStatus, Side
+from apps.wiki.diff import DiffLine
+from apps.wiki.models import Revision
 
-
-def superseded_by(revision: Revision) -> Revision | None:
-    """The author's revision of a proposal sent back for changes, once there is one."""
-    if revision.status != RevisionStatus.CHANGES_REQUESTED:
-        return None
-    return Revision.objects.filter(revises=revision).order_by("pk").first()
-
-
-def review_state(revision: Revision) -> tuple[bool, Revision | None]:
-    """Whether the proposal can still be discussed, and the revision that superseded it.
-
-    Open: pending, or sent back and not yet revised (once revised, its threads moved on
-    to the revision, and so does the conversation).
-    """
-    newer = superseded_by(revision)
-    is_open = revision.status == RevisionStatus.PENDING or (
-        revision.status == RevisionStatus.CHANGES_REQUESTED and newer is None
-    )
-    return is_open, newer
-
-
-def is_open_for_review(revision: Revision) -> bool:
-    return review_state(revision)[0]
+from .models import Anchor, ReviewComment, ReviewThread, Side
 
 
 def threads_of(revision: Revision) -> list[ReviewThread]:

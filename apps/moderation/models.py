@@ -1,5 +1,7 @@
-"""Review threads: what moderators and a proposal's author say about it, line by line.
+"""What moderation keeps: review threads on proposals, claims on them, and the records of
+trust and protection changes (append-only, like wiki's audit log).
 
+Review threads: what moderators and a proposal's author say about it, line by line.
 A thread is anchored on the proposal as a whole, on lines of the review page's
 diff (the proposal's lines, or the approved text's lines it removes), or on one
 citation. It lives on the author's latest proposal: when the author revises, the
@@ -12,7 +14,61 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .content import Revision
+from apps.wiki.models import Article, Protection, Revision
+
+
+class ReviewClaim(models.Model):
+    """A moderator's note that they are reviewing a proposal; it lapses at ``expires_at``."""
+
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_claims"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.moderator} reviewing {self.revision_id} until {self.expires_at:%H:%M}"
+
+
+class TrustChange(models.Model):
+    """An append-only record of a moderator granting or withdrawing a fan's trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trust_changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trust = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor} set {self.user} to {self.trust}"
+
+
+class ProtectionChange(models.Model):
+    """An append-only record of a moderator changing who may propose to an article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="protection_changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=20, choices=Protection.choices)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["article", "-created_at", "-id"], name="protectionchange_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} set {self.article} to {self.level}"
 
 
 class Anchor(models.TextChoices):

@@ -55,10 +55,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from apps.markup import marker_keys
-
-from .diff import DiffLine, changed_rows
-from .merging import Cited
-from .models import Citation
+from apps.wiki.diff import DiffLine, changed_rows
+from apps.wiki.merging import Cited
+from apps.wiki.models import Citation
 
 TEXT = "text"
 CITATIONS = "citations"

@@ -1,4 +1,6 @@
-"""Decisions on proposals: approve (as written, merged or in part), reject, withdraw, revert."""
+"""Decisions on proposals: approve (as written, merged or in part), reject, request changes,
+and restoring an older version. Every approval publishes through wiki's one publish path
+(apps.wiki.services.revision_publish)."""
 
 from collections.abc import Sequence
 
@@ -7,26 +9,27 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.markup import renumber_markers
-from apps.web.usertext import rendered
-
-from ..citing import CitationInput, problems_with, write_revision
-from ..hunks import CITATIONS, Hunk, apply, split
-from ..merging import citation_inputs, cited_of, merge_cited, merge_revisions
-from ..models import (
-    Anchor,
-    Article,
-    AuditAction,
-    RejectionReason,
-    ReviewComment,
-    ReviewThread,
-    Revision,
-    RevisionStatus,
-    Side,
+from apps.web.usertext import checked_reason, rendered
+from apps.wiki.citing import CitationInput, problems_with
+from apps.wiki.merging import citation_inputs, cited_of, merge_cited, merge_revisions
+from apps.wiki.models import Article, AuditAction, RejectionReason, Revision, RevisionStatus
+from apps.wiki.notify import after_decision
+from apps.wiki.permissions import can_moderate
+from apps.wiki.services import (
+    Carried,
+    StaleBase,
+    WikiConflict,
+    decide,
+    lock,
+    revision_publish,
 )
-from ..notify import after_decision
-from ..permissions import can_moderate
-from .common import audit, check_claim, check_reviewer, decide, lock, publish
-from .errors import StaleBase, WikiConflict
+
+from ..hunks import CITATIONS, Hunk, apply, split
+from ..models import Anchor, ReviewComment, ReviewThread, Side
+from .common import check_claim, check_reviewer
+from .review import MAX_COMMENT_LENGTH
+
+SEE_THREADS = "See the open review comments."
 
 NOTHING_CHANGES = (
     "This proposal changes nothing: its text and citations are those readers already see "
@@ -86,10 +89,12 @@ def revision_approve(*, revision: Revision, moderator: User) -> Revision:
             revision.base, revision.body, _stored(revision)
         ):
             raise WikiConflict(NOTHING_CHANGES)
-        decide(revision, status=RevisionStatus.APPROVED, actor=moderator)
-        publish(article, revision)
-        after_decision(revision, actor=moderator)
+        revision_publish(article=article, text=revision, actor=moderator)
     return revision
+
+
+def _merged_reason(carried: Revision) -> str:
+    return f"Merged onto the newer text as version #{carried.pk}."
 
 
 def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
@@ -115,27 +120,20 @@ def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
             )
         if _changes_nothing(current, merged.body, _inputs(merged.citations)):
             raise WikiConflict(NOTHING_CHANGES)
-        carried = write_revision(
+        return revision_publish(
             article=article,
-            author=revision.author,
-            body=merged.body,
-            summary=f"{revision.summary} (merged onto version #{current.pk})",
-            base=current,
-            citations=merged.citations,
-            merged_from=revision,
-        )
-        audit(revision=carried, actor=moderator, action=AuditAction.PROPOSED, from_status="")
-        decide(
-            revision,
-            status=RevisionStatus.MERGED,
+            text=Carried(
+                author=revision.author,
+                body=merged.body,
+                summary=f"{revision.summary} (merged onto version #{current.pk})",
+                base=current,
+                citations=merged.citations,
+                proposal=revision,
+                proposal_status=RevisionStatus.MERGED,
+                proposal_reason=_merged_reason,
+            ),
             actor=moderator,
-            reason=f"Merged onto the newer text as version #{carried.pk}.",
         )
-        decide(carried, status=RevisionStatus.APPROVED, actor=moderator)
-        publish(article, carried)
-        after_decision(revision, actor=moderator)
-        after_decision(carried, actor=moderator)
-    return carried
 
 
 def revision_reject(
@@ -143,13 +141,17 @@ def revision_reject(
 ) -> Revision:
     """Turn a proposal down; the author sees the reason (a common reason and/or a note)."""
     check_reviewer(revision, moderator)
-    note = (reason or "").strip()
     if reason_code and reason_code not in RejectionReason.values:
         raise ValidationError({"reason_code": "Choose one of the listed reasons."})
-    if reason_code == RejectionReason.OTHER and not note:
-        raise ValidationError({"reason": "Say what the problem is."})
-    if not note and not reason_code:
-        raise ValidationError({"reason": "Give the author a reason for the rejection."})
+    note = checked_reason(
+        reason,
+        required=not reason_code or reason_code == RejectionReason.OTHER,
+        missing=(
+            "Say what the problem is."
+            if reason_code
+            else "Give the author a reason for the rejection."
+        ),
+    )
     text = note or RejectionReason(reason_code).label
     with transaction.atomic():
         _article, revision = lock(revision)
@@ -165,16 +167,6 @@ def revision_reject(
     return revision
 
 
-def revision_withdraw(*, revision: Revision, user: User) -> Revision:
-    """The author takes back their own pending proposal."""
-    if revision.author_id != user.pk:
-        raise PermissionDenied("Only the author can withdraw a proposal.")
-    with transaction.atomic():
-        _article, revision = lock(revision)
-        decide(revision, status=RevisionStatus.WITHDRAWN, actor=user)
-    return revision
-
-
 def _citations_of(revision: Revision) -> list[tuple[int, int, str, str]]:
     return sorted(revision.citations.values_list("key", "source_id", "quote", "locator"))
 
@@ -183,9 +175,7 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
     """Restore an older approved text as a new revision; history is never rewritten."""
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can revert an article.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the article is reverted."})
+    reason = checked_reason(reason, missing="Say why the article is reverted.")
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if to.article_id != article.pk or to.status != RevisionStatus.APPROVED:
@@ -197,36 +187,56 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
             and _citations_of(current) == _citations_of(to)
         ):
             raise WikiConflict("The article already shows that version's text and citations.")
-        restored = write_revision(
+        return revision_publish(
             article=article,
-            author=moderator,
-            body=to.body,
-            summary=f"Reverted to version #{to.pk}: {reason}",
-            base=article.approved_revision,
-            citations=[
-                CitationInput(
-                    source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
-                )
-                for c in to.citations.select_related("source").order_by("position")
-            ],
-            revises=None,
-        )
-        audit(revision=restored, actor=moderator, action=AuditAction.PROPOSED, from_status="")
-        decide(
-            restored,
-            status=RevisionStatus.APPROVED,
+            text=Carried(
+                author=moderator,
+                body=to.body,
+                summary=f"Reverted to version #{to.pk}: {reason}"[:300],
+                base=article.approved_revision,
+                citations=[
+                    CitationInput(
+                        source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
+                    )
+                    for c in to.citations.select_related("source").order_by("position")
+                ],
+            ),
             actor=moderator,
             automatic=True,
             action=AuditAction.REVERTED,
             reason=reason,
         )
-        publish(article, restored)
-        after_decision(restored, actor=moderator)
-    return restored
+
+
+def revision_request_changes(*, revision: Revision, moderator: User, reason: str = "") -> Revision:
+    """Send a proposal back to its author, with the open threads, instead of rejecting it.
+
+    The author revises it (the revision links back and takes the threads along)
+    and the revised proposal enters the queue again.
+    """
+    check_reviewer(revision, moderator)
+    note = checked_reason(reason, required=False)
+    with transaction.atomic():
+        _article, revision = lock(revision)
+        check_claim(revision, moderator)
+        if not note:
+            if not ReviewThread.objects.filter(revision=revision).open().exists():
+                raise ValidationError(
+                    {"reason": "Say what should change, or comment on the lines first."}
+                )
+            note = SEE_THREADS
+        decide(
+            revision,
+            status=RevisionStatus.CHANGES_REQUESTED,
+            actor=moderator,
+            reason=note,
+            action=AuditAction.CHANGES_REQUESTED,
+        )
+        after_decision(revision, actor=moderator)
+    return revision
 
 
 REST_RETURNED, REST_DECLINED = "return", "decline"
-MAX_HUNK_REASON = 2000
 
 
 def _thread_for_hunk(revision: Revision, hunk: Hunk, *, moderator: User, reason: str) -> None:
@@ -257,7 +267,7 @@ def _thread_for_hunk(revision: Revision, hunk: Hunk, *, moderator: User, reason:
         thread=thread,
         author=moderator,
         body=text,
-        rendered_html=rendered(text, what="reason", max_length=MAX_HUNK_REASON + 500),
+        rendered_html=rendered(text, what="reason", max_length=MAX_COMMENT_LENGTH),
     )
 
 
@@ -299,15 +309,17 @@ def revision_approve_part(
         if accepted == numbers:
             raise ValidationError({"accepted": "Every change is ticked: approve the proposal."})
         left = [hunk for hunk in hunks if hunk.number not in accepted]
-        errors = {}
+        why: dict[int, str] = {}
+        errors: dict[str, list[str]] = {}
         for hunk in left:
-            reason = (reasons.get(hunk.number) or "").strip()
-            if not reason:
-                errors[f"reason_{hunk.number}"] = "Say why this change is not accepted."
-            elif len(reason) > MAX_HUNK_REASON:
-                errors[f"reason_{hunk.number}"] = (
-                    f"Keep the reason under {MAX_HUNK_REASON:,} characters."
+            try:
+                why[hunk.number] = checked_reason(
+                    reasons.get(hunk.number),
+                    field=f"reason_{hunk.number}",
+                    missing="Say why this change is not accepted.",
                 )
+            except ValidationError as error:
+                errors.update(error.message_dict)
         if errors:
             raise ValidationError(errors)
         part = apply(base, proposal, hunks, accepted)
@@ -334,43 +346,36 @@ def revision_approve_part(
             )
         if _changes_nothing(current, body, _inputs(citations)):
             raise WikiConflict(NOTHING_CHANGES)
-        carried = write_revision(
-            article=article,
-            author=revision.author,
-            body=body,
-            summary=(
-                f"{revision.summary} (approved in part: {len(accepted)} of {len(hunks)} changes)"
-            )[:300],
-            base=current,
-            citations=citations,
-            merged_from=revision,
+        declined = "\n".join(
+            f"Change {hunk.number} ({hunk.label}): {why[hunk.number]}" for hunk in left
         )
-        audit(revision=carried, actor=moderator, action=AuditAction.PROPOSED, from_status="")
-        decide(
-            carried,
-            status=RevisionStatus.APPROVED,
+
+        def part_reason(carried: Revision) -> str:
+            return f"Approved in part as version #{carried.pk}. Not accepted:\n{declined}"
+
+        carried = revision_publish(
+            article=article,
+            text=Carried(
+                author=revision.author,
+                body=body,
+                summary=(
+                    f"{revision.summary} (approved in part: {len(accepted)} of {len(hunks)} "
+                    "changes)"
+                )[:300],
+                base=current,
+                citations=citations,
+                proposal=revision,
+                proposal_status=(
+                    RevisionStatus.CHANGES_REQUESTED
+                    if rest == REST_RETURNED
+                    else RevisionStatus.REJECTED
+                ),
+                proposal_reason=part_reason,
+                proposal_action=AuditAction.PART_APPROVED,
+            ),
             actor=moderator,
             reason=f"Approved in part from proposal #{revision.pk}.",
         )
-        publish(article, carried)
         for hunk in left:
-            _thread_for_hunk(
-                revision, hunk, moderator=moderator, reason=reasons[hunk.number].strip()
-            )
-        declined = "\n".join(
-            f"Change {hunk.number} ({hunk.label}): {reasons[hunk.number].strip()}" for hunk in left
-        )
-        decide(
-            revision,
-            status=(
-                RevisionStatus.CHANGES_REQUESTED
-                if rest == REST_RETURNED
-                else RevisionStatus.REJECTED
-            ),
-            actor=moderator,
-            reason=f"Approved in part as version #{carried.pk}. Not accepted:\n{declined}",
-            action=AuditAction.PART_APPROVED,
-        )
-        after_decision(revision, actor=moderator)
-        after_decision(carried, actor=moderator)
+            _thread_for_hunk(revision, hunk, moderator=moderator, reason=why[hunk.number])
     return carried

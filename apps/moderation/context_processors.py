@@ -1,14 +1,16 @@
 from functools import partial
 
-from .models import Revision
-from .permissions import can_moderate
+from django.http import HttpRequest
+
+from apps.wiki.models import Revision
+from apps.wiki.permissions import can_moderate
 
 
-def _pending_count(user):
+def _pending_count(user: object) -> int:
     return Revision.objects.pending().count() if can_moderate(user) else 0
 
 
-def moderation(request):
+def moderation(request: HttpRequest) -> dict[str, object]:
     """Whether the current user may moderate, and the queue's length, for templates.
 
     Callables, so pages that never ask cost no query (the permission is named once).

@@ -14,16 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.web.params import int_param
+from apps.web.params import id_value, int_param
+from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
+from apps.wiki.models import Revision
+from apps.wiki.revising import is_open_for_review
 
 from .. import services
 from ..anchors import lines_of
 from ..forms import CommentFields, ThreadForm
-from ..models import Anchor, ReviewComment, ReviewThread, Revision, Side
+from ..models import Anchor, ReviewComment, ReviewThread, Side
 from ..permissions import can_discuss_proposal
-from ..threads import is_open_for_review
-
-CONFLICT = 409
 
 
 def _proposal_for(user, pk) -> Revision:
@@ -53,16 +53,6 @@ def where_to_go_back(user, revision: Revision) -> str:
     if revision.author_id == user.pk:
         return revision.get_absolute_url()
     return reverse("moderation:review", args=[revision.pk])
-
-
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for text in errors:
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 def _context_lines(revision: Revision, side: str, start: int | None, end: int | None) -> str:
@@ -111,22 +101,21 @@ def thread_new(request, pk):
                 suggestion=form.suggestion_value(),
             )
         except ValidationError as error:
-            _errors_into(form, error)
-        except services.WikiConflict as conflict:
+            add_errors(form, error)
+        except Conflict as conflict:
             messages.error(request, conflict.message)
             status = CONFLICT
         else:
             messages.success(request, "Comment posted.")
             return redirect(f"{where_to_go_back(request.user, revision)}#thread-{thread.pk}")
     if request.method == "POST" and status == 200:
-        status = 400
+        status = BAD_REQUEST
     values = form.data if form.is_bound else form.initial
     anchor = values.get("anchor") or Anchor.PROPOSAL
     side = values.get("side") or Side.NEW
 
     def number(name):
-        value = str(values.get(name) or "")
-        return int(value) if value.isascii() and value.isdigit() else None
+        return id_value(str(values.get(name) or ""))
 
     context_lines = (
         _context_lines(revision, side, number("line_start"), number("line_end"))
@@ -135,7 +124,7 @@ def thread_new(request, pk):
     )
     return render(
         request,
-        "wiki/review_thread_new.html",
+        "moderation/thread_new.html",
         {
             "revision": revision,
             "article": revision.article,
@@ -156,7 +145,7 @@ def thread_new(request, pk):
 def thread_reply(request, pk):
     thread = _thread_for(request.user, pk)
     form = CommentFields(request.POST)
-    status = 400
+    status = BAD_REQUEST
     if form.is_valid():
         try:
             comment = services.thread_reply(
@@ -166,8 +155,8 @@ def thread_reply(request, pk):
                 suggestion=form.suggestion_value(),
             )
         except ValidationError as error:
-            _errors_into(form, error)
-        except services.WikiConflict as conflict:
+            add_errors(form, error)
+        except Conflict as conflict:
             messages.error(request, conflict.message)
             status = CONFLICT
         else:
@@ -176,7 +165,7 @@ def thread_reply(request, pk):
             return redirect(f"{back}#comment-{comment.pk}")
     return render(
         request,
-        "wiki/review_thread_reply.html",
+        "moderation/thread_reply.html",
         {
             "thread": thread,
             "revision": thread.revision,
@@ -193,7 +182,7 @@ def _resolution(request, pk, *, resolved):
     back = where_to_go_back(request.user, thread.revision)
     try:
         services.thread_resolve(thread=thread, user=request.user, resolved=resolved)
-    except services.WikiConflict as conflict:
+    except Conflict as conflict:
         messages.error(request, conflict.message)
     else:
         messages.success(request, "Thread resolved." if resolved else "Thread reopened.")
@@ -226,13 +215,8 @@ def suggestion_accept(request, pk):
         raise Http404("No such comment.")
     try:
         revised = services.suggestion_accept(comment=comment, user=request.user)
-    except (services.WikiConflict, ValidationError) as problem:
-        text = (
-            problem.message
-            if isinstance(problem, services.WikiConflict)
-            else " ".join(problem.messages)
-        )
-        messages.error(request, text)
+    except (Conflict, ValidationError) as refusal:
+        messages.error(request, message_of(refusal))
         return redirect(f"{revision.get_absolute_url()}#thread-{comment.thread_id}")
     messages.success(
         request,

@@ -1,12 +1,15 @@
-"""The moderators' interface: the queue, the review page and the decisions."""
+"""The moderators' interface: the queue, the review page and the decisions.
+
+Each decision view calls one service. A refused form comes back with what was
+typed (400); a decision the current state forbids shows the review page again
+with why (409), through apps.web.refusals.
+"""
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,16 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from apps.catalog.codes import parse_episode_code
 from apps.markup import drop_external_images
-from apps.wiki import services
+from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
-from apps.wiki.hunks import split
 from apps.wiki.merging import Cited, cited_of, merge_revisions
-from apps.wiki.models import Article, ReviewClaim, Revision, RevisionStatus
-from apps.wiki.permissions import can_moderate
+from apps.wiki.models import Article, Revision, RevisionStatus
 from apps.wiki.policy import effective_protection, is_trusted
-from apps.wiki.threads import is_open_for_review, open_count, place_threads, threads_of
+from apps.wiki.revising import is_open_for_review
 
-from .forms import (
+from .. import services
+from ..access import moderator_required
+from ..forms import (
     AGES,
     ApprovePartForm,
     ProtectForm,
@@ -36,24 +39,12 @@ from .forms import (
     RevertForm,
     TrustForm,
 )
-from .queue import queue_rows
+from ..hunks import split
+from ..models import ProtectionChange, ReviewClaim
+from ..queue import queue_rows
+from ..threads import open_count, place_threads, threads_of
 
 PAGE_SIZE = 50
-CONFLICT = 409
-
-
-def moderator_required(view):
-    """Anonymous users are sent to log in; signed-in users without the permission get a 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_moderate(request.user):
-            raise PermissionDenied("Only moderators can review proposals.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _filtered_queue(form):
@@ -141,7 +132,7 @@ def _review_context(request, revision, *, reject_form=None, request_form=None, p
         "open_threads": open_count(threads),
         "placed_elsewhere": len(conversation) < len(threads),
         "is_open": is_open,
-        "comment_url": reverse("wiki:thread-new", args=[revision.pk]) if is_open else "",
+        "comment_url": reverse("moderation:thread-new", args=[revision.pk]) if is_open else "",
         "request_form": request_form or RequestChangesForm(),
         "part_form": part_form
         or _part_form(
@@ -188,9 +179,16 @@ def _render_review(request, revision, *, status=200, **kwargs):
     return render(request, "moderation/review.html", context, status=status)
 
 
-def _conflict(request, pk, conflict, **kwargs):
-    messages.error(request, conflict.message)
-    return _render_review(request, _get_revision(pk), status=CONFLICT, **kwargs)
+def _refused(request, pk, refusal, *, form=None, form_name=None):
+    """The review page again: a refused form with what was typed (400), or why the
+    decision cannot happen now (409)."""
+    revision = _get_revision(pk)
+    forms = {form_name: form} if form_name else {}
+    if isinstance(refusal, ValidationError) and form is not None:
+        add_errors(form, refusal)
+        return _render_review(request, revision, status=BAD_REQUEST, **forms)
+    messages.error(request, message_of(refusal))
+    return _render_review(request, revision, status=CONFLICT, **forms)
 
 
 @require_safe
@@ -205,8 +203,8 @@ def approve(request, pk):
     revision = _get_revision(pk)
     try:
         services.revision_approve(revision=revision, moderator=request.user)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict)
+    except Conflict as conflict:
+        return _refused(request, pk, conflict)
     messages.success(request, f"Approved: readers now see this text of “{revision.article}”.")
     return redirect("moderation:queue")
 
@@ -217,10 +215,8 @@ def approve_merged(request, pk):
     revision = _get_revision(pk)
     try:
         carried = services.revision_approve_merged(revision=revision, moderator=request.user)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict)
-    except ValidationError as error:
-        return _conflict(request, pk, services.WikiConflict(" ".join(error.messages)))
+    except (Conflict, ValidationError) as refusal:
+        return _refused(request, pk, refusal)
     messages.success(
         request,
         f"Approved the merged text as version #{carried.pk}, credited to {carried.author}.",
@@ -234,7 +230,7 @@ def reject(request, pk):
     revision = _get_revision(pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return _render_review(request, revision, status=400, reject_form=form)
+        return _render_review(request, revision, status=BAD_REQUEST, reject_form=form)
     try:
         services.revision_reject(
             revision=revision,
@@ -242,11 +238,8 @@ def reject(request, pk):
             reason=form.cleaned_data["reason"],
             reason_code=form.cleaned_data["reason_code"],
         )
-    except ValidationError as error:
-        form.add_error(None, error.messages[0])
-        return _render_review(request, revision, status=400, reject_form=form)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict, reject_form=form)
+    except (Conflict, ValidationError) as refusal:
+        return _refused(request, pk, refusal, form=form, form_name="reject_form")
     messages.success(
         request, f"Rejected the proposal for “{revision.article}”; the author sees why."
     )
@@ -259,13 +252,11 @@ def approve_part(request, pk):
     revision = _get_revision(pk)
     form = _part_form(request, revision, data=request.POST)
     if form is None:
-        return _conflict(
-            request,
-            pk,
-            services.WikiConflict("This proposal cannot be approved in part: decide it whole."),
+        return _refused(
+            request, pk, Conflict("This proposal cannot be approved in part: decide it whole.")
         )
     if not form.is_valid():
-        return _render_review(request, revision, status=400, part_form=form)
+        return _render_review(request, revision, status=BAD_REQUEST, part_form=form)
     try:
         published = services.revision_approve_part(
             revision=revision,
@@ -274,15 +265,8 @@ def approve_part(request, pk):
             reasons=form.reasons(),
             rest=form.cleaned_data["rest"],
         )
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
-        else:
-            form.add_error(None, error.messages)
-        return _render_review(request, revision, status=400, part_form=form)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict, part_form=form)
+    except (Conflict, ValidationError) as refusal:
+        return _refused(request, pk, refusal, form=form, form_name="part_form")
     messages.success(
         request,
         f"Published the ticked changes as version #{published.pk}, credited to "
@@ -297,16 +281,13 @@ def request_changes(request, pk):
     revision = _get_revision(pk)
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
-        return _render_review(request, revision, status=400, request_form=form)
+        return _render_review(request, revision, status=BAD_REQUEST, request_form=form)
     try:
         services.revision_request_changes(
             revision=revision, moderator=request.user, reason=form.cleaned_data["reason"]
         )
-    except ValidationError as error:
-        form.add_error(None, error.messages[0])
-        return _render_review(request, revision, status=400, request_form=form)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict, request_form=form)
+    except (Conflict, ValidationError) as refusal:
+        return _refused(request, pk, refusal, form=form, form_name="request_form")
     messages.success(
         request,
         f"Sent back to {revision.author} for changes, with the open comments; "
@@ -321,8 +302,8 @@ def claim(request, pk):
     revision = _get_revision(pk)
     try:
         services.review_claim(revision=revision, moderator=request.user)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict)
+    except Conflict as conflict:
+        return _refused(request, pk, conflict)
     messages.success(request, "You are reviewing this proposal; other moderators see that.")
     return redirect("moderation:review", pk=pk)
 
@@ -333,10 +314,20 @@ def release(request, pk):
     revision = _get_revision(pk)
     try:
         services.review_release(revision=revision, moderator=request.user)
-    except services.WikiConflict as conflict:
-        return _conflict(request, pk, conflict)
+    except Conflict as conflict:
+        return _refused(request, pk, conflict)
     messages.success(request, "Released: another moderator can take this proposal.")
     return redirect("moderation:queue")
+
+
+def _back_to(request, default):
+    """Where the form asked to go back to (a path on this site), or ``default``."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(default)
 
 
 @require_POST
@@ -344,31 +335,31 @@ def release(request, pk):
 def set_trust(request, username):
     user = get_object_or_404(get_user_model(), username=username)
     form = TrustForm(request.POST, prefix="trust")
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.user_set_trust(
+                user=user,
+                trust=form.cleaned_data["trust"],
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
+    if form.errors:
         problems = [
-            f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+            f"{form[name].label if name in form.fields else 'Trust'}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
         ]
         messages.error(request, "Trust not changed. " + " ".join(problems))
-    else:
-        services.user_set_trust(
-            user=user,
-            trust=form.cleaned_data["trust"],
-            moderator=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return HttpResponseRedirect(target)
-    return redirect("moderation:queue")
+    return _back_to(request, "moderation:queue")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
 def article_tools(request, slug):
-    """Protection of an article, for moderators."""
+    """Protection of an article, for moderators, with the history of its changes."""
     article = get_object_or_404(Article, slug=slug)
     form = ProtectForm(
         request.POST or None,
@@ -380,11 +371,11 @@ def article_tools(request, slug):
                 article=article,
                 level=form.cleaned_data["level"],
                 expires_at=form.cleaned_data["expires_at"],
+                reason=form.cleaned_data["reason"],
                 moderator=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(request, "Protection saved.")
             return redirect("moderation:article", slug=slug)
@@ -396,8 +387,11 @@ def article_tools(request, slug):
             "form": form,
             "effective": effective_protection(article),
             "pending": article.revisions.pending().select_related("author"),
+            "changes": ProtectionChange.objects.filter(article=article).select_related("actor")[
+                :PAGE_SIZE
+            ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=BAD_REQUEST if request.method == "POST" else 200,
     )
 
 
@@ -414,8 +408,8 @@ def revert(request, slug, pk):
         restored = services.revision_revert(
             article=article, to=target, moderator=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.WikiConflict as conflict:
-        messages.error(request, conflict.message)
+    except (Conflict, ValidationError) as refusal:
+        messages.error(request, message_of(refusal))
         return redirect(target)
     messages.success(request, f"Restored version #{target.pk} as the new version #{restored.pk}.")
     return redirect(article)

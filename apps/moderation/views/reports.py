@@ -1,5 +1,5 @@
 """Read-only pages for moderators: statistics and the audit log (the wiki's decisions, and
-moderators' actions on talk pages in a tab of their own)."""
+what other apps record in tabs of their own: apps.moderation.auditlogs)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from apps.talk.models import TalkAction, TalkEvent
-from apps.wiki.models import AuditAction, AuditEvent
+from apps.wiki.models import AuditAction
 
-from . import stats
-from .views import moderator_required
+from .. import auditlogs, stats
+from ..access import moderator_required
 
 PAGE_SIZE = 50
 DAY = "%Y-%m-%d"
@@ -40,6 +39,13 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         required=False, choices=[("", "Any action"), *AuditAction.choices], label="Action"
     )
+
+    def __init__(self, data=None, *, actions: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(data)
+        field = self.fields["action"]
+        if actions is not None and isinstance(field, forms.ChoiceField):
+            field.choices = [("", "Any action"), *actions]
+
     article = forms.SlugField(required=False, max_length=200, label="Article (slug)")
     since = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="From")
     until = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="Until")
@@ -53,17 +59,9 @@ def _start_of(day: date, *, days_later: int = 0) -> datetime | None:
         return None
 
 
-class TalkFilterForm(AuditFilterForm):
-    """The same filters for the talk log, with talk's actions."""
-
-    action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *TalkAction.choices], label="Action"
-    )
-
-
-def filter_events(events, data, form_class=AuditFilterForm):
+def filter_events(events, data, actions=None):
     """Apply the valid filters of ``data`` (a query dict); the rest are ignored."""
-    form = form_class(data)
+    form = AuditFilterForm(data, actions=actions)
     form.is_valid()
     # cleaned_data holds only the fields that validated; empty ones are "no filter".
     valid = {name: value for name, value in form.cleaned_data.items() if value}
@@ -84,29 +82,19 @@ def filter_events(events, data, form_class=AuditFilterForm):
 @require_safe
 @moderator_required
 def audit_log(request):
-    events = (
-        AuditEvent.objects.select_related("actor", "article", "revision__article")
-        .defer("revision__body", "revision__rendered_html")
-        .order_by("-created_at", "-id")
-    )
-    if request.GET.get("log") == "talk":
-        return _talk_log(request)
-    form, events = filter_events(events, request.GET)
+    """One tab of the audit log (``?log=``; the wiki's decisions by default), filtered."""
+    tabs = auditlogs.logs()
+    log = tabs.get(request.GET.get("log", "")) or tabs[""]
+    form, events = filter_events(log.events(), request.GET, log.actions)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/audit.html",
-        {"form": form, "page": page, "auto_approved": AuditAction.AUTO_APPROVED, "log": "wiki"},
+        {
+            "form": form,
+            "page": page,
+            "log": log,
+            "tabs": tabs.values(),
+            "auto_approved": AuditAction.AUTO_APPROVED,
+        },
     )
-
-
-def _talk_log(request):
-    """Posts hidden and shown again, topics closed and reopened, with the reasons."""
-    events = (
-        TalkEvent.objects.select_related("actor", "article", "topic", "post__author")
-        .defer("post__body", "post__rendered_html")
-        .order_by("-created_at", "-id")
-    )
-    form, events = filter_events(events, request.GET, TalkFilterForm)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "moderation/audit.html", {"form": form, "page": page, "log": "talk"})

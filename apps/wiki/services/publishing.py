@@ -1,0 +1,98 @@
+"""The one way text reaches readers: write it (when new), record it, approve it, point
+the article at it, and tell people — in that order, in the caller's transaction.
+
+Every place that publishes calls :func:`revision_publish`: a moderator's approval
+(moderation), an approval of a stale proposal merged onto newer text or of part of a
+proposal (moderation, with :class:`Carried` text), a revert to an older version
+(moderation), and a trusted author's proposal approved as it is written (here, in
+proposals). The caller holds the article's row lock.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from apps.accounts.models import User
+from apps.web.pagecache import pages_changed
+
+from ..citing import CitationInput, write_revision
+from ..models import Article, AuditAction, Revision, RevisionStatus
+from ..notify import after_decision
+from ..search import refresh_search_documents
+from .common import audit, decide
+
+
+@dataclass(frozen=True)
+class Carried:
+    """New text written on its way to readers: a proposal's changes carried onto the
+    current text (``proposal`` is then decided too, as ``proposal_status`` with the
+    reason ``proposal_reason`` gives once the new version's number is known), or an
+    older version's text restored (no proposal)."""
+
+    author: User
+    body: str
+    summary: str
+    base: Revision | None
+    citations: Sequence[CitationInput]
+    proposal: Revision | None = None
+    proposal_status: RevisionStatus = RevisionStatus.MERGED
+    proposal_reason: Callable[[Revision], str] | None = None
+    proposal_action: AuditAction | None = None
+
+
+def revision_publish(
+    *,
+    article: Article,
+    text: Revision | Carried,
+    actor: User,
+    action: AuditAction = AuditAction.APPROVED,
+    automatic: bool = False,
+    reason: str = "",
+) -> Revision:
+    """Publish ``text``: a pending revision, or Carried text written here first.
+
+    Writes the revision (Carried), audits its proposal, decides the proposal it
+    carries, approves it (``action`` in the audit log), makes it the article's
+    approved revision, refreshes search and the readers' page cache, and queues the
+    news (the carried proposal's first) for when the transaction commits.
+    """
+    decided: list[Revision] = []
+    if isinstance(text, Carried):
+        revision = write_revision(
+            article=article,
+            author=text.author,
+            body=text.body,
+            summary=text.summary,
+            base=text.base,
+            citations=text.citations,
+            merged_from=text.proposal,
+        )
+        audit(revision=revision, actor=actor, action=AuditAction.PROPOSED, from_status="")
+        if text.proposal is not None:
+            decide(
+                text.proposal,
+                status=text.proposal_status,
+                actor=actor,
+                reason=text.proposal_reason(revision) if text.proposal_reason else "",
+                action=text.proposal_action,
+            )
+            decided.append(text.proposal)
+    else:
+        revision = text
+    decide(
+        revision,
+        status=RevisionStatus.APPROVED,
+        actor=actor,
+        automatic=automatic,
+        action=action,
+        reason=reason,
+    )
+    article.approved_revision = revision
+    article.approved_at = revision.decided_at
+    article.save(update_fields=["approved_revision", "approved_at"])
+    refresh_search_documents([article.pk])
+    # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
+    # of theirs: those leave the cached pages alone).
+    pages_changed()
+    for each in [*decided, revision]:
+        after_decision(each, actor=actor)
+    return revision
