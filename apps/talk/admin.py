@@ -5,23 +5,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
+from apps.web.admin_helpers import ReadOnlyAdminMixin
+from apps.web.refusals import Conflict, message_of
+from apps.web.usertext import checked_reason
 from apps.wiki.permissions import can_moderate
 
 from . import services
 from .models import Post, TalkEvent, Topic
-
-
-class ReadOnlyAdminMixin:
-    """Talk is written on the site, through the services: no adding, changing or deleting here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ModeratorsMayLookMixin:
@@ -102,43 +92,40 @@ class PostAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Hide selected posts…", permissions=["moderate"])
     def hide_selected(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
-        # PostgreSQL refuses to store a NUL character (a 500): ask again instead.
-        has_nul = "\x00" in reason
-        if "apply" not in request.POST or not reason or has_nul:
-            if has_nul:
-                reason = reason.replace("\x00", "")
-                self.message_user(
-                    request, "The reason cannot contain NUL characters.", messages.ERROR
-                )
-            elif "apply" in request.POST:
-                self.message_user(request, "Give a reason for hiding.", messages.ERROR)
-            return TemplateResponse(
-                request,
-                "admin/talk/post/hide_reason.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Hide posts",
-                    "opts": self.model._meta,
-                    "posts": queryset.select_related("topic", "author"),
-                    "reason": reason,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
+        reason = request.POST.get("reason", "")
+        if "apply" in request.POST:
+            # The service's own check, asked once here so the page can come back at once.
+            try:
+                reason = checked_reason(reason, missing="Give a reason for hiding.")
+            except ValidationError as error:
+                self.message_user(request, message_of(error), messages.ERROR)
+            else:
+                self._hide_each(request, queryset, reason)
+                return None
+        return TemplateResponse(
+            request,
+            "admin/talk/post/hide_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Hide posts",
+                "opts": self.model._meta,
+                "posts": queryset.select_related("topic", "author"),
+                "reason": reason.replace("\x00", ""),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _hide_each(self, request, queryset, reason):
         done = 0
         for post in queryset.select_related("topic"):
             try:
                 services.post_hide(post=post, moderator=request.user, reason=reason)
-            except (PermissionDenied, ValidationError, services.TalkConflict) as error:
-                text = getattr(error, "message", None) or "; ".join(
-                    getattr(error, "messages", [str(error)])
-                )
-                self.message_user(request, f"Post {post.pk}: {text}", messages.ERROR)
+            except (PermissionDenied, ValidationError, Conflict) as error:
+                self.message_user(request, f"Post {post.pk}: {message_of(error)}", messages.ERROR)
             else:
                 done += 1
         if done:
             self.message_user(request, f"Hid {done} post(s).", messages.SUCCESS)
-        return None
 
 
 @admin.register(TalkEvent)

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from apps.web.forms import Utf8Form, renderable
+from apps.web.forms import ReasonField, Utf8Form, renderable
 
-from .services import MAX_BODY_LENGTH, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
+from .services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
 
 class BodyField(forms.CharField):
@@ -34,7 +34,7 @@ class ReplyForm(Utf8Form):
 class ReasonForm(Utf8Form):
     """A moderator's reason; required for hiding and closing, optional for undoing them."""
 
-    reason = forms.CharField(label="Reason", max_length=MAX_REASON_LENGTH, required=False)
+    reason = ReasonField(label="Reason", required=False)
 
     def __init__(self, *args, required: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)

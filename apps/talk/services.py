@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.web.pagecache import pages_changed
-from apps.web.usertext import rendered, text_problem
+from apps.web.refusals import Conflict
+from apps.web.usertext import checked_reason, rendered, text_problem
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate, can_open_unpublished
 from apps.wiki.policy import account_refusal
@@ -25,16 +26,11 @@ from .tasks import tell_about_post
 
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
-MAX_REASON_LENGTH = 1_000
 CLOSED_MESSAGE = "This topic is closed: it takes no more replies."
 
 
-class TalkConflict(Exception):
-    """A change that cannot happen in the current state (answered with a 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class TalkConflict(Conflict):
+    """A change to a talk page that cannot happen in the current state (a 409)."""
 
 
 def participation_refusal(user: User | AnonymousUser, article: Article) -> str | None:
@@ -62,15 +58,6 @@ def _check_participant(user: User, article: Article) -> None:
     refusal = participation_refusal(user, article)
     if refusal:
         raise PermissionDenied(refusal)
-
-
-def _reason(reason: str, *, required: bool) -> str:
-    reason = (reason or "").strip()
-    if required or reason:
-        error = text_problem(reason, what="reason", max_length=MAX_REASON_LENGTH)
-        if error:
-            raise ValidationError({"reason": error})
-    return reason
 
 
 def _after_commit(post: Post, actor: User) -> None:
@@ -160,7 +147,7 @@ def _record(
 def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
     """Hide a post from readers and fans (moderators still see it, with the reason)."""
     _check_moderator(moderator)
-    reason = _reason(reason, required=True)
+    reason = checked_reason(reason, missing="Give a reason for hiding the post.")
     with transaction.atomic():
         locked = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
         if locked.is_hidden:
@@ -182,7 +169,7 @@ def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
 def post_unhide(*, post: Post, moderator: User, reason: str = "") -> Post:
     """Show a hidden post again."""
     _check_moderator(moderator)
-    reason = _reason(reason, required=False)
+    reason = checked_reason(reason, required=False)
     with transaction.atomic():
         locked = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
         if not locked.is_hidden:
@@ -204,7 +191,7 @@ def post_unhide(*, post: Post, moderator: User, reason: str = "") -> Post:
 def topic_close(*, topic: Topic, moderator: User, reason: str) -> Topic:
     """Close a topic: it stays readable and takes no more replies."""
     _check_moderator(moderator)
-    reason = _reason(reason, required=True)
+    reason = checked_reason(reason, missing="Give a reason for closing the topic.")
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         if locked.is_closed:
@@ -221,7 +208,7 @@ def topic_close(*, topic: Topic, moderator: User, reason: str) -> Topic:
 def topic_reopen(*, topic: Topic, moderator: User, reason: str = "") -> Topic:
     """Open a closed topic to replies again."""
     _check_moderator(moderator)
-    reason = _reason(reason, required=False)
+    reason = checked_reason(reason, required=False)
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         if not locked.is_closed:

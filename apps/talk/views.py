@@ -5,7 +5,7 @@ form, call one service, redirect. Bad input shows the form again with what was
 typed (400); a change the current state forbids answers 409 with why.
 """
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
 from apps.web import spoilers
+from apps.web.params import id_value
+from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, conflict_page
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
 from apps.wiki.views.access import get_article_for_user, proposer_required
@@ -28,11 +30,8 @@ from .forms import ReasonForm, ReplyForm, TopicForm
 from .models import Post, Topic, TopicFollow
 
 PAGE_SIZE = 30
-BAD_REQUEST = 400
-CONFLICT = 409
 # Replies nest this deep on the page; deeper replies line up with their parent's level.
 MAX_DEPTH = 4
-_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -55,21 +54,8 @@ def _topic(request: HttpRequest, slug: str, pk: int) -> Topic:
     return topic
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal beside the field it concerns, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
-
-
-def _conflict(request: HttpRequest, topic: Topic, message: str) -> HttpResponse:
-    return render(
-        request, "talk/conflict.html", {"topic": topic, "message": message}, status=CONFLICT
-    )
+def _conflict(request: HttpRequest, topic: Topic, conflict: Conflict) -> HttpResponse:
+    return conflict_page(request, conflict, template="talk/conflict.html", context={"topic": topic})
 
 
 def _signed_in(request: HttpRequest) -> User:
@@ -128,7 +114,7 @@ def topic_start(request: HttpRequest, slug: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Your topic is on the talk page. You follow it.")
             return redirect(topic)
@@ -161,7 +147,7 @@ def _render_topic(
     by_id = {post.pk: post for post in posts}
     # The post a reply answers: from the posted form, or from a post's "Reply" link.
     raw = form.data.get("parent", "") if form is not None else request.GET.get("reply_to", "")
-    reply_to = by_id.get(int(raw)) if isinstance(raw, str) and _ID.fullmatch(raw) else None
+    reply_to = by_id.get(id_value(raw) or 0)
     if form is None:
         form = ReplyForm(initial={"parent": reply_to.pk if reply_to else None})
     refusal = services.participation_refusal(request.user, topic.article)
@@ -212,10 +198,10 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     parent=parent,
                 )
-            except services.TalkConflict as conflict:
-                return _conflict(request, topic, conflict.message)
+            except Conflict as conflict:
+                return _conflict(request, topic, conflict)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, "Your reply is posted. You follow this topic.")
                 return redirect(post)
@@ -243,23 +229,25 @@ def topic_unfollow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _moderate(
     request: HttpRequest,
     topic: Topic,
+    service: Callable[..., object],
     *,
     action: str,
     required: bool,
-    act,
     done: str,
     post: Post | None = None,
 ) -> HttpResponse:
-    """Validate the reason, call the service; the form again (400) or the conflict (409)."""
+    """Validate the reason and call ``service`` on the post (or else the topic): then back
+    to it, or the form again with what was typed (400), or why it cannot happen (409)."""
     _require_moderator(request)
     form = ReasonForm(request.POST, required=required)
     if form.is_valid():
+        target: dict[str, Post | Topic] = {"post": post} if post else {"topic": topic}
         try:
-            act(form.cleaned_data["reason"])
-        except services.TalkConflict as conflict:
-            return _conflict(request, topic, conflict.message)
+            service(**target, moderator=_signed_in(request), reason=form.cleaned_data["reason"])
+        except Conflict as conflict:
+            return _conflict(request, topic, conflict)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(post or topic)
@@ -285,12 +273,10 @@ def post_hide(request: HttpRequest, slug: str, pk: int, post_pk: int) -> HttpRes
     return _moderate(
         request,
         topic,
+        services.post_hide,
         post=post,
         action="hide",
         required=True,
-        act=lambda reason: services.post_hide(
-            post=post, moderator=_signed_in(request), reason=reason
-        ),
         done="The post is hidden. Readers see that a moderator hid it; moderators see why.",
     )
 
@@ -303,12 +289,10 @@ def post_unhide(request: HttpRequest, slug: str, pk: int, post_pk: int) -> HttpR
     return _moderate(
         request,
         topic,
+        services.post_unhide,
         post=post,
         action="unhide",
         required=False,
-        act=lambda reason: services.post_unhide(
-            post=post, moderator=_signed_in(request), reason=reason
-        ),
         done="The post is shown again.",
     )
 
@@ -320,11 +304,9 @@ def topic_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _moderate(
         request,
         topic,
+        services.topic_close,
         action="close",
         required=True,
-        act=lambda reason: services.topic_close(
-            topic=topic, moderator=_signed_in(request), reason=reason
-        ),
         done="The topic is closed: it takes no more replies.",
     )
 
@@ -336,10 +318,8 @@ def topic_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _moderate(
         request,
         topic,
+        services.topic_reopen,
         action="reopen",
         required=False,
-        act=lambda reason: services.topic_reopen(
-            topic=topic, moderator=_signed_in(request), reason=reason
-        ),
         done="The topic is open to replies again.",
     )

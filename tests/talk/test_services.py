@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.talk import services
 from apps.talk.models import Post, TalkAction, TalkEvent, Topic, TopicFollow
+from apps.web.usertext import MAX_REASON_LENGTH
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_closing_twice_or_reopening_an_open_topic_is_a_conflict(topic, moderator
 
 
 def test_hiding_needs_a_reason_and_writes_a_record(first_post, moderator):
-    for reason in ("", "   ", "a\x00b", "x" * 1_001):
+    for reason in ("", "   ", "a\x00b", "x" * (MAX_REASON_LENGTH + 1)):
         with pytest.raises(ValidationError) as refused:
             services.post_hide(post=first_post, moderator=moderator, reason=reason)
         assert "reason" in refused.value.message_dict
