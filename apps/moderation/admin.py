@@ -5,10 +5,15 @@ same services as the review page, so the same rules hold; threads are for staff 
 read, never to edit.
 """
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,38 +29,48 @@ from apps.wiki.permissions import can_moderate
 from . import services
 from .models import ReviewComment, ReviewThread
 
+# The admin's classes are generic only to the type checker (django-stubs).
+if TYPE_CHECKING:
+    ThreadInlineBase = admin.TabularInline[ReviewThread, Revision]
+    CommentInlineBase = admin.StackedInline[ReviewComment, ReviewThread]
+    RevisionAdminBase = admin.ModelAdmin[Revision]
+    ThreadAdminBase = admin.ModelAdmin[ReviewThread]
+else:
+    ThreadInlineBase, CommentInlineBase = admin.TabularInline, admin.StackedInline
+    RevisionAdminBase = ThreadAdminBase = admin.ModelAdmin
 
-class ReviewThreadInline(ReadOnlyAdminMixin, admin.TabularInline):
+
+class ReviewThreadInline(ReadOnlyAdminMixin, ThreadInlineBase):
     model = ReviewThread
     fk_name = "revision"
     fields = ("thread_link", "place", "created_by", "created_at", "resolved_at", "first_comment")
     readonly_fields = fields
     extra = 0
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or can_moderate(request.user)
 
     @admin.display(description="Thread")
-    def thread_link(self, thread):
+    def thread_link(self, thread: ReviewThread) -> str:
         return format_html(
             '<a href="{}">#{}</a>',
             reverse("admin:moderation_reviewthread_change", args=[thread.pk]),
             thread.pk,
         )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewThread]:
         return (
             super().get_queryset(request).select_related("created_by").prefetch_related("comments")
         )
 
     @admin.display(description="First comment")
-    def first_comment(self, thread):
+    def first_comment(self, thread: ReviewThread) -> str:
         comments = list(thread.comments.all())  # prefetched: no query per thread
         return comments[0].body[:200] if comments else ""
 
 
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdminMixin, RevisionAdminBase):
     list_display = (
         "id", "article", "summary", "author", "status", "created_at", "decided_by", "review_link",
     )  # fmt: skip
@@ -72,12 +87,18 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [CitationInline, ReviewThreadInline, AuditEventInline]
     actions = ["approve_selected", "request_changes_selected", "reject_selected"]
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or can_moderate(request.user)
 
     change_form_template = "admin/wiki/revision/change_form.html"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         revision = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if revision is not None:
@@ -95,17 +116,25 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     @admin.display(description="On the site")
-    def review_link(self, revision):
+    def review_link(self, revision: Revision) -> str:
         if revision.status == RevisionStatus.PENDING:
             return format_html(
                 '<a href="{}">Review page</a>', reverse("moderation:review", args=[revision.pk])
             )
         return format_html('<a href="{}">View</a>', revision.get_absolute_url())
 
-    def has_moderate_permission(self, request):
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request.user)
 
-    def _reason_page(self, request, queryset, *, template, title, **context):
+    def _reason_page(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Revision],
+        *,
+        template: str,
+        title: str,
+        **context: Any,
+    ) -> TemplateResponse:
         """The page asking for the reason the action needs (again, with what was typed)."""
         return TemplateResponse(
             request,
@@ -115,12 +144,18 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "title": title,
                 "opts": self.model._meta,
                 "revisions": queryset.select_related("article", "author"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 **context,
             },
         )
 
-    def _decide_each(self, request, queryset, decide, done_message):
+    def _decide_each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Revision],
+        decide: Callable[..., object],
+        done_message: str,
+    ) -> None:
         """Call the service for each selected proposal; say which were refused, and why."""
         done = 0
         for revision in queryset.select_related("article"):
@@ -134,13 +169,15 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(request, done_message.format(count=done), messages.SUCCESS)
 
     @admin.action(description="Approve selected proposals", permissions=["moderate"])
-    def approve_selected(self, request, queryset):
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Revision]) -> None:
         self._decide_each(
             request, queryset, services.revision_approve, "Approved {count} proposal(s)."
         )
 
     @admin.action(description="Reject selected proposals…", permissions=["moderate"])
-    def reject_selected(self, request, queryset):
+    def reject_selected(
+        self, request: HttpRequest, queryset: QuerySet[Revision]
+    ) -> TemplateResponse | None:
         reason = request.POST.get("reason", "")
         reason_code = request.POST.get("reason_code", "")
         if reason_code not in RejectionReason.values:
@@ -174,7 +211,9 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
     @admin.action(description="Request changes on selected proposals…", permissions=["moderate"])
-    def request_changes_selected(self, request, queryset):
+    def request_changes_selected(
+        self, request: HttpRequest, queryset: QuerySet[Revision]
+    ) -> TemplateResponse | None:
         reason = request.POST.get("reason", "")
         if "apply" in request.POST:
             try:
@@ -198,7 +237,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
-class ReviewCommentInline(ReadOnlyAdminMixin, admin.StackedInline):
+class ReviewCommentInline(ReadOnlyAdminMixin, CommentInlineBase):
     model = ReviewComment
     fields = ("author", "created_at", "body", "suggestion", "applied_in")
     readonly_fields = fields
@@ -206,7 +245,7 @@ class ReviewCommentInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(ReviewThread)
-class ReviewThreadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReviewThreadAdmin(ReadOnlyAdminMixin, ThreadAdminBase):
     """What moderators and authors said about proposals: for staff to read, never to edit."""
 
     list_display = ("id", "revision", "place", "created_by", "created_at", "is_resolved")
@@ -222,9 +261,9 @@ class ReviewThreadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = readonly_fields
     inlines = [ReviewCommentInline]
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or can_moderate(request.user)
 
     @admin.display(description="Resolved", boolean=True)
-    def is_resolved(self, thread):
+    def is_resolved(self, thread: ReviewThread) -> bool:
         return thread.is_resolved

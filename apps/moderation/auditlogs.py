@@ -7,6 +7,7 @@ theirs this way, so moderation never names them.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -21,7 +22,7 @@ class AuditLog:
     key: str  # ?log=<key>; "" is the wiki's own log, shown first and by default
     tab: str  # the tab's label
     description: str  # what the log holds, the page's first words
-    events: Callable[[], QuerySet]  # every event, newest first, with what the rows show
+    events: Callable[[], QuerySet[Any]]  # every event, newest first, with what the rows show
     actions: list[tuple[str, str]]  # the choices of the "action" filter
     table: str  # the template of the table; it gets ``page``
     empty: str  # said when no event matches the filters
@@ -38,7 +39,7 @@ def logs() -> dict[str, AuditLog]:
     return {log.key: log for log in hooks.run(AUDIT_LOGS)}
 
 
-def _decisions() -> QuerySet:
+def _decisions() -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.select_related("actor", "article", "revision__article")
         .defer("revision__body", "revision__rendered_html")

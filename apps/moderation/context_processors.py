@@ -3,10 +3,10 @@ from functools import partial
 from django.http import HttpRequest
 
 from apps.wiki.models import Revision
-from apps.wiki.permissions import can_moderate
+from apps.wiki.permissions import Someone, can_moderate
 
 
-def _pending_count(user: object) -> int:
+def _pending_count(user: Someone) -> int:
     return Revision.objects.pending().count() if can_moderate(user) else 0
 
 

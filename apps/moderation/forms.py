@@ -1,13 +1,17 @@
 """The moderators' forms and the review conversation's. They validate; services save."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.forms import BoundField
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
 from apps.web.forms import ReasonField, Utf8Form, renderable
 from apps.wiki.models import Protection, RejectionReason
 
+from .hunks import Hunk
 from .models import Anchor, Side
 from .services.review import MAX_COMMENT_LENGTH
 
@@ -25,8 +29,8 @@ class RejectForm(Utf8Form):
         help_text="The author sees this. Say what would make the proposal acceptable.",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("reason_code") and not (data.get("reason") or "").strip():
             raise forms.ValidationError(
                 "Give the author a reason: choose one, write a note, or both."
@@ -123,7 +127,7 @@ class ApprovePartForm(Utf8Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, hunks, **kwargs):
+    def __init__(self, *args: Any, hunks: list[Hunk], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hunks = hunks
         for hunk in hunks:
@@ -136,7 +140,7 @@ class ApprovePartForm(Utf8Form):
                 required=False,
             )
 
-    def rows(self):
+    def rows(self) -> list[tuple[Hunk, BoundField, BoundField]]:
         return [
             (hunk, self[f"accept_{hunk.number}"], self[f"reason_{hunk.number}"])
             for hunk in self.hunks
@@ -201,8 +205,8 @@ class ThreadForm(CommentFields):
 
     field_order = ["line_start", "line_end", "quote", "body", "offer_suggestion", "suggestion"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("anchor") == Anchor.LINES:
             start, end = data.get("line_start"), data.get("line_end")
             if not start:

@@ -27,7 +27,7 @@ class ReviewClaim(models.Model):
     claimed_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.moderator} reviewing {self.revision_id} until {self.expires_at:%H:%M}"
 
 
@@ -45,7 +45,7 @@ class TrustChange(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.actor} set {self.user} to {self.trust}"
 
 
@@ -67,7 +67,7 @@ class ProtectionChange(models.Model):
             models.Index(fields=["article", "-created_at", "-id"], name="protectionchange_article"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.actor} set {self.article} to {self.level}"
 
 
@@ -82,8 +82,8 @@ class Side(models.TextChoices):
     OLD = "old", "The approved text it changes"
 
 
-class ReviewThreadQuerySet(models.QuerySet):
-    def open(self):
+class ReviewThreadQuerySet(models.QuerySet["ReviewThread"]):
+    def open(self) -> "ReviewThreadQuerySet":
         return self.filter(resolved_at__isnull=True)
 
 
@@ -152,7 +152,7 @@ class ReviewThread(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Thread on proposal #{self.revision_id} ({self.place})"
 
     @property
@@ -200,7 +200,7 @@ class ReviewComment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.author} on thread {self.thread_id}"
 
     @property

@@ -6,16 +6,19 @@ caller passes ``now`` so the numbers can be checked against known times.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.wiki.models import AuditAction, AuditEvent, Revision, RevisionStatus
 
 WINDOW_DAYS = 30
+T = TypeVar("T")
 # Decisions a moderator makes on a proposal; a withdrawal is the author's, not a review.
 REVIEWED = (
     RevisionStatus.APPROVED,
@@ -62,7 +65,7 @@ def window_start(now: datetime, days: int = WINDOW_DAYS) -> datetime:
     return now - timedelta(days=days)
 
 
-def nearest_rank(sorted_values: list, percent: int):
+def nearest_rank(sorted_values: Sequence[T], percent: int) -> T | None:
     """The nearest-rank percentile of values sorted in ascending order.
 
     The smallest value such that at least ``percent`` per cent of the values are
@@ -94,7 +97,7 @@ def humane_duration(delta: timedelta | None) -> str:
     return f"{minutes} min"
 
 
-def backlog(revisions, *, now: datetime) -> Backlog:
+def backlog(revisions: QuerySet[Revision], *, now: datetime) -> Backlog:
     """How many proposals wait for a decision, and how long the oldest has waited."""
     totals = revisions.filter(status=RevisionStatus.PENDING).aggregate(
         count=Count("pk"), oldest=Min("created_at")
@@ -103,7 +106,7 @@ def backlog(revisions, *, now: datetime) -> Backlog:
     return Backlog(count=totals["count"], oldest_age=now - oldest if oldest else None)
 
 
-def _decided_by_moderators(revisions, *, since: datetime):
+def _decided_by_moderators(revisions: QuerySet[Revision], *, since: datetime) -> QuerySet[Revision]:
     """Proposals a moderator approved, rejected or merged since ``since``.
 
     A merge writes a new revision carrying the proposal onto the newer text and
@@ -115,21 +118,27 @@ def _decided_by_moderators(revisions, *, since: datetime):
     )
 
 
-def review_times(revisions, *, since: datetime) -> ReviewTimes:
+def review_times(revisions: QuerySet[Revision], *, since: datetime) -> ReviewTimes:
     """Median and 90th percentile of decided_at − created_at for moderators' decisions."""
     stamps = _decided_by_moderators(revisions, since=since).values_list("created_at", "decided_at")
-    waits = sorted(decided - created for created, decided in stamps.order_by())
+    # Decided proposals always carry decided_at (a constraint); the column is nullable.
+    waits = sorted(
+        decided - created for created, decided in stamps.order_by() if decided is not None
+    )
     return ReviewTimes(
         count=len(waits), median=nearest_rank(waits, 50), p90=nearest_rank(waits, 90)
     )
 
 
-def automatic_approvals(events, *, since: datetime) -> int:
+def automatic_approvals(events: QuerySet[AuditEvent], *, since: datetime) -> int:
     """Proposals the trust policy approved since ``since`` (a revert is not one)."""
-    return events.filter(action=AuditAction.AUTO_APPROVED, created_at__gte=since).count()
+    count: int = events.filter(action=AuditAction.AUTO_APPROVED, created_at__gte=since).count()
+    return count
 
 
-def decisions_per_moderator(revisions, *, since: datetime) -> list[ModeratorDecisions]:
+def decisions_per_moderator(
+    revisions: QuerySet[Revision], *, since: datetime
+) -> list[ModeratorDecisions]:
     """Each moderator's decisions since ``since`` by kind, busiest first."""
     # Approved in part: some changes published as a new version, the rest sent back or
     # declined; counted once, as that, not as a rejection or a request for changes.
@@ -172,7 +181,9 @@ def bar_length(count: int, peak: int) -> int:
     return max(steps, 1) * BAR_STEP
 
 
-def proposals_per_day(revisions, *, now: datetime, days: int = WINDOW_DAYS) -> list[DayCount]:
+def proposals_per_day(
+    revisions: QuerySet[Revision], *, now: datetime, days: int = WINDOW_DAYS
+) -> list[DayCount]:
     """Proposals made on each of the last ``days`` local days (today included), zeros too.
 
     Every revision written is a proposal except the copies a merge or a revert
@@ -198,7 +209,7 @@ def proposals_per_day(revisions, *, now: datetime, days: int = WINDOW_DAYS) -> l
     ]
 
 
-def moderation_stats(*, now: datetime) -> dict:
+def moderation_stats(*, now: datetime) -> dict[str, Any]:
     """Everything the statistics page shows, for the window ending at ``now``."""
     revisions = Revision.objects.all()
     since = window_start(now)

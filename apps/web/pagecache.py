@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -116,7 +117,7 @@ def _key(request: HttpRequest) -> str:
     return f"page:{address}:{reader}"
 
 
-def _lookup(key: str) -> tuple[str, dict | None]:
+def _lookup(key: str) -> tuple[str, dict[str, Any] | None]:
     """The current generation and the page stored under ``key`` if it is of that generation.
 
     The page carries the generation it was rendered in; both are read in one round
@@ -130,7 +131,7 @@ def _lookup(key: str) -> tuple[str, dict | None]:
     return current, None
 
 
-def _serve(request: HttpRequest, stored: dict) -> HttpResponseBase:
+def _serve(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
     etag = stored["etag"]
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponseBase = HttpResponseNotModified()

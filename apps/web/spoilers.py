@@ -1,11 +1,16 @@
 """Each reader's "I have watched up to" point, per show: in the session, and on the profile."""
 
+from typing import Any
+
+from django.http import HttpRequest
+
 from apps.catalog.codes import episode_code, parse_episode_code
+from apps.catalog.models import Episode, Show
 
 SESSION_KEY = "spoiler_points"
 
 
-def points(request) -> dict[str, str]:
+def points(request: HttpRequest) -> dict[str, str]:
     """Show slug -> last watched episode code. A signed-in reader's profile wins."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.spoiler_points:
@@ -13,13 +18,13 @@ def points(request) -> dict[str, str]:
     return dict(request.session.get(SESSION_KEY, {}))
 
 
-def watched(request, show) -> tuple[int, int] | None:
+def watched(request: HttpRequest, show: Show | None) -> tuple[int, int] | None:
     if show is None:
         return None
     return parse_episode_code(points(request).get(show.slug, ""))
 
 
-def beyond_point(request, episode) -> bool:
+def beyond_point(request: HttpRequest, episode: Episode | None) -> bool:
     """Whether an episode comes after the reader's "watched up to" point for its show."""
     if episode is None:
         return False
@@ -27,12 +32,12 @@ def beyond_point(request, episode) -> bool:
     return point is not None and (episode.season.number, episode.number) > point
 
 
-def folded_label(episode) -> str:
+def folded_label(episode: Episode) -> str:
     """What a link to an article beyond the reader's point says instead of its title."""
     return f"An article about {episode.code} (after your point)"
 
 
-def fold(request, articles: list) -> list:
+def fold(request: HttpRequest, articles: list[Any]) -> list[Any]:
     """Mark each article after the reader's point: ``folded`` is the label to show instead
     of its title (empty when it may be shown). Lists show it, and hide summaries."""
     for article in articles:
@@ -42,7 +47,7 @@ def fold(request, articles: list) -> list:
     return articles
 
 
-def remember(request, show, episode=None) -> None:
+def remember(request: HttpRequest, show: Show, episode: Episode | None = None) -> None:
     """Set (or, with no episode, clear) the reader's point for one show."""
     current = points(request)
     if episode is None:

@@ -2,9 +2,12 @@
 what other apps record in tabs of their own: apps.moderation.auditlogs)."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -21,7 +24,7 @@ DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format=DAY)
 
 @require_safe
 @moderator_required
-def statistics(request):
+def statistics(request: HttpRequest) -> HttpResponse:
     numbers = stats.moderation_stats(now=timezone.now())
     times = numbers["review_times"]
     numbers["durations"] = {
@@ -40,15 +43,17 @@ class AuditFilterForm(forms.Form):
         required=False, choices=[("", "Any action"), *AuditAction.choices], label="Action"
     )
 
-    def __init__(self, data=None, *, actions: list[tuple[str, str]] | None = None) -> None:
+    article = forms.SlugField(required=False, max_length=200, label="Article (slug)")
+    since = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="From")
+    until = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="Until")
+
+    def __init__(
+        self, data: QueryDict | None = None, *, actions: list[tuple[str, str]] | None = None
+    ) -> None:
         super().__init__(data)
         field = self.fields["action"]
         if actions is not None and isinstance(field, forms.ChoiceField):
             field.choices = [("", "Any action"), *actions]
-
-    article = forms.SlugField(required=False, max_length=200, label="Article (slug)")
-    since = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="From")
-    until = forms.DateField(required=False, input_formats=[DAY], widget=DAY_INPUT, label="Until")
 
 
 def _start_of(day: date, *, days_later: int = 0) -> datetime | None:
@@ -59,7 +64,9 @@ def _start_of(day: date, *, days_later: int = 0) -> datetime | None:
         return None
 
 
-def filter_events(events, data, actions=None):
+def filter_events(
+    events: QuerySet[Any], data: QueryDict, actions: list[tuple[str, str]] | None = None
+) -> tuple[AuditFilterForm, QuerySet[Any]]:
     """Apply the valid filters of ``data`` (a query dict); the rest are ignored."""
     form = AuditFilterForm(data, actions=actions)
     form.is_valid()
@@ -81,7 +88,7 @@ def filter_events(events, data, actions=None):
 
 @require_safe
 @moderator_required
-def audit_log(request):
+def audit_log(request: HttpRequest) -> HttpResponse:
     """One tab of the audit log (``?log=``; the wiki's decisions by default), filtered."""
     tabs = auditlogs.logs()
     log = tabs.get(request.GET.get("log", "")) or tabs[""]

@@ -6,24 +6,28 @@ with why (409), through apps.web.refusals.
 """
 
 from datetime import timedelta
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apps.accounts.models import User
 from apps.catalog.codes import parse_episode_code
 from apps.markup import drop_external_images
 from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
+from apps.web.requests import user_of
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import Cited, cited_of, merge_revisions
-from apps.wiki.models import Article, Revision, RevisionStatus
+from apps.wiki.models import Article, Citation, Revision, RevisionStatus
 from apps.wiki.policy import effective_protection, is_trusted
 from apps.wiki.revising import is_open_for_review
 
@@ -47,7 +51,7 @@ from ..threads import open_count, place_threads, threads_of
 PAGE_SIZE = 50
 
 
-def _filtered_queue(form):
+def _filtered_queue(form: QueueFilterForm) -> QuerySet[Revision]:
     revisions = Revision.objects.for_queue()
     if not form.is_valid():
         return revisions
@@ -74,10 +78,14 @@ def _filtered_queue(form):
 
 @require_safe
 @moderator_required
-def queue(request):
+def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     page = Paginator(_filtered_queue(form), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = queue_rows(page.object_list, user_id=request.user.pk, now=timezone.now())
+    rows = queue_rows(
+        cast(QuerySet[Revision], page.object_list),  # a slice of the queryset above
+        user_id=user_of(request).pk,
+        now=timezone.now(),
+    )
     active = form.active_count()
     # Only for "nothing matches": how many wait in all, so the moderator knows to clear.
     waiting = Revision.objects.pending().count() if active and not rows else None
@@ -88,12 +96,19 @@ def queue(request):
     )
 
 
-def _active_claim(revision):
+def _active_claim(revision: Revision) -> ReviewClaim | None:
     claim = ReviewClaim.objects.select_related("moderator").filter(revision=revision).first()
     return claim if claim and claim.expires_at > timezone.now() else None
 
 
-def _part_form(request, revision, *, data=None, current_citations=None, proposal_citations=None):
+def _part_form(
+    request: HttpRequest,
+    revision: Revision,
+    *,
+    data: QueryDict | None = None,
+    current_citations: list[Citation] | None = None,
+    proposal_citations: list[Citation] | None = None,
+) -> ApprovePartForm | None:
     """The form for approving part of an edit: only when it has two changes or more.
 
     The review page passes the citations it has loaded already: the current text's
@@ -114,7 +129,14 @@ def _part_form(request, revision, *, data=None, current_citations=None, proposal
     return ApprovePartForm(data, hunks=hunks) if len(hunks) > 1 else None
 
 
-def _review_context(request, revision, *, reject_form=None, request_form=None, part_form=None):
+def _review_context(
+    request: HttpRequest,
+    revision: Revision,
+    *,
+    reject_form: RejectForm | None = None,
+    request_form: RequestChangesForm | None = None,
+    part_form: ApprovePartForm | None = None,
+) -> dict[str, Any]:
     article = revision.article
     current = article.approved_revision
     old_citations = list(current.citations.select_related("source")) if current else []
@@ -145,7 +167,7 @@ def _review_context(request, revision, *, reject_form=None, request_form=None, p
         "current": current,
         "is_stale": is_stale,
         "merged": merged,
-        "merged_diff": text_diff(current.body, merged.body) if merged else None,
+        "merged_diff": text_diff(current.body, merged.body) if merged and current else None,
         "is_own": revision.author_id == request.user.pk,
         "claim": _active_claim(revision) if revision.is_pending else None,
         "side": request.GET.get("view") == "side",
@@ -160,8 +182,8 @@ def _review_context(request, revision, *, reject_form=None, request_form=None, p
     }
 
 
-def _get_revision(pk):
-    return get_object_or_404(
+def _get_revision(pk: int) -> Revision:
+    revision: Revision = get_object_or_404(
         Revision.objects.select_related(
             "article__episode__season__show",
             "article__approved_revision",
@@ -172,37 +194,47 @@ def _get_revision(pk):
         ),
         pk=pk,
     )
+    return revision
 
 
-def _render_review(request, revision, *, status=200, **kwargs):
-    context = _review_context(request, revision, **kwargs)
+def _render_review(
+    request: HttpRequest, revision: Revision, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    context = _review_context(request, revision, **forms)
     return render(request, "moderation/review.html", context, status=status)
 
 
-def _refused(request, pk, refusal, *, form=None, form_name=None):
+def _refused(
+    request: HttpRequest,
+    pk: int,
+    refusal: Conflict | ValidationError,
+    *,
+    form: forms.BaseForm | None = None,
+    form_name: str | None = None,
+) -> HttpResponse:
     """The review page again: a refused form with what was typed (400), or why the
     decision cannot happen now (409)."""
     revision = _get_revision(pk)
-    forms = {form_name: form} if form_name else {}
+    named = {form_name: form} if form_name else {}
     if isinstance(refusal, ValidationError) and form is not None:
         add_errors(form, refusal)
-        return _render_review(request, revision, status=BAD_REQUEST, **forms)
+        return _render_review(request, revision, status=BAD_REQUEST, **named)
     messages.error(request, message_of(refusal))
-    return _render_review(request, revision, status=CONFLICT, **forms)
+    return _render_review(request, revision, status=CONFLICT, **named)
 
 
 @require_safe
 @moderator_required
-def review(request, pk):
+def review(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, _get_revision(pk))
 
 
 @require_POST
 @moderator_required
-def approve(request, pk):
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     try:
-        services.revision_approve(revision=revision, moderator=request.user)
+        services.revision_approve(revision=revision, moderator=user_of(request))
     except Conflict as conflict:
         return _refused(request, pk, conflict)
     messages.success(request, f"Approved: readers now see this text of “{revision.article}”.")
@@ -211,10 +243,10 @@ def approve(request, pk):
 
 @require_POST
 @moderator_required
-def approve_merged(request, pk):
+def approve_merged(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     try:
-        carried = services.revision_approve_merged(revision=revision, moderator=request.user)
+        carried = services.revision_approve_merged(revision=revision, moderator=user_of(request))
     except (Conflict, ValidationError) as refusal:
         return _refused(request, pk, refusal)
     messages.success(
@@ -226,7 +258,7 @@ def approve_merged(request, pk):
 
 @require_POST
 @moderator_required
-def reject(request, pk):
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
@@ -234,7 +266,7 @@ def reject(request, pk):
     try:
         services.revision_reject(
             revision=revision,
-            moderator=request.user,
+            moderator=user_of(request),
             reason=form.cleaned_data["reason"],
             reason_code=form.cleaned_data["reason_code"],
         )
@@ -248,7 +280,7 @@ def reject(request, pk):
 
 @require_POST
 @moderator_required
-def approve_part(request, pk):
+def approve_part(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     form = _part_form(request, revision, data=request.POST)
     if form is None:
@@ -260,7 +292,7 @@ def approve_part(request, pk):
     try:
         published = services.revision_approve_part(
             revision=revision,
-            moderator=request.user,
+            moderator=user_of(request),
             accepted=form.accepted(),
             reasons=form.reasons(),
             rest=form.cleaned_data["rest"],
@@ -277,14 +309,14 @@ def approve_part(request, pk):
 
 @require_POST
 @moderator_required
-def request_changes(request, pk):
+def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
         return _render_review(request, revision, status=BAD_REQUEST, request_form=form)
     try:
         services.revision_request_changes(
-            revision=revision, moderator=request.user, reason=form.cleaned_data["reason"]
+            revision=revision, moderator=user_of(request), reason=form.cleaned_data["reason"]
         )
     except (Conflict, ValidationError) as refusal:
         return _refused(request, pk, refusal, form=form, form_name="request_form")
@@ -298,10 +330,10 @@ def request_changes(request, pk):
 
 @require_POST
 @moderator_required
-def claim(request, pk):
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     try:
-        services.review_claim(revision=revision, moderator=request.user)
+        services.review_claim(revision=revision, moderator=user_of(request))
     except Conflict as conflict:
         return _refused(request, pk, conflict)
     messages.success(request, "You are reviewing this proposal; other moderators see that.")
@@ -310,17 +342,17 @@ def claim(request, pk):
 
 @require_POST
 @moderator_required
-def release(request, pk):
+def release(request: HttpRequest, pk: int) -> HttpResponse:
     revision = _get_revision(pk)
     try:
-        services.review_release(revision=revision, moderator=request.user)
+        services.review_release(revision=revision, moderator=user_of(request))
     except Conflict as conflict:
         return _refused(request, pk, conflict)
     messages.success(request, "Released: another moderator can take this proposal.")
     return redirect("moderation:queue")
 
 
-def _back_to(request, default):
+def _back_to(request: HttpRequest, default: str) -> HttpResponse:
     """Where the form asked to go back to (a path on this site), or ``default``."""
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
@@ -332,15 +364,15 @@ def _back_to(request, default):
 
 @require_POST
 @moderator_required
-def set_trust(request, username):
-    user = get_object_or_404(get_user_model(), username=username)
+def set_trust(request: HttpRequest, username: str) -> HttpResponse:
+    user = get_object_or_404(User, username=username)
     form = TrustForm(request.POST, prefix="trust")
     if form.is_valid():
         try:
             services.user_set_trust(
                 user=user,
                 trust=form.cleaned_data["trust"],
-                moderator=request.user,
+                moderator=user_of(request),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -349,7 +381,7 @@ def set_trust(request, username):
             messages.success(request, f"{user}: {user.get_trust_display().lower()}.")
     if form.errors:
         problems = [
-            f"{form[name].label if name in form.fields else 'Trust'}: {' '.join(errors)}"
+            f"{form[name].label if name in form.fields else 'Trust'}: {' '.join(map(str, errors))}"
             for name, errors in form.errors.items()
         ]
         messages.error(request, "Trust not changed. " + " ".join(problems))
@@ -358,7 +390,7 @@ def set_trust(request, username):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @moderator_required
-def article_tools(request, slug):
+def article_tools(request: HttpRequest, slug: str) -> HttpResponse:
     """Protection of an article, for moderators, with the history of its changes."""
     article = get_object_or_404(Article, slug=slug)
     form = ProtectForm(
@@ -372,7 +404,7 @@ def article_tools(request, slug):
                 level=form.cleaned_data["level"],
                 expires_at=form.cleaned_data["expires_at"],
                 reason=form.cleaned_data["reason"],
-                moderator=request.user,
+                moderator=user_of(request),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -397,7 +429,7 @@ def article_tools(request, slug):
 
 @require_POST
 @moderator_required
-def revert(request, slug, pk):
+def revert(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, slug=slug)
     target = get_object_or_404(Revision, pk=pk, article=article, status=RevisionStatus.APPROVED)
     form = RevertForm(request.POST)
@@ -406,7 +438,10 @@ def revert(request, slug, pk):
         return redirect(target)
     try:
         restored = services.revision_revert(
-            article=article, to=target, moderator=request.user, reason=form.cleaned_data["reason"]
+            article=article,
+            to=target,
+            moderator=user_of(request),
+            reason=form.cleaned_data["reason"],
         )
     except (Conflict, ValidationError) as refusal:
         messages.error(request, message_of(refusal))

@@ -9,13 +9,15 @@ back with what was typed; a change that can no longer happen is a 409.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.models import User
 from apps.web.params import id_value, int_param
 from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
+from apps.web.requests import user_of
 from apps.wiki.models import Revision
 from apps.wiki.revising import is_open_for_review
 
@@ -26,8 +28,8 @@ from ..models import Anchor, ReviewComment, ReviewThread, Side
 from ..permissions import can_discuss_proposal
 
 
-def _proposal_for(user, pk) -> Revision:
-    revision = get_object_or_404(
+def _proposal_for(user: User, pk: int) -> Revision:
+    revision: Revision = get_object_or_404(
         Revision.objects.select_related("article__approved_revision", "author"), pk=pk
     )
     if not can_discuss_proposal(user, revision):
@@ -35,8 +37,8 @@ def _proposal_for(user, pk) -> Revision:
     return revision
 
 
-def _thread_for(user, pk) -> ReviewThread:
-    thread = get_object_or_404(
+def _thread_for(user: User, pk: int) -> ReviewThread:
+    thread: ReviewThread = get_object_or_404(
         ReviewThread.objects.select_related(
             "revision__article__approved_revision", "revision__author", "created_by"
         ),
@@ -47,7 +49,7 @@ def _thread_for(user, pk) -> ReviewThread:
     return thread
 
 
-def where_to_go_back(user, revision: Revision) -> str:
+def where_to_go_back(user: User, revision: Revision) -> str:
     """The author follows the conversation on their proposal's page, moderators on the
     review page."""
     if revision.author_id == user.pk:
@@ -65,9 +67,10 @@ def _context_lines(revision: Revision, side: str, start: int | None, end: int | 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def thread_new(request, pk):
+def thread_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a thread; the review page's line links open this with the line filled in."""
-    revision = _proposal_for(request.user, pk)
+    user = user_of(request)
+    revision = _proposal_for(user, pk)
     if request.method == "POST":
         form = ThreadForm(request.POST)
     else:
@@ -90,7 +93,7 @@ def thread_new(request, pk):
         try:
             thread = services.thread_start(
                 revision=revision,
-                user=request.user,
+                user=user,
                 body=data["body"],
                 anchor=data["anchor"],
                 side=data.get("side") or "",
@@ -107,14 +110,14 @@ def thread_new(request, pk):
             status = CONFLICT
         else:
             messages.success(request, "Comment posted.")
-            return redirect(f"{where_to_go_back(request.user, revision)}#thread-{thread.pk}")
+            return redirect(f"{where_to_go_back(user, revision)}#thread-{thread.pk}")
     if request.method == "POST" and status == 200:
         status = BAD_REQUEST
     values = form.data if form.is_bound else form.initial
     anchor = values.get("anchor") or Anchor.PROPOSAL
     side = values.get("side") or Side.NEW
 
-    def number(name):
+    def number(name: str) -> int | None:
         return id_value(str(values.get(name) or ""))
 
     context_lines = (
@@ -133,7 +136,7 @@ def thread_new(request, pk):
             "side": side,
             "context_lines": context_lines,
             "citation_key": number("citation_key"),
-            "back": where_to_go_back(request.user, revision),
+            "back": where_to_go_back(user, revision),
             "is_open": is_open_for_review(revision),
         },
         status=status,
@@ -142,15 +145,16 @@ def thread_new(request, pk):
 
 @login_required
 @require_POST
-def thread_reply(request, pk):
-    thread = _thread_for(request.user, pk)
+def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    thread = _thread_for(user, pk)
     form = CommentFields(request.POST)
     status = BAD_REQUEST
     if form.is_valid():
         try:
             comment = services.thread_reply(
                 thread=thread,
-                user=request.user,
+                user=user,
                 body=form.cleaned_data["body"],
                 suggestion=form.suggestion_value(),
             )
@@ -161,7 +165,7 @@ def thread_reply(request, pk):
             status = CONFLICT
         else:
             messages.success(request, "Reply posted.")
-            back = where_to_go_back(request.user, thread.revision)
+            back = where_to_go_back(user, thread.revision)
             return redirect(f"{back}#comment-{comment.pk}")
     return render(
         request,
@@ -171,17 +175,18 @@ def thread_reply(request, pk):
             "revision": thread.revision,
             "article": thread.revision.article,
             "form": form,
-            "back": where_to_go_back(request.user, thread.revision),
+            "back": where_to_go_back(user, thread.revision),
         },
         status=status,
     )
 
 
-def _resolution(request, pk, *, resolved):
-    thread = _thread_for(request.user, pk)
-    back = where_to_go_back(request.user, thread.revision)
+def _resolution(request: HttpRequest, pk: int, *, resolved: bool) -> HttpResponse:
+    user = user_of(request)
+    thread = _thread_for(user, pk)
+    back = where_to_go_back(user, thread.revision)
     try:
-        services.thread_resolve(thread=thread, user=request.user, resolved=resolved)
+        services.thread_resolve(thread=thread, user=user, resolved=resolved)
     except Conflict as conflict:
         messages.error(request, conflict.message)
     else:
@@ -191,30 +196,31 @@ def _resolution(request, pk, *, resolved):
 
 @login_required
 @require_POST
-def thread_resolve(request, pk):
+def thread_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _resolution(request, pk, resolved=True)
 
 
 @login_required
 @require_POST
-def thread_reopen(request, pk):
+def thread_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _resolution(request, pk, resolved=False)
 
 
 @login_required
 @require_POST
-def suggestion_accept(request, pk):
-    comment = get_object_or_404(
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    comment: ReviewComment = get_object_or_404(
         ReviewComment.objects.select_related(
             "author", "thread__revision__article__approved_revision", "thread__revision__author"
         ),
         pk=pk,
     )
     revision = comment.thread.revision
-    if not can_discuss_proposal(request.user, revision):
+    if not can_discuss_proposal(user, revision):
         raise Http404("No such comment.")
     try:
-        revised = services.suggestion_accept(comment=comment, user=request.user)
+        revised = services.suggestion_accept(comment=comment, user=user)
     except (Conflict, ValidationError) as refusal:
         messages.error(request, message_of(refusal))
         return redirect(f"{revision.get_absolute_url()}#thread-{comment.thread_id}")

@@ -39,12 +39,12 @@ class Protection(models.TextChoices):
     MODERATORS = "moderators", "Moderators only"
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> "ArticleQuerySet":
         """Articles readers can see: those with an approved revision."""
         return self.filter(approved_revision__isnull=False)
 
-    def with_episode(self):
+    def with_episode(self) -> "ArticleQuerySet":
         return self.select_related("episode__season__show")
 
 
@@ -102,22 +102,22 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("wiki:article", kwargs={"slug": self.slug})
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.approved_revision_id is not None
 
 
-class RevisionQuerySet(models.QuerySet):
-    def pending(self):
+class RevisionQuerySet(models.QuerySet["Revision"]):
+    def pending(self) -> "RevisionQuerySet":
         return self.filter(status=RevisionStatus.PENDING)
 
-    def approved(self):
+    def approved(self) -> "RevisionQuerySet":
         return self.filter(status=RevisionStatus.APPROVED)
 
-    def for_queue(self):
+    def for_queue(self) -> "RevisionQuerySet":
         """Pending proposals in the queue's order, oldest first.
 
         The queue reads its rows as plain values (apps/moderation/queue.py), so
@@ -293,21 +293,21 @@ class Revision(models.Model):
             self.rendered_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("wiki:revision", kwargs={"slug": self.article.slug, "pk": self.pk})
 
     @property
-    def is_pending(self):
+    def is_pending(self) -> bool:
         return self.status == RevisionStatus.PENDING
 
     @property
-    def is_stale(self):
+    def is_stale(self) -> bool:
         """True when the article's approved text has moved on since this was written."""
         return self.base_id != self.article.approved_revision_id
 
 
-class CitationQuerySet(models.QuerySet):
-    def current(self):
+class CitationQuerySet(models.QuerySet["Citation"]):
+    def current(self) -> "CitationQuerySet":
         """Citations in the text readers see now: those of each article's approved revision."""
         return self.filter(revision__article__approved_revision=F("revision"))
 
@@ -374,8 +374,8 @@ class StatementKind(models.TextChoices):
     DISPUTED = KIND_DISPUTED, "Disputed"
 
 
-class StatementQuerySet(models.QuerySet):
-    def current(self):
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def current(self) -> "StatementQuerySet":
         """Statements of the text readers see now (each article's approved revision)."""
         return self.filter(revision__article__approved_revision=F("revision"))
 
