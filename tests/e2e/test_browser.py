@@ -123,10 +123,15 @@ def test_the_source_picker(demo, new_page):
     search.press("Escape")
     assert row.locator("[role=listbox]").is_hidden()
     assert search.get_attribute("aria-expanded") == "false"
-    page.evaluate("() => { window.stillHere = true; }")
+    # A submission would start while the key is handled (the form's submit event fires
+    # then, or the page goes): both are known once press() returns, no waiting needed.
+    page.evaluate(
+        "() => { window.stillHere = true; window.submitted = false;"
+        " document.querySelector('form.proposal-form').addEventListener("
+        "'submit', () => { window.submitted = true; }, {capture: true}); }"
+    )
     search.press("Enter")  # in the search box: does not submit the proposal
-    page.wait_for_timeout(300)
-    assert page.evaluate("() => window.stillHere") is True
+    assert page.evaluate("() => window.stillHere && !window.submitted") is True
     search.fill("host")
     option.click()
     hidden = row.locator("input[type=hidden][name$='-source']")
@@ -425,16 +430,22 @@ def test_withdrawing_asks_first(demo, new_page):
     log_in(page, demo, pending.author.username)
     page.goto(f"{demo}/contributions/")
     questions = []
+    # The page's own handler asks on the document; this one, on the window, hears the
+    # submission after it and notes whether the answer stopped it.
+    page.evaluate(
+        "() => window.addEventListener('submit', (event) => {"
+        " window.submission = event.defaultPrevented ? 'stopped' : 'sent'; })"
+    )
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="Withdraw").first.click()
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => window.submission !== undefined")
+    assert page.evaluate("() => window.submission") == "stopped"
     pending.refresh_from_db()
     assert questions and questions[0].startswith("Withdraw this proposal?")
     assert pending.status == RevisionStatus.PENDING
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Withdraw").first.click()
-    page.wait_for_load_state()
-    page.wait_for_timeout(300)
+    with page.expect_navigation():  # the withdrawal, then back to the contributions
+        page.get_by_role("button", name="Withdraw").first.click()
     pending.refresh_from_db()
     assert pending.status == RevisionStatus.WITHDRAWN
 

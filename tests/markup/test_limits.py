@@ -1,15 +1,21 @@
-"""Bodies that would hold a worker are refused at once; everything else renders fast.
+"""Bodies that would hold a worker are refused at once; everything else renders with
+bounded work.
 
-The wall-clock guard is generous (3 s, where each body takes well under one
-second here): it catches a return to quadratic work (over a minute for some
-of these bodies before the limits), not a slow machine.
+No clock here (timings belong in `make bench`): the work is counted, and counts are
+the same on any machine. A refused body is refused by the limits check alone, before
+any rendering. A rendered one makes at most WORK_CALLS Python calls (the worst one
+today about 740,000; the quadratic bodies of before the limits ran to tens of
+millions), and the link scanner, which once read every unclosed "[" to the end of
+its paragraph, is offered at most MAX_LINK_SCAN characters a time for each "[".
 """
 
+import cProfile
+import pstats
 import re
-import sys
-import time
+from contextlib import contextmanager
 
 import pytest
+from markdown.inlinepatterns import LinkInlineProcessor
 
 from apps.markup import MarkdownTooComplex, check_limits, render_markdown
 from apps.markup.limits import MAX_BLOCK_LINES, MAX_DEPTH, MAX_LINES, MAX_TAGS
@@ -17,26 +23,61 @@ from apps.markup.rendering import MAX_LINK_SCAN
 from tests.markup.inert import find
 from tests.markup.pathological import LEGITIMATE, PATHOLOGICAL
 
-# What "never holds a worker" means here: the worst body renders in about 1.3 s on this
-# 2-core machine (the unguarded renderer took 8-80 s). `make test` measures coverage with
-# branches, a tracer that makes pure-Python parsing 3-4 times slower: the guard allows for it.
-GUARD_SECONDS = 3.0 * (4 if sys.gettrace() is not None else 1)
+WORK_CALLS = 1_500_000
+# Each "[" is offered to each of python-markdown's link processors (links, images and
+# their reference forms), once for its text and once for its address.
+SCANS_PER_BRACKET = 10
+
+
+@contextmanager
+def counting_work(monkeypatch):
+    """Count the Python calls made, and the characters offered to the link scanner."""
+    work = {"calls": 0, "scanned": 0}
+    profile = cProfile.Profile(builtins=False)
+
+    def counted(scan):
+        def scan_counting(self, data, index):
+            work["scanned"] += len(data) - index
+            return scan(self, data, index)
+
+        return scan_counting
+
+    monkeypatch.setattr(LinkInlineProcessor, "getText", counted(LinkInlineProcessor.getText))
+    monkeypatch.setattr(LinkInlineProcessor, "getLink", counted(LinkInlineProcessor.getLink))
+    profile.enable()
+    try:
+        yield work
+    finally:
+        profile.disable()
+        work["calls"] = pstats.Stats(profile).total_calls
 
 
 @pytest.mark.parametrize("name", list(PATHOLOGICAL))
-def test_a_pathological_body_is_refused_at_once_or_renders(name):
+def test_a_pathological_body_is_refused_at_once_or_renders_with_bounded_work(name, monkeypatch):
     body = PATHOLOGICAL[name]
     assert len(body) <= 100_000
-    start = time.perf_counter()
     try:
         check_limits(body)
     except MarkdownTooComplex:
-        # Refused by the check alone, before any rendering.
-        with pytest.raises(MarkdownTooComplex):
+        with counting_work(monkeypatch) as work, pytest.raises(MarkdownTooComplex):
             render_markdown(body)
-    else:
+        # The check reads each line once: linear work, then the refusal.
+        lines = len(body.splitlines())
+        assert work["calls"] <= 2 * lines + 100, f"{name}: refused after {work['calls']} calls"
+        return
+    with counting_work(monkeypatch) as work:
         render_markdown(body)
-    assert time.perf_counter() - start < GUARD_SECONDS, name
+    assert work["calls"] <= WORK_CALLS, name
+    assert work["scanned"] <= SCANS_PER_BRACKET * MAX_LINK_SCAN * (body.count("[") + 1), name
+
+
+def test_the_count_sees_an_unbounded_link_scan(monkeypatch):
+    """Without the bound, each unclosed "[" is scanned to the end, again and again."""
+    body = "[x " * 50 + "y" * 30_000
+    monkeypatch.setattr("apps.markup.rendering.MAX_LINK_SCAN", 10**9)
+    with counting_work(monkeypatch) as work:
+        render_markdown(body)
+    assert work["scanned"] > SCANS_PER_BRACKET * MAX_LINK_SCAN * (body.count("[") + 1)
 
 
 @pytest.mark.parametrize("name", list(LEGITIMATE))
