@@ -1,6 +1,7 @@
 """Talk pages: each article's discussion, topics with threaded replies.
 
-Imports point one way: talk uses wiki (articles, who may take part, who
-moderates, the page cache), markup (the one renderer) and notifications;
-wiki never imports talk. Moderation imports talk for its audit log.
+Talk imports wiki (four modules: models, permissions, policy, views.access),
+moderation (the audit log's tab type), web, markup and notifications; nobody
+imports talk. It adds the article's Talk tab and a tab of the audit log through
+hooks (hooks.py).
 """
