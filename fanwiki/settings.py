@@ -139,14 +139,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "axes",
-    "apps.web",
+    # The site's apps, each after those it may import (README, "Layout").
     "apps.accounts",
     "apps.catalog",
     "apps.citations",
-    "apps.wiki",
-    "apps.talk",
-    "apps.moderation",
+    "apps.web",
     "apps.notifications",
+    "apps.wiki",
+    "apps.moderation",
+    "apps.talk",
     "apps.operations",
 ]
 

@@ -7,16 +7,17 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog.models import Episode, Show
 from apps.web import spoilers
-from apps.web.params import slug_value
+from apps.web.params import id_value, slug_value
 
 
 @require_POST
 def set_point(request):
     show = get_object_or_404(Show, slug=slug_value(request.POST.get("show")))
-    episode_id = request.POST.get("episode", "")
+    posted = request.POST.get("episode", "")
     episode = None
-    if episode_id:
-        if not (episode_id.isascii() and episode_id.isdigit()):
+    if posted:
+        episode_id = id_value(posted)
+        if episode_id is None:
             messages.error(request, "Choose an episode from the list.")
             return _back(request, show)
         episode = get_object_or_404(Episode.objects.with_show(), pk=episode_id, season__show=show)
