@@ -7,12 +7,32 @@ from django.db import migrations, models
 
 from apps.web.appendonly import append_only
 
+MOVED = ("reviewclaim", "reviewthread", "reviewcomment", "trustchange")
+
+
+def _content_types(source, target):
+    """Move the models' content types, and so the permissions staff were given on them."""
+
+    def move(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        taken = set(
+            ContentType.objects.filter(app_label=target, model__in=MOVED).values_list(
+                "model", flat=True
+            )
+        )
+        ContentType.objects.filter(app_label=source, model__in=MOVED).exclude(
+            model__in=taken
+        ).update(app_label=target)
+
+    return move
+
 
 class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
         ("wiki", "0014_review_records_move_to_moderation"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -342,6 +362,9 @@ class Migration(migrations.Migration):
             },
         ),
         # Their own names from now on (moderation_*): a rename, the rows untouched.
+        migrations.RunPython(
+            _content_types("wiki", "moderation"), _content_types("moderation", "wiki")
+        ),
         migrations.AlterModelTable(name="reviewclaim", table=None),
         migrations.AlterModelTable(name="reviewcomment", table=None),
         migrations.AlterModelTable(name="reviewthread", table=None),
