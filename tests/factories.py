@@ -114,3 +114,19 @@ def log_in(client, username, password=PASSWORD):
     """
     response = client.post(reverse("accounts:login"), {"username": username, "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def propose_two_changes(article, author):
+    """An edit with two separate changes (a line before the text and one after it), each
+    citing the article's source: a proposal that can be approved in part."""
+    article.refresh_from_db()
+    base = article.approved_revision
+    source = base.citations.get().source
+    return services.revision_propose(
+        article=article,
+        author=author,
+        body=f"One more. [@1]\n\n{base.body}\n\nAnd another. [@1]",
+        summary="Two facts",
+        citations=[services.CitationInput(source=source, locator="p. 1", key=1)],
+        base=base,
+    )

@@ -13,7 +13,6 @@ from apps.moderation.models import ProtectionChange, ReviewThread, TrustChange
 from apps.talk import services as talk
 from apps.talk.models import TalkEvent
 from apps.web.usertext import MAX_REASON_LENGTH
-from apps.wiki import services
 from apps.wiki.merging import cited_of
 from apps.wiki.models import AuditEvent, Protection, Revision, RevisionStatus
 from tests import factories
@@ -65,17 +64,8 @@ def test_request_changes(proposal, moderator, bad):
 
 
 def test_approve_in_part(article, fan, moderator, bad):
-    article.refresh_from_db()
-    base = article.approved_revision
-    source = base.citations.get().source
-    two_changes = services.revision_propose(
-        article=article,
-        author=fan,
-        body=f"One more. [@1]\n\n{base.body}\n\nAnd another. [@1]",
-        summary="Two facts",
-        citations=[services.CitationInput(source=source, locator="p. 1", key=1)],
-        base=base,
-    )
+    two_changes = factories.propose_two_changes(article, fan)
+    base = two_changes.base
     hunks = split(cited_of(base), cited_of(two_changes))
     assert len(hunks) > 1
     with pytest.raises(ValidationError):

@@ -10,7 +10,6 @@ from django.test import override_settings
 from apps.accounts.models import Trust
 from apps.moderation import services as moderation
 from apps.moderation.hunks import split
-from apps.wiki import services
 from apps.wiki.merging import cited_of
 from apps.wiki.models import AuditAction, AuditEvent, RevisionStatus
 from apps.wiki.services import publishing
@@ -61,17 +60,8 @@ def test_a_merged_approval_publishes_through_it(author, fan, moderator, publishe
 
 
 def test_a_part_approval_publishes_through_it(article, fan, moderator, published):
-    base = article.approved_revision
-    source = base.citations.get().source
-    proposal = services.revision_propose(
-        article=article,
-        author=fan,
-        body=f"One more. [@1]\n\n{base.body}\n\nAnd another. [@1]",
-        summary="Two facts",
-        citations=[services.CitationInput(source=source, locator="p. 1", key=1)],
-        base=base,
-    )
-    first, *rest = split(cited_of(base), cited_of(proposal))
+    proposal = factories.propose_two_changes(article, fan)
+    first, *rest = split(cited_of(proposal.base), cited_of(proposal))
     moderation.revision_approve_part(
         revision=proposal,
         moderator=moderator,
