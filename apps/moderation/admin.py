@@ -27,7 +27,7 @@ from apps.wiki.models import RejectionReason, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 
 from . import services
-from .models import ReviewComment, ReviewThread
+from .models import ProtectionChange, ReviewComment, ReviewThread, TrustChange
 
 # The admin's classes are generic only to the type checker (django-stubs).
 if TYPE_CHECKING:
@@ -267,3 +267,36 @@ class ReviewThreadAdmin(ReadOnlyAdminMixin, ThreadAdminBase):
     @admin.display(description="Resolved", boolean=True)
     def is_resolved(self, thread: ReviewThread) -> bool:
         return thread.is_resolved
+
+
+if TYPE_CHECKING:
+    TrustChangeAdminBase = admin.ModelAdmin[TrustChange]
+    ProtectionChangeAdminBase = admin.ModelAdmin[ProtectionChange]
+else:
+    TrustChangeAdminBase = ProtectionChangeAdminBase = admin.ModelAdmin
+
+
+@admin.register(TrustChange)
+class TrustChangeAdmin(ReadOnlyAdminMixin, TrustChangeAdminBase):
+    """Moderators' decisions on fans' trust (append-only): made on the review page."""
+
+    list_display = ("created_at", "actor", "user", "trust", "reason")
+    list_filter = ("trust", "created_at")
+    list_select_related = ("actor", "user")
+    search_fields = ("user__username", "actor__username", "reason")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "actor", "user", "trust", "reason")
+    readonly_fields = fields
+
+
+@admin.register(ProtectionChange)
+class ProtectionChangeAdmin(ReadOnlyAdminMixin, ProtectionChangeAdminBase):
+    """Who changed an article's protection, when and why (append-only)."""
+
+    list_display = ("created_at", "actor", "article", "level", "expires_at", "reason")
+    list_filter = ("level", "created_at")
+    list_select_related = ("actor", "article")
+    search_fields = ("article__title", "actor__username", "reason")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "actor", "article", "level", "expires_at", "reason")
+    readonly_fields = fields

@@ -96,7 +96,7 @@ class ProtectForm(Utf8Form):
         help_text="Empty: until a moderator changes it.",
     )
     reason = ReasonField(
-        required=False, help_text="Optional. Other moderators see it in the article's history."
+        required=False, help_text="Optional. Moderators see it in the changes listed below."
     )
 
 

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import Trust
 from apps.moderation import services as moderation
 from apps.moderation.models import ReviewClaim, TrustChange
 from apps.moderation.queue import waited
-from apps.wiki.models import AuditEvent, RejectionReason, Revision, RevisionStatus
+from apps.wiki.models import AuditEvent, Protection, RejectionReason, Revision, RevisionStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,16 @@ def test_the_queue_says_how_long_each_proposal_has_waited():
     assert waited(now - timedelta(days=2), now) == "2 days"
     assert waited(now - timedelta(days=15), now) == "2 weeks"
     assert waited(now + timedelta(minutes=5), now) == "less than a minute"  # clock skew
+
+
+def test_staff_read_trust_and_protection_changes_in_the_admin(client, article, fan, moderator):
+    staff = factories.make_user("staff", superuser=True)
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Sure")
+    moderation.article_protect(
+        article=article, level=Protection.TRUSTED, moderator=moderator, reason="Edit war."
+    )
+    client.force_login(staff)
+    for model, reason in (("trustchange", "Sure"), ("protectionchange", "Edit war.")):
+        page = client.get(reverse(f"admin:moderation_{model}_changelist"))
+        assert page.status_code == 200 and reason in page.content.decode()
+        assert client.get(reverse(f"admin:moderation_{model}_add")).status_code == 403

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Trust
 from apps.moderation import services as moderation
-from apps.moderation.models import TrustChange
+from apps.moderation.models import ProtectionChange, TrustChange
 from apps.wiki.models import AuditEvent, Protection, RevisionStatus
 from apps.wiki.policy import earns_trust, is_trusted
 from tests import factories
@@ -148,3 +148,20 @@ def test_the_protection_page(client, article, fan, moderator):
     assert response.status_code == 400
     article.refresh_from_db()
     assert article.protection == Protection.TRUSTED
+
+
+def test_each_protection_change_is_recorded_with_its_reason(client, article, moderator):
+    url = reverse("moderation:article", args=[article.slug])
+    client.force_login(moderator)
+    client.post(url, {"level": "moderators", "reason": "An edit war over the kiss."})
+    client.post(url, {"level": "open"})
+    changes = list(ProtectionChange.objects.filter(article=article).order_by("id"))
+    assert [(c.level, c.reason, c.actor) for c in changes] == [
+        (Protection.MODERATORS, "An edit war over the kiss.", moderator),
+        (Protection.OPEN, "", moderator),
+    ]
+    page = client.get(url).content.decode()
+    assert "An edit war over the kiss." in page
+    response = client.post(url, {"level": "trusted", "reason": "Bad \ufffd bytes"})
+    assert response.status_code == 400
+    assert ProtectionChange.objects.filter(article=article).count() == 2
