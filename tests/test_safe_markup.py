@@ -58,7 +58,7 @@ ALLOWED = {
     ("apps/web/templatetags/slots.py", "from django.utils.safestring import SafeString"):
         "the type the slot tag returns",
     ("apps/web/templatetags/slots.py",
-     "def slot(context: template.Context, name: str, **kwargs: Any) -> SafeString:"):
+     "def slot(context: template.Context, slot_name: str, /, **kwargs: Any) -> SafeString:"):
         "a return annotation: what the tag returns is escaped as described below",
     ("apps/web/templatetags/slots.py",
      'return format_html_join("", "{}", ((piece,) for piece in pieces))'):

@@ -52,16 +52,17 @@ def register(name: str, *, order: int = 0) -> Callable[[Hook], Hook]:
     return add
 
 
-def get(name: str) -> list[Hook]:
-    """The functions registered for ``name``, in order."""
-    if name not in _offered:
-        raise LookupError(f"Nothing offers the slot or hook “{name}”.")
-    return [function for _order, function in _registry[name]]
+def get(hook_name: str, /) -> list[Hook]:
+    """The functions registered for ``hook_name``, in order."""
+    if hook_name not in _offered:
+        raise LookupError(f"Nothing offers the slot or hook “{hook_name}”.")
+    return [function for _order, function in _registry[hook_name]]
 
 
-def run(name: str, **kwargs: Any) -> list[Any]:
-    """Call every function registered for ``name`` with ``kwargs``; their answers, in order."""
-    return [function(**kwargs) for function in get(name)]
+def run(hook_name: str, /, **kwargs: Any) -> list[Any]:
+    """Call every function registered for ``hook_name`` with ``kwargs``; their answers, in
+    order (positional-only, so that a hook may pass anything by keyword, a name too)."""
+    return [function(**kwargs) for function in get(hook_name)]
 
 
 def check_registrations(

@@ -12,8 +12,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def slot(context: template.Context, name: str, **kwargs: Any) -> SafeString:
+def slot(context: template.Context, slot_name: str, /, **kwargs: Any) -> SafeString:
     """Each registered function's HTML, in order; plain text answers are escaped."""
     request = context.get("request")
-    pieces = [piece for piece in hooks.run(name, request=request, **kwargs) if piece]
+    pieces = [piece for piece in hooks.run(slot_name, request=request, **kwargs) if piece]
     return format_html_join("", "{}", ((piece,) for piece in pieces))
