@@ -115,7 +115,7 @@ class RequestChangesForm(Utf8Form):
 
 
 class ApprovePartForm(Utf8Form):
-    """Which of a proposal's changes (apps.wiki.hunks) to publish, and why not the others."""
+    """Which of a proposal's changes (apps.moderation.hunks) to publish, and why not the others."""
 
     rest = forms.ChoiceField(
         label="The changes not ticked",

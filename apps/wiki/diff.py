@@ -31,7 +31,7 @@ class DiffLine:
     text: str = ""
     old: tuple = ()
     new: tuple = ()
-    threads: tuple = ()  # review threads shown after this row (apps.wiki.threads)
+    threads: tuple = ()  # shown after this row (moderation places review threads here)
 
     @property
     def inline(self):

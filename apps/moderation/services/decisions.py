@@ -279,7 +279,7 @@ def revision_approve_part(
     reasons: dict[int, str],
     rest: str = REST_RETURNED,
 ) -> Revision:
-    """Publish some of a proposal's changes (its hunks, apps.wiki.hunks) and not the others.
+    """Publish some of a proposal's changes (its hunks, apps.moderation.hunks) and not the others.
 
     The accepted hunks, applied to the proposal's base and carried onto the
     current text if that moved on, become a new approved revision credited to
