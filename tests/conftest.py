@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
 from hypothesis import settings as hypothesis_settings
 
-from apps.web import appendonly
 from tests import factories
 
 # Property tests: the same examples on every run (no example database, no random seed),
@@ -19,20 +17,6 @@ hypothesis_settings.register_profile(
     "fanwiki", derandomize=True, database=None, max_examples=200, deadline=None
 )
 hypothesis_settings.load_profile("fanwiki")
-
-
-_flush = SQLite.ops_class.execute_sql_flush
-
-
-def _flush_everything(self, sql_list):
-    """A flush empties the whole database (between transactional tests): on SQLite, whose
-    history triggers refuse DELETE (apps.web.appendonly), it runs inside erasing(), as an
-    operator's reset would; PostgreSQL's flush is a TRUNCATE, which the triggers let by."""
-    with appendonly.erasing():
-        return _flush(self, sql_list)
-
-
-SQLite.ops_class.execute_sql_flush = _flush_everything
 
 
 @pytest.fixture(autouse=True)

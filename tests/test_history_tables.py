@@ -2,6 +2,7 @@
 (apps.web.appendonly): not the ORM's guard, the database's, whatever writes to it."""
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.models import Trust
@@ -71,6 +72,12 @@ def test_emptying_the_whole_database_is_what_lets_rows_go(history):
         AuditEvent.objects.all().delete()
     assert not AuditEvent.objects.exists()
     refused("DELETE FROM talk_talkevent", [])
+
+
+@pytest.mark.django_db(transaction=True)  # as an operator runs it: outside any transaction
+def test_manage_py_flush_empties_the_database_history_included(history):
+    call_command("flush", interactive=False, verbosity=0)
+    assert not any(model.objects.exists() for model in HISTORY_TABLES)
 
 
 def test_every_history_table_is_checked():

@@ -84,7 +84,10 @@ class QueueFilterForm(forms.Form):
 
 
 class RevertForm(Utf8Form):
-    reason = ReasonField(help_text="Readers see this in the history.")
+    reason = ReasonField(
+        help_text="Readers see this in the history.",
+        error_messages={"required": "Say why the article is reverted."},
+    )
 
 
 class ProtectForm(Utf8Form):

@@ -4,8 +4,8 @@
 hunks; ``apply(base, proposal, hunks, accepted)`` is the text, with its
 citations, that accepting some of those hunks gives. Both are pure: no query,
 no write (the citations' sources must already be loaded, as
-:func:`.merging.cited_of` does). Carrying the result onto a newer approved text
-is :func:`.merging.merge_cited`'s job.
+:func:`apps.wiki.merging.cited_of` does). Carrying the result onto a newer approved text
+is :func:`apps.wiki.merging.merge_cited`'s job.
 
 The rules:
 
@@ -41,7 +41,7 @@ result has a citation, and each points at the citation it pointed at on the
 side its line came from (a line both sides share may take either). What
 mixing lines can still break is Markdown that spans lines, such as a code
 fence opened by an accepted hunk and closed by a refused one: check the result
-with :func:`.citing.problems_with` before offering it, as for any merge.
+with :func:`apps.wiki.citing.problems_with` before offering it, as for any merge.
 
 Numbering: text hunks first, in the order of their first line, then citations
 hunks in the order of their key; from 1. The same two texts always give the
@@ -77,7 +77,7 @@ class Hunk:
     hunk, several when a changed citation ties text hunks together);
     ``old_lines`` and ``new_lines`` are the lines of all its spans, in order.
     ``citation_keys`` are the changed citations that come with it. ``rows``
-    show it as :func:`.diff.text_diff` shows a changed stretch, with real line
+    show it as :func:`apps.wiki.diff.text_diff` shows a changed stretch, with real line
     numbers and a "skipped" row between two spans.
     """
 

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 
 from apps.web.admin_helpers import ReadOnlyAdminMixin
 from apps.web.refusals import Conflict, message_of
-from apps.web.usertext import checked_reason
+from apps.web.usertext import MAX_REASON_LENGTH, checked_reason
 from apps.wiki.permissions import can_moderate
 
 from . import services
@@ -111,6 +111,7 @@ class PostAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "opts": self.model._meta,
                 "posts": queryset.select_related("topic", "author"),
                 "reason": reason.replace("\x00", ""),
+                "reason_max_length": MAX_REASON_LENGTH,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )

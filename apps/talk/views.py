@@ -21,6 +21,7 @@ from apps.accounts.models import User
 from apps.web import spoilers
 from apps.web.params import id_value
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, conflict_page
+from apps.web.usertext import MAX_REASON_LENGTH
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
 from apps.wiki.views.access import get_article_for_user, proposer_required
@@ -169,6 +170,7 @@ def _render_topic(
             "is_moderator": can_moderate(request.user),
             "refusal": refusal,
             "can_reply": request.user.is_authenticated and not refusal and not topic.is_closed,
+            "reason_max_length": MAX_REASON_LENGTH,
         },
         status=status,
     )

@@ -11,8 +11,10 @@ refuse it too, whatever writes to it — the ORM, the admin, a script, a shell.
 - SQLite: ``BEFORE UPDATE`` and ``BEFORE DELETE`` triggers. SQLite has no
   ``TRUNCATE`` (a flush deletes every row), so the delete trigger asks
   ``fanwiki_history_erasable()``, a function each connection of this project
-  registers, which is false except inside :func:`erasing` — what the suite's
-  flush runs in. A connection without the function (another tool) is refused.
+  registers, which is false except inside :func:`erasing` — what ``manage.py
+  flush`` runs in (apps/web/management/commands/flush.py), as the suite's
+  transactional tests do. A connection without the function (another tool) is
+  refused.
   Rebuilding one of these tables (a migration that alters it on SQLite) drops
   its triggers: the migration must call :func:`append_only` again, and the
   tests that try an update and a delete on every history table catch it if not.

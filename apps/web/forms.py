@@ -31,7 +31,8 @@ class Utf8Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):  # URLField is one too
+            # URLField is a CharField too; a ReasonField has the check already.
+            if isinstance(field, forms.CharField) and valid_utf8 not in field.validators:
                 field.validators.append(valid_utf8)
 
 

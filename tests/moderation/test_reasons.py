@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.models import Trust
 from apps.moderation import services as moderation
+from apps.moderation.forms import RejectForm, RequestChangesForm, RevertForm, TrustForm
 from apps.moderation.hunks import split
 from apps.moderation.models import ProtectionChange, ReviewThread, TrustChange
 from apps.talk import services as talk
 from apps.talk.models import TalkEvent
-from apps.web.usertext import MAX_REASON_LENGTH
+from apps.web.usertext import INVALID_UTF8_MESSAGE, MAX_REASON_LENGTH
 from apps.wiki.merging import cited_of
 from apps.wiki.models import AuditEvent, Protection, Revision, RevisionStatus
 from tests import factories
@@ -149,3 +150,10 @@ def test_the_longest_reason_is_taken(proposal, moderator):
     moderation.revision_reject(revision=proposal, moderator=moderator, reason=longest)
     proposal.refresh_from_db()
     assert proposal.decision_reason == longest
+
+
+@pytest.mark.parametrize("form_class", [RejectForm, RequestChangesForm, RevertForm, TrustForm])
+def test_a_form_says_once_that_a_reason_is_not_utf8(form_class):
+    form = form_class({"reason": "Bad \ufffd bytes", "trust": Trust.TRUSTED})
+    assert not form.is_valid()
+    assert form.errors["reason"] == [INVALID_UTF8_MESSAGE]

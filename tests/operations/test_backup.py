@@ -183,6 +183,10 @@ def test_a_backup_from_before_moderation_kept_its_own_records_still_loads(tmp_pa
     proposal = factories.propose_edit(factories.published_article(fan, moderator), fan)
     moderation.thread_start(revision=proposal, user=moderator, body="Which minute?")
     moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Sure")
+    # Permissions on the moved models travel by natural key, the app label in it too.
+    readers = Group.objects.create(name="Readers of trust changes")
+    readers.permissions.add(Permission.objects.get(codename="view_trustchange"))
+    fan.user_permissions.add(Permission.objects.get(codename="view_reviewthread"))
     written = records(export(tmp_path / "wiki.jsonl"))
 
     def as_before(name):
@@ -194,6 +198,13 @@ def test_a_backup_from_before_moderation_kept_its_own_records_still_loads(tmp_pa
     for record in written:
         if "model" in record:
             record["model"] = as_before(record["model"])
+            fields = record.get("fields", {})
+            for name in ("permissions", "user_permissions"):
+                if name in fields:
+                    fields[name] = [
+                        [codename, *as_before(f"{label}.{model}").split(".")]
+                        for codename, label, model in fields[name]
+                    ]
         if "counts" in record:  # the final line; no protection record existed then
             record["counts"] = {
                 as_before(name): count
@@ -210,6 +221,10 @@ def test_a_backup_from_before_moderation_kept_its_own_records_still_loads(tmp_pa
     assert ReviewThread.objects.get().comments.get().body == "Which minute?"
     assert TrustChange.objects.get().reason == "Sure"
     assert Revision.objects.get(pk=proposal.pk).review_threads.count() == 1
+    assert User.objects.get(pk=fan.pk).has_perm("moderation.view_reviewthread")
+    assert Group.objects.get(name="Readers of trust changes").permissions.get().codename == (
+        "view_trustchange"
+    )
 
 
 # --- refusals: nothing is written ------------------------------------------------------

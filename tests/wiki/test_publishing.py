@@ -10,6 +10,7 @@ from django.test import override_settings
 from apps.accounts.models import Trust
 from apps.moderation import services as moderation
 from apps.moderation.hunks import split
+from apps.wiki import services
 from apps.wiki.merging import cited_of
 from apps.wiki.models import AuditAction, AuditEvent, RevisionStatus
 from apps.wiki.services import publishing
@@ -62,13 +63,43 @@ def test_a_merged_approval_publishes_through_it(author, fan, moderator, publishe
 def test_a_part_approval_publishes_through_it(article, fan, moderator, published):
     proposal = factories.propose_two_changes(article, fan)
     first, *rest = split(cited_of(proposal.base), cited_of(proposal))
-    moderation.revision_approve_part(
+    part = moderation.revision_approve_part(
         revision=proposal,
         moderator=moderator,
         accepted={first.number},
         reasons={hunk.number: "Not this one." for hunk in rest},
     )
     assert published.call_count == 1
+    # The part is approved first, then the rest of the proposal is decided, as before.
+    actions = list(
+        AuditEvent.objects.filter(revision__in=[proposal, part])
+        .order_by("id")
+        .values_list("revision_id", "action")
+    )
+    assert actions[-3:] == [
+        (part.pk, AuditAction.PROPOSED),
+        (part.pk, AuditAction.APPROVED),
+        (proposal.pk, AuditAction.PART_APPROVED),
+    ]
+
+
+def test_carried_text_keeps_a_summary_the_column_holds(author, fan, moderator):
+    body = "First line. [@1]\n\nSecond line. [@1]"
+    article = factories.published_article(author, moderator, title="Long summary", body=body)
+    stale = services.revision_propose(
+        article=article,
+        author=fan,
+        body=body.replace("First", "Changed first"),
+        summary="x" * 300,
+        citations=[factories.cite(article.approved_revision.citations.get().source, key=1)],
+        base=article.approved_revision,
+    )
+    moderation.revision_approve(
+        revision=factories.propose_edit(article, author, body=body.replace("Second", "Other")),
+        moderator=moderator,
+    )
+    carried = moderation.revision_approve_merged(revision=stale, moderator=moderator)
+    assert len(carried.summary) == 300 and carried.summary.startswith("x" * 250)
 
 
 def test_a_revert_publishes_through_it(article, fan, moderator, published):

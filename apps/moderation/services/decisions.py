@@ -192,7 +192,7 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
             text=Carried(
                 author=moderator,
                 body=to.body,
-                summary=f"Reverted to version #{to.pk}: {reason}"[:300],
+                summary=f"Reverted to version #{to.pk}: {reason}",
                 base=article.approved_revision,
                 citations=[
                     CitationInput(
@@ -361,7 +361,7 @@ def revision_approve_part(
                 summary=(
                     f"{revision.summary} (approved in part: {len(accepted)} of {len(hunks)} "
                     "changes)"
-                )[:300],
+                ),
                 base=current,
                 citations=citations,
                 proposal=revision,
@@ -372,6 +372,7 @@ def revision_approve_part(
                 ),
                 proposal_reason=part_reason,
                 proposal_action=AuditAction.PART_APPROVED,
+                proposal_decided_after=True,
             ),
             actor=moderator,
             reason=f"Approved in part from proposal #{revision.pk}.",

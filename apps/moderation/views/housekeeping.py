@@ -103,7 +103,8 @@ def revert(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     target = get_object_or_404(Revision, pk=pk, article=article, status=RevisionStatus.APPROVED)
     form = RevertForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the article is reverted.")
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Not restored. {problems}")
         return redirect(target)
     try:
         restored = services.revision_revert(

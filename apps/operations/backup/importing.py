@@ -167,6 +167,10 @@ class _Loader:
     ) -> DeserializedObject:
         if model is User:
             record = self._user_record(number, record)
+        elif model is Group:
+            fields = record.get("fields", {})
+            permissions = [_permission_now(key) for key in fields.get("permissions", [])]
+            record = {**record, "fields": {**fields, "permissions": permissions}}
         try:
             (row,) = serializers.deserialize("python", [record], using=self.using)
         except DeserializationError as error:
@@ -181,7 +185,8 @@ class _Loader:
         try:
             fields["groups"] = [self._group_id(*key) for key in fields.get("groups", [])]
             fields["user_permissions"] = [
-                self._permission_id(*key) for key in fields.get("user_permissions", [])
+                self._permission_id(*_permission_now(key))
+                for key in fields.get("user_permissions", [])
             ]
         except (KeyError, TypeError) as error:
             raise BackupError(
@@ -231,6 +236,16 @@ class _Loader:
                 f"{self.counts}: it is corrupt. Nothing was imported."
             )
         _publish(self.approvals, batch_size=self.batch_size, using=self.using)
+
+
+def _permission_now(key: Any) -> Any:
+    """A permission's natural key (codename, app label, model) as the model is named now."""
+    if isinstance(key, list | tuple) and len(key) == 3:
+        codename, app_label, model = key
+        moved = RENAMED.get(f"{app_label}.{model}")
+        if moved is not None:
+            return [codename, *moved.split(".")]
+    return key
 
 
 def _nonzero(counts: dict[str, Any]) -> dict[str, Any]:

@@ -20,13 +20,20 @@ from ..notify import after_decision
 from ..search import refresh_search_documents
 from .common import audit, decide
 
+SUMMARY_LENGTH = Revision._meta.get_field("summary").max_length or 300
+
 
 @dataclass(frozen=True)
 class Carried:
     """New text written on its way to readers: a proposal's changes carried onto the
     current text (``proposal`` is then decided too, as ``proposal_status`` with the
     reason ``proposal_reason`` gives once the new version's number is known), or an
-    older version's text restored (no proposal)."""
+    older version's text restored (no proposal).
+
+    The audit log tells the story in order: a merge decides the proposal before the
+    text carrying it is approved; a part approval approves the part first, then
+    decides what becomes of the rest (``proposal_decided_after``).
+    """
 
     author: User
     body: str
@@ -37,6 +44,7 @@ class Carried:
     proposal_status: RevisionStatus = RevisionStatus.MERGED
     proposal_reason: Callable[[Revision], str] | None = None
     proposal_action: AuditAction | None = None
+    proposal_decided_after: bool = False
 
 
 def revision_publish(
@@ -55,29 +63,23 @@ def revision_publish(
     approved revision, refreshes search and the readers' page cache, and queues the
     news (the carried proposal's first) for when the transaction commits.
     """
-    decided: list[Revision] = []
+    carried: Carried | None
     if isinstance(text, Carried):
+        carried = text
         revision = write_revision(
             article=article,
             author=text.author,
             body=text.body,
-            summary=text.summary,
+            summary=text.summary[:SUMMARY_LENGTH],
             base=text.base,
             citations=text.citations,
             merged_from=text.proposal,
         )
         audit(revision=revision, actor=actor, action=AuditAction.PROPOSED, from_status="")
-        if text.proposal is not None:
-            decide(
-                text.proposal,
-                status=text.proposal_status,
-                actor=actor,
-                reason=text.proposal_reason(revision) if text.proposal_reason else "",
-                action=text.proposal_action,
-            )
-            decided.append(text.proposal)
     else:
-        revision = text
+        carried, revision = None, text
+    if carried is not None and not carried.proposal_decided_after:
+        _decide_proposal(carried, revision, actor=actor)
     decide(
         revision,
         status=RevisionStatus.APPROVED,
@@ -86,6 +88,8 @@ def revision_publish(
         action=action,
         reason=reason,
     )
+    if carried is not None and carried.proposal_decided_after:
+        _decide_proposal(carried, revision, actor=actor)
     article.approved_revision = revision
     article.approved_at = revision.decided_at
     article.save(update_fields=["approved_revision", "approved_at"])
@@ -93,6 +97,21 @@ def revision_publish(
     # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
     # of theirs: those leave the cached pages alone).
     pages_changed()
-    for each in [*decided, revision]:
-        after_decision(each, actor=actor)
+    # The proposal's news first: what became of it, then the version readers see.
+    if carried is not None and carried.proposal is not None:
+        after_decision(carried.proposal, actor=actor)
+    after_decision(revision, actor=actor)
     return revision
+
+
+def _decide_proposal(carried: Carried, revision: Revision, *, actor: User) -> None:
+    """Decide the proposal whose changes ``revision`` carries (when there is one)."""
+    if carried.proposal is None:
+        return
+    decide(
+        carried.proposal,
+        status=carried.proposal_status,
+        actor=actor,
+        reason=carried.proposal_reason(revision) if carried.proposal_reason else "",
+        action=carried.proposal_action,
+    )
