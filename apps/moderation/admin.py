@@ -5,21 +5,17 @@ same services as the review page, so the same rules hold; threads are for staff 
 read, never to edit.
 """
 
-from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.web.admin_helpers import ReadOnlyAdminMixin
-from apps.web.refusals import Conflict, message_of
+from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
 from apps.web.usertext import checked_reason
 from apps.wiki.admin import AuditEventInline, CitationInline
 from apps.wiki.diff import text_diff
@@ -70,7 +66,7 @@ class ReviewThreadInline(ReadOnlyAdminMixin, ThreadInlineBase):
 
 
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdminMixin, RevisionAdminBase):
+class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
     list_display = (
         "id", "article", "summary", "author", "status", "created_at", "decided_by", "review_link",
     )  # fmt: skip
@@ -126,115 +122,69 @@ class RevisionAdmin(ReadOnlyAdminMixin, RevisionAdminBase):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request.user)
 
-    def _reason_page(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Revision],
-        *,
-        template: str,
-        title: str,
-        **context: Any,
-    ) -> TemplateResponse:
-        """The page asking for the reason the action needs (again, with what was typed)."""
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "revisions": queryset.select_related("article", "author"),
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                **context,
-            },
-        )
-
-    def _decide_each(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Revision],
-        decide: Callable[..., object],
-        done_message: str,
-    ) -> None:
-        """Call the service for each selected proposal; say which were refused, and why."""
-        done = 0
-        for revision in queryset.select_related("article"):
-            try:
-                decide(revision=revision, moderator=request.user)
-            except (PermissionDenied, ValidationError, Conflict) as error:
-                self.message_user(request, f"{revision}: {message_of(error)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message.format(count=done), messages.SUCCESS)
-
     @admin.action(description="Approve selected proposals", permissions=["moderate"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Revision]) -> None:
-        self._decide_each(
-            request, queryset, services.revision_approve, "Approved {count} proposal(s)."
+        self.act_on_each(
+            request,
+            queryset.select_related("article"),
+            services.revision_approve,
+            row="revision",
+            done="Approved {count} proposal(s).",
         )
 
     @admin.action(description="Reject selected proposals…", permissions=["moderate"])
     def reject_selected(
         self, request: HttpRequest, queryset: QuerySet[Revision]
     ) -> TemplateResponse | None:
-        reason = request.POST.get("reason", "")
         reason_code = request.POST.get("reason_code", "")
         if reason_code not in RejectionReason.values:
             reason_code = ""
-        if "apply" in request.POST:
-            # The service's own check, asked once here so the page can come back at once.
-            try:
-                reason = checked_reason(
-                    reason,
-                    required=not reason_code or reason_code == RejectionReason.OTHER,
-                    missing="Give the authors a reason: choose one, write a note, or both.",
-                )
-            except ValidationError as error:
-                self.message_user(request, message_of(error), messages.ERROR)
-            else:
-                self._decide_each(
-                    request,
-                    queryset,
-                    partial(services.revision_reject, reason=reason, reason_code=reason_code),
-                    "Rejected {count} proposal(s).",
-                )
-                return None
-        return self._reason_page(
+        reason, page = self.asked_reason(
             request,
-            queryset,
+            check=partial(
+                checked_reason,
+                required=not reason_code or reason_code == RejectionReason.OTHER,
+                missing="Give the authors a reason: choose one, write a note, or both.",
+            ),
             template="admin/wiki/revision/reject_reason.html",
             title="Reject proposals",
-            reason=reason.replace("\x00", ""),
+            revisions=queryset.select_related("article", "author"),
             reason_code=reason_code,
             reasons=RejectionReason.choices,
         )
+        if page is None:
+            self.act_on_each(
+                request,
+                queryset.select_related("article"),
+                services.revision_reject,
+                row="revision",
+                done="Rejected {count} proposal(s).",
+                reason=reason,
+                reason_code=reason_code,
+            )
+        return page
 
     @admin.action(description="Request changes on selected proposals…", permissions=["moderate"])
     def request_changes_selected(
         self, request: HttpRequest, queryset: QuerySet[Revision]
     ) -> TemplateResponse | None:
-        reason = request.POST.get("reason", "")
-        if "apply" in request.POST:
-            try:
-                reason = checked_reason(reason, required=False)
-            except ValidationError as error:
-                self.message_user(request, message_of(error), messages.ERROR)
-            else:
-                self._decide_each(
-                    request,
-                    queryset,
-                    partial(services.revision_request_changes, reason=reason),
-                    "Sent {count} proposal(s) back for changes.",
-                )
-                return None
-        return self._reason_page(
+        reason, page = self.asked_reason(
             request,
-            queryset,
+            check=partial(checked_reason, required=False),
             template="admin/wiki/revision/request_changes.html",
             title="Request changes",
-            reason=reason.replace("\x00", ""),
+            revisions=queryset.select_related("article", "author"),
         )
+        if page is None:
+            self.act_on_each(
+                request,
+                queryset.select_related("article"),
+                services.revision_request_changes,
+                row="revision",
+                done="Sent {count} proposal(s) back for changes.",
+                reason=reason,
+            )
+        return page
 
 
 class ReviewCommentInline(ReadOnlyAdminMixin, CommentInlineBase):

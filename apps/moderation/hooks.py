@@ -11,11 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.web import hooks
+from apps.web.usertext import MAX_REASON_LENGTH
 from apps.wiki.models import Article, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 
 from . import carrying  # noqa: F401 - registers the threads' move to a revised proposal
-from .forms import RevertForm
 from .permissions import can_discuss_proposal
 from .threads import open_count, threads_of
 
@@ -55,7 +55,7 @@ def revision_actions(
     if revision.status == RevisionStatus.APPROVED and not is_current:
         return render_to_string(
             "moderation/slots/revert_form.html",
-            {"form": RevertForm(), "revision": revision},
+            {"max_length": MAX_REASON_LENGTH, "revision": revision},
             request=request,
         )
     return None

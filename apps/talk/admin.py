@@ -1,13 +1,12 @@
 """Django admin for staff: topics, posts and moderation records. Hiding goes through the
 same service as the site, so the same moderation record is written."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from functools import partial
 
-from apps.web.admin_helpers import ReadOnlyAdminMixin
-from apps.web.refusals import Conflict, message_of
-from apps.web.usertext import MAX_REASON_LENGTH, checked_reason
+from django.contrib import admin
+
+from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
+from apps.web.usertext import checked_reason
 from apps.wiki.permissions import can_moderate
 
 from . import services
@@ -71,7 +70,7 @@ class TopicAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class PostAdmin(ServiceActionsMixin, ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "topic", "author", "created_at", "hidden", "hidden_reason")
     list_display_links = ("id",)
     list_filter = (HiddenFilter, "created_at")
@@ -92,41 +91,28 @@ class PostAdmin(ModeratorsMayLookMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Hide selected posts…", permissions=["moderate"])
     def hide_selected(self, request, queryset):
-        reason = request.POST.get("reason", "")
-        if "apply" in request.POST:
-            # The service's own check, asked once here so the page can come back at once.
-            try:
-                reason = checked_reason(reason, missing="Give a reason for hiding.")
-            except ValidationError as error:
-                self.message_user(request, message_of(error), messages.ERROR)
-            else:
-                self._hide_each(request, queryset, reason)
-                return None
-        return TemplateResponse(
+        reason, page = self.asked_reason(
             request,
-            "admin/talk/post/hide_reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Hide posts",
-                "opts": self.model._meta,
-                "posts": queryset.select_related("topic", "author"),
-                "reason": reason.replace("\x00", ""),
-                "reason_max_length": MAX_REASON_LENGTH,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            check=partial(checked_reason, missing="Give a reason for hiding."),
+            template="admin/talk/post/hide_reason.html",
+            title="Hide posts",
+            posts=queryset.select_related("topic", "author"),
         )
+        if page is None:
+            self.act_on_each(
+                request,
+                queryset.select_related("topic"),
+                services.post_hide,
+                row="post",
+                done="Hid {count} post(s).",
+                label=_post_label,
+                reason=reason,
+            )
+        return page
 
-    def _hide_each(self, request, queryset, reason):
-        done = 0
-        for post in queryset.select_related("topic"):
-            try:
-                services.post_hide(post=post, moderator=request.user, reason=reason)
-            except (PermissionDenied, ValidationError, Conflict) as error:
-                self.message_user(request, f"Post {post.pk}: {message_of(error)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"Hid {done} post(s).", messages.SUCCESS)
+
+def _post_label(post: Post) -> str:
+    return f"Post {post.pk}"
 
 
 @admin.register(TalkEvent)

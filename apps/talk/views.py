@@ -17,10 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts.models import User
 from apps.web import spoilers
 from apps.web.params import id_value
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, conflict_page
+from apps.web.requests import user_of
 from apps.web.usertext import MAX_REASON_LENGTH
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
@@ -57,12 +57,6 @@ def _topic(request: HttpRequest, slug: str, pk: int) -> Topic:
 
 def _conflict(request: HttpRequest, topic: Topic, conflict: Conflict) -> HttpResponse:
     return conflict_page(request, conflict, template="talk/conflict.html", context={"topic": topic})
-
-
-def _signed_in(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User), "login_required lets only signed-in users through"
-    return user
 
 
 def _require_moderator(request: HttpRequest) -> None:
@@ -110,7 +104,7 @@ def topic_start(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             topic = services.topic_start(
                 article=article,
-                author=_signed_in(request),
+                author=user_of(request),
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
             )
@@ -196,7 +190,7 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             try:
                 post = services.post_reply(
                     topic=topic,
-                    author=_signed_in(request),
+                    author=user_of(request),
                     body=form.cleaned_data["body"],
                     parent=parent,
                 )
@@ -214,7 +208,7 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     topic = _topic(request, slug, pk)
-    services.topic_follow(topic=topic, user=_signed_in(request))
+    services.topic_follow(topic=topic, user=user_of(request))
     messages.success(request, "You follow this topic: you will be told about replies.")
     return redirect(topic)
 
@@ -223,7 +217,7 @@ def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def topic_unfollow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     topic = _topic(request, slug, pk)
-    services.topic_unfollow(topic=topic, user=_signed_in(request))
+    services.topic_unfollow(topic=topic, user=user_of(request))
     messages.success(request, "You no longer follow this topic.")
     return redirect(topic)
 
@@ -245,7 +239,7 @@ def _moderate(
     if form.is_valid():
         target: dict[str, Post | Topic] = {"post": post} if post else {"topic": topic}
         try:
-            service(**target, moderator=_signed_in(request), reason=form.cleaned_data["reason"])
+            service(**target, moderator=user_of(request), reason=form.cleaned_data["reason"])
         except Conflict as conflict:
             return _conflict(request, topic, conflict)
         except ValidationError as error:

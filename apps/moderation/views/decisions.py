@@ -62,7 +62,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
             reason_code=form.cleaned_data["reason_code"],
         )
     except (Conflict, ValidationError) as refusal:
-        return refused(request, pk, refusal, form=form, form_name="reject_form")
+        return refused(request, pk, refusal, reject_form=form)
     messages.success(
         request, f"Rejected the proposal for “{revision.article}”; the author sees why."
     )
@@ -89,7 +89,7 @@ def approve_part(request: HttpRequest, pk: int) -> HttpResponse:
             rest=form.cleaned_data["rest"],
         )
     except (Conflict, ValidationError) as refusal:
-        return refused(request, pk, refusal, form=form, form_name="part_form")
+        return refused(request, pk, refusal, part_form=form)
     messages.success(
         request,
         f"Published the ticked changes as version #{published.pk}, credited to "
@@ -110,7 +110,7 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
             revision=revision, moderator=user_of(request), reason=form.cleaned_data["reason"]
         )
     except (Conflict, ValidationError) as refusal:
-        return refused(request, pk, refusal, form=form, form_name="request_form")
+        return refused(request, pk, refusal, request_form=form)
     messages.success(
         request,
         f"Sent back to {revision.author} for changes, with the open comments; "

@@ -18,7 +18,7 @@ from ..access import moderator_required
 from ..forms import ProtectForm, RevertForm, TrustForm
 from ..models import ProtectionChange
 
-PAGE_SIZE = 50
+CHANGES_SHOWN = 50  # protection changes listed on an article's page
 
 
 def _back_to(request: HttpRequest, default: str) -> HttpResponse:
@@ -89,7 +89,7 @@ def article_tools(request: HttpRequest, slug: str) -> HttpResponse:
             "effective": effective_protection(article),
             "pending": article.revisions.pending().select_related("author"),
             "changes": ProtectionChange.objects.filter(article=article).select_related("actor")[
-                :PAGE_SIZE
+                :CHANGES_SHOWN
             ],
         },
         status=BAD_REQUEST if request.method == "POST" else 200,

@@ -195,22 +195,18 @@ def render_review(
 
 
 def refused(
-    request: HttpRequest,
-    pk: int,
-    refusal: Conflict | ValidationError,
-    *,
-    form: forms.BaseForm | None = None,
-    form_name: str | None = None,
+    request: HttpRequest, pk: int, refusal: Conflict | ValidationError, **form: forms.BaseForm
 ) -> HttpResponse:
-    """The review page again: a refused form with what was typed (400), or why the
-    decision cannot happen now (409)."""
+    """The review page again: the refused form (at most one, by its name on the page:
+    ``reject_form=form``) with what was typed (400), or why the decision cannot happen
+    now (409)."""
     revision = get_revision(pk)
-    named = {form_name: form} if form_name else {}
-    if isinstance(refusal, ValidationError) and form is not None:
-        add_errors(form, refusal)
-        return render_review(request, revision, status=BAD_REQUEST, **named)
+    if isinstance(refusal, ValidationError) and form:
+        for each in form.values():
+            add_errors(each, refusal)
+        return render_review(request, revision, status=BAD_REQUEST, **form)
     messages.error(request, message_of(refusal))
-    return render_review(request, revision, status=CONFLICT, **named)
+    return render_review(request, revision, status=CONFLICT, **form)
 
 
 @require_safe
