@@ -39,6 +39,10 @@ class SourceQuerySet(models.QuerySet):
 class Source(models.Model):
     """A reusable reference: shared by every citation that points at it, never copied."""
 
+    # Whether a list shows it folded (only articles after the reader's spoiler point cite
+    # it); set for the reader by the page that lists it (apps.wiki.presenting.fold_sources).
+    folded: bool = False
+
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.WEB)
     title = models.CharField(max_length=300, help_text="Headline, book title or episode name.")
     url = models.URLField(

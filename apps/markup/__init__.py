@@ -54,7 +54,8 @@ from .references import (
 )
 from .rendering import render_markdown, render_with_references
 from .serving import apply_reader_settings
-from .wikilinks import wikilink_targets
+from .spoiler_sections import spoiler_section_codes
+from .wikilinks import wikilink_source_targets, wikilink_targets, wikilinks_as_text
 
 __all__ = [
     "table_of_contents",
@@ -72,7 +73,10 @@ __all__ = [
     "plain_text",
     "render_markdown",
     "render_with_references",
+    "spoiler_section_codes",
     "renumber_markers",
     "strip_markers",
+    "wikilink_source_targets",
     "wikilink_targets",
+    "wikilinks_as_text",
 ]

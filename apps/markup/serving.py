@@ -2,10 +2,16 @@
 
 from .images import drop_external_images
 from .spoiler_sections import close_spoilers
-from .wikilinks import mark_missing_links
+from .wikilinks import fold_links, mark_missing_links
 
 
-def apply_reader_settings(html: str, *, watched: tuple[int, int] | None, existing: set[str]) -> str:
+def apply_reader_settings(
+    html: str,
+    *,
+    watched: tuple[int, int] | None,
+    existing: set[str],
+    folded: dict[str, tuple[str, str]] | None = None,
+) -> str:
     """Close spoilers beyond what the reader has watched; mark links to missing articles.
 
     ``html`` is the renderer's stored output; only the exact tags it generates
@@ -15,4 +21,6 @@ def apply_reader_settings(html: str, *, watched: tuple[int, int] | None, existin
     html = drop_external_images(html)
     if watched is not None:
         html = close_spoilers(html, watched=watched)
+    if folded:
+        html = fold_links(html, folded=folded)
     return mark_missing_links(html, existing=existing)

@@ -75,6 +75,15 @@ class SpoilerExtension(Extension):
         md.treeprocessors.register(SpoilerTreeprocessor(md), "spoiler", 25)
 
 
+def spoiler_section_codes(body: str) -> list[tuple[int, int]]:
+    """The episodes the spoiler sections of a Markdown body reveal."""
+    codes = []
+    for block in SPOILER_BLOCK.finditer(body):
+        words = block.group().partition("\n")[0].split()[2:]
+        codes += [code for code in map(spoiler_code, words) if code is not None][:1]
+    return codes
+
+
 def close_spoilers(html: str, *, watched: tuple[int, int]) -> str:
     """Close the spoiler sections of stored HTML that reveal episodes after ``watched``."""
 

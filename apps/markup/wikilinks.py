@@ -7,7 +7,7 @@ to articles not written yet and points them at the form that creates them.
 
 import re
 import xml.etree.ElementTree as etree
-from html import unescape
+from html import escape, unescape
 from urllib.parse import quote
 
 from django.utils.text import slugify
@@ -51,9 +51,40 @@ def wikilink_targets(html: str) -> set[str]:
     return {slug for slug, _ in _WIKILINK_HTML.findall(html)}
 
 
-def wikilinks_as_text(text: str) -> str:
-    """Markdown with each wiki link replaced by the text it shows."""
-    return _WIKILINK_SOURCE.sub(lambda m: m[2] or m[1], text)
+def wikilinks_as_text(text: str, *, folded: dict[str, str] | None = None) -> str:
+    """Markdown with each wiki link replaced by the text it shows, or, for a link to a
+    slug in ``folded`` (slug -> label), by what stands for that article's title."""
+
+    def shown(match: re.Match[str]) -> str:
+        slug = slugify(" ".join(match[1].split()))
+        if folded and slug in folded:
+            return folded[slug]
+        return match[2] or match[1]
+
+    return _WIKILINK_SOURCE.sub(shown, text)
+
+
+def wikilink_source_targets(text: str) -> set[str]:
+    """The slugs the wiki links of Markdown point at."""
+    return {slugify(" ".join(title.split())) for title, _ in _WIKILINK_SOURCE.findall(text)} - {""}
+
+
+_WIKILINK_ELEMENT = re.compile(
+    r'<a class="wikilink" href="/wiki/([\w-]+)/" title="[^"]*"[^>]*>.*?</a>', re.S
+)
+
+
+def fold_links(html: str, *, folded: dict[str, tuple[str, str]]) -> str:
+    """Rewrite wiki links to the slugs in ``folded`` (slug -> (address, label)): the
+    reader must not see their title, so the link shows the label and a neutral address."""
+
+    def link(match: re.Match[str]) -> str:
+        if match[1] not in folded:
+            return match[0]
+        address, label = (escape(part) for part in folded[match[1]])
+        return f'<a class="wikilink wikilink-folded" href="{address}" title="{label}">{label}</a>'
+
+    return _WIKILINK_ELEMENT.sub(link, html)
 
 
 def mark_missing_links(html: str, *, existing: set[str]) -> str:

@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.web import spoilers
+
 from .links import absolute_url
 from .models import Notification
 from .preferences import EMAIL_DIGEST
@@ -71,10 +73,16 @@ def _send_one(user_id: int, *, now: datetime) -> bool:
         count = news.count()
         if not count:
             return False
-        items = list(news.order_by("created_at", "id")[:DIGEST_MAX_ITEMS])
+        items = list(
+            news.select_related("episode__season__show").order_by("created_at", "id")[
+                :DIGEST_MAX_ITEMS
+            ]
+        )
+        with spoilers.reading_as(user):  # as the user may read them
+            shown = [(n.subject, absolute_url(n.link) if n.link else "") for n in items]
         context = {
             "user": user,
-            "items": [(n.subject, absolute_url(n.link) if n.link else "") for n in items],
+            "items": shown,
             "more": count - len(items),
             "list_link": absolute_url(reverse("notifications:list")),
             "settings_link": absolute_url(reverse("accounts:settings")),

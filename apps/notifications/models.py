@@ -1,6 +1,20 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from apps.catalog.models import Episode
+from apps.web import spoilers
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A notification about an episode, as a reader who has not reached it must get it."""
+
+    episode: Episode
+    message: str
+    url: str
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -19,6 +33,14 @@ class Notification(models.Model):
     )
     message = models.TextField()
     url = models.CharField(max_length=500, help_text="A path on this site, such as /wiki/x/.")
+    # What the notification is about, when that is an episode: a reader whose spoiler
+    # point comes before it gets the folded message and address instead (asked when
+    # shown or mailed, so a point set later still counts).
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    folded_message = models.TextField(blank=True)
+    folded_url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -36,19 +58,30 @@ class Notification(models.Model):
         return f"To {self.user}: {self.subject}"
 
     @property
+    def folded(self) -> bool:
+        """Whether the reader it is shown to (apps.web.spoilers) has not reached its episode."""
+        return self.episode_id is not None and spoilers.hides(self.episode)
+
+    @property
+    def text(self) -> str:
+        """The message as its reader may read it."""
+        return (self.folded_message if self.folded else self.message).strip()
+
+    @property
     def subject(self) -> str:
         """The first line of the message (the email's subject)."""
-        return self.message.strip().partition("\n")[0].strip()
+        return self.text.partition("\n")[0].strip()
 
     @property
     def details(self) -> str:
         """The message after its first line."""
-        return self.message.strip().partition("\n")[2].strip()
+        return self.text.partition("\n")[2].strip()
 
     @property
     def link(self) -> str:
         """The URL if it is a path on this site; anything else is not shown as a link."""
-        return self.url if url_has_allowed_host_and_scheme(self.url, allowed_hosts=None) else ""
+        url = self.folded_url if self.folded else self.url
+        return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
 
     @property
     def is_read(self) -> bool:

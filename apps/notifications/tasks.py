@@ -7,6 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from apps.web import spoilers
+
 from . import digest, preferences
 from .links import absolute_url
 from .models import Notification
@@ -31,11 +33,14 @@ def send_notification_email(self, notification_id: int) -> None:
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not preferences.emails_each(notification.user):
         return
-    link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
+    # Written as the user may read it: folded if they have not reached its episode.
+    with spoilers.reading_as(notification.user):
+        link = f"\n\n{absolute_url(notification.link)}" if notification.link else ""
+        subject, text = notification.subject, notification.text
     try:
         send_mail(
-            subject=notification.subject[: settings.NOTIFICATION_SUBJECT_MAX_LENGTH],
-            message=f"{notification.message.strip()}{link}\n",
+            subject=subject[: settings.NOTIFICATION_SUBJECT_MAX_LENGTH],
+            message=f"{text}{link}\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
         )

@@ -18,7 +18,11 @@ PAGE_SIZE = 50
 @require_safe
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.for_user(request.user).order_by("-created_at", "-id")
+    notifications = (
+        Notification.objects.for_user(request.user)
+        .select_related("episode__season__show")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -61,7 +61,7 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("talk:topic", kwargs={"slug": self.article.slug, "pk": self.pk})
+        return reverse("talk:topic", kwargs={"slug": self.article.url_slug, "pk": self.pk})
 
     @property
     def is_closed(self) -> bool:

@@ -10,7 +10,7 @@ transaction, so a retry after a database error never tells anyone twice.
 from celery import shared_task
 from django.db import DatabaseError, transaction
 
-from apps.notifications.services import notify_many
+from apps.notifications.services import about, notify_many
 from apps.wiki.models import Follow
 
 from .models import Post, TopicFollow
@@ -35,9 +35,15 @@ def _tell_article_followers(post: Post, actor_id: int) -> None:
     )
     notify_many(
         [follow.user for follow in follows],
-        message=f"New topic on the talk page of “{article.title}”: {topic.title}\n"
-        f"Started by {post.author}.",
-        url=topic.get_absolute_url(),
+        **about(
+            article.episode,
+            lambda: (
+                f"New topic on the talk page of “{article.display_title}”"
+                + ("" if article.folded else f": {topic.title}")
+                + f"\nStarted by {post.author}.",
+                topic.get_absolute_url(),
+            ),
+        ),
     )
 
 
@@ -56,6 +62,13 @@ def _tell_topic_followers(post: Post, actor_id: int) -> None:
     }
     notify_many(
         list(users.values()),
-        message=f"{post.author} replied in “{topic.title}” (talk page of “{article.title}”).",
-        url=post.get_absolute_url(),
+        **about(
+            article.episode,
+            lambda: (
+                f"{post.author} replied in a topic on the talk page of “{article.display_title}”."
+                if article.folded
+                else f"{post.author} replied in “{topic.title}” (talk page of “{article.title}”).",
+                post.get_absolute_url(),
+            ),
+        ),
     )

@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.web import spoilers
 from apps.web.params import id_value
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, conflict_page
 from apps.web.requests import user_of
@@ -79,7 +78,6 @@ def _render_list(
         "talk/topic_list.html",
         {
             "article": article,
-            "beyond_watched": spoilers.beyond_point(request, article.episode),
             "page": page,
             "form": form,
             "refusal": services.participation_refusal(request.user, article),
@@ -155,7 +153,6 @@ def _render_topic(
         "talk/topic_detail.html",
         {
             "article": topic.article,
-            "beyond_watched": spoilers.beyond_point(request, topic.article.episode),
             "topic": topic,
             "thread": thread,
             "form": form,

@@ -21,7 +21,6 @@ Responses carry an ``ETag`` (and answer ``If-None-Match`` with 304) and
 """
 
 import hashlib
-import json
 import os
 import re
 import time
@@ -112,7 +111,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     points = spoilers.points(request) if settings.SESSION_COOKIE_NAME in request.COOKIES else {}
-    reader = hashlib.sha256(json.dumps(points, sort_keys=True).encode()).hexdigest()[:16]
+    reader = spoilers.digest(points)
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{address}:{reader}"
 

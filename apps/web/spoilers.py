@@ -1,13 +1,34 @@
-"""Each reader's "I have watched up to" point, per show: in the session, and on the profile."""
+"""The one spoiler rule, and each reader's "I have watched up to" point per show.
 
-from typing import Any
+A reader's points live in the session and, once signed in, on the profile. The
+rule: an episode is *beyond* a reader when it comes after the point they set for
+its show; anything about it (an article's title and address, a statement, an edit
+summary, a talk topic) is then folded. Pages ask it through the reader that is
+*active* while they are made, as Django's time zones work: the middleware
+activates the requesting reader, an e-mail is rendered inside ``reading_as(user)``,
+and with no reader active (a management command, a task with no recipient)
+nothing is folded.
+"""
 
-from django.http import HttpRequest
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from asgiref.local import Local
+from django.http import HttpRequest, HttpResponse
 
 from apps.catalog.codes import episode_code, parse_episode_code
 from apps.catalog.models import Episode, Show
 
 SESSION_KEY = "spoiler_points"
+
+Points = Mapping[str, str]  # show slug -> last watched episode code
+
+
+class HasPoints(Protocol):
+    spoiler_points: Any
 
 
 def points(request: HttpRequest) -> dict[str, str]:
@@ -18,6 +39,91 @@ def points(request: HttpRequest) -> dict[str, str]:
     return dict(request.session.get(SESSION_KEY, {}))
 
 
+def is_beyond(episode: Episode | None, reader_points: Points) -> bool:
+    """The rule: whether ``episode`` comes after the point set for its show."""
+    if episode is None or not reader_points:
+        return False
+    point = parse_episode_code(reader_points.get(episode.season.show.slug, ""))
+    return point is not None and (episode.season.number, episode.number) > point
+
+
+class Reader:
+    """Whose points the page being made answers to; read once, when first asked."""
+
+    def __init__(self, source: Points | Callable[[], Points]) -> None:
+        self._source = source
+        self._points: Points | None = None
+
+    @property
+    def points(self) -> Points:
+        if self._points is None:
+            source = self._source
+            self._points = dict(source() if callable(source) else source)
+        return self._points
+
+    def hides(self, episode: Episode | None) -> bool:
+        return is_beyond(episode, self.points)
+
+    @property
+    def key(self) -> str:
+        """Short and the same for every reader with these points: for cache keys."""
+        return digest(self.points)
+
+
+def digest(reader_points: Points) -> str:
+    return hashlib.sha256(json.dumps(dict(reader_points), sort_keys=True).encode()).hexdigest()[:16]
+
+
+NOBODY = Reader({})
+_active = Local()
+
+
+def active() -> Reader:
+    """The reader the page (or e-mail) being made is for."""
+    return getattr(_active, "reader", NOBODY)
+
+
+def hides(episode: Episode | None) -> bool:
+    """Whether ``episode`` is beyond the active reader's point: the question every page asks."""
+    return active().hides(episode)
+
+
+@contextmanager
+def reading_as(who: HasPoints | Points | Callable[[], Points] | None) -> Iterator[Reader]:
+    """Make pages, lists or e-mails inside as ``who`` (a user, or points) would see them."""
+    if who is None:
+        reader = NOBODY
+    elif hasattr(who, "spoiler_points"):
+        reader = Reader(dict(who.spoiler_points or {}))
+    else:
+        reader = Reader(who)
+    previous = getattr(_active, "reader", None)
+    _active.reader = reader
+    try:
+        yield reader
+    finally:
+        if previous is None:
+            del _active.reader
+        else:
+            _active.reader = previous
+
+
+class SpoilerPointMiddleware:
+    """Activates the requesting reader for everything the request makes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with reading_as(lambda: points(request)):
+            return self.get_response(request)
+
+
+def before(episode: Episode) -> dict[str, str]:
+    """Points of a reader who has seen nothing of the episode's show."""
+    return {episode.season.show.slug: "S00E00"}
+
+
 def watched(request: HttpRequest, show: Show | None) -> tuple[int, int] | None:
     if show is None:
         return None
@@ -26,25 +132,12 @@ def watched(request: HttpRequest, show: Show | None) -> tuple[int, int] | None:
 
 def beyond_point(request: HttpRequest, episode: Episode | None) -> bool:
     """Whether an episode comes after the reader's "watched up to" point for its show."""
-    if episode is None:
-        return False
-    point = watched(request, episode.season.show)
-    return point is not None and (episode.season.number, episode.number) > point
+    return is_beyond(episode, points(request)) if episode is not None else False
 
 
 def folded_label(episode: Episode) -> str:
     """What a link to an article beyond the reader's point says instead of its title."""
     return f"An article about {episode.code} (after your point)"
-
-
-def fold(request: HttpRequest, articles: list[Any]) -> list[Any]:
-    """Mark each article after the reader's point: ``folded`` is the label to show instead
-    of its title (empty when it may be shown). Lists show it, and hide summaries."""
-    for article in articles:
-        article.folded = (
-            folded_label(article.episode) if beyond_point(request, article.episode) else ""
-        )
-    return articles
 
 
 def remember(request: HttpRequest, show: Show, episode: Episode | None = None) -> None:
@@ -59,3 +152,6 @@ def remember(request: HttpRequest, show: Show, episode: Episode | None = None) -
     if user.is_authenticated:
         user.spoiler_points = current
         user.save(update_fields=["spoiler_points"])
+    reader = active()
+    if reader is not NOBODY:
+        reader._points = dict(current)

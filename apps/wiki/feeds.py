@@ -31,7 +31,10 @@ class RecentChangesFeed(Feed):
         return recent_changes(filters)[:FEED_SIZE]
 
     def item_title(self, revision):
-        return f"{revision.article.title}: {revision.summary}"
+        article = revision.article
+        if article.folded:  # after the reader's spoiler point: no title, no summary
+            return article.display_title
+        return f"{article.title}: {revision.summary}"
 
     def item_description(self, revision):
         kind = "New article" if revision.base_id is None else "Edit"

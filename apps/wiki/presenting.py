@@ -5,8 +5,16 @@ from string import ascii_lowercase
 
 from django.db.models import Q
 
+from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode
-from apps.markup import apply_reader_settings, wikilink_targets
+from apps.citations.models import Source
+from apps.markup import (
+    apply_reader_settings,
+    spoiler_section_codes,
+    wikilink_source_targets,
+    wikilink_targets,
+    wikilinks_as_text,
+)
 from apps.web import spoilers
 
 from .models import Article, Citation, Statement, StatementKind
@@ -95,28 +103,99 @@ def revision_notes(revision) -> RevisionNotes:
 
 
 def page_html(request, revision, *, show=None) -> str:
-    """A revision's stored HTML as this reader should see it (one query at most).
+    """A revision's stored HTML as this reader should see it (one query at most)."""
+    return reader_html(revision.rendered_html, show=show)
+
+
+def reader_html(html: str, *, show=None) -> str:
+    """Stored renderer output as the active reader may see it (one query at most).
 
     Spoiler sections beyond the reader's "watched up to" point for the show are
-    closed; links to articles that do not exist yet are marked as such.
+    closed; links to articles after it show what stands for their title and a
+    neutral address; links to articles that do not exist yet are marked as such.
     """
-    html = revision.rendered_html
-    watched = spoilers.watched(request, show)
-    return apply_reader_settings(html, watched=watched, existing=_published(html))
+    point = spoilers.active().points.get(show.slug, "") if show else ""
+    existing, folded = _linked(html)
+    return apply_reader_settings(
+        html, watched=parse_episode_code(point), existing=existing, folded=folded
+    )
 
 
 def reader_view(html: str) -> str:
     """Freshly rendered text as a reader with no spoiler point would see it (the editor's
     preview): links to articles that do not exist yet marked (one query at most)."""
-    return apply_reader_settings(html, watched=None, existing=_published(html))
+    existing, _ = _linked(html)
+    return apply_reader_settings(html, watched=None, existing=existing)
 
 
-def _published(html: str) -> set[str]:
-    """The slugs of the published articles that the text's wiki links name."""
+def _linked(html: str) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """The slugs of the published articles that the text's wiki links name, and for
+    those the reader must not see, the address and label that stand for them."""
     slugs = wikilink_targets(html)
     if not slugs:
-        return set()
-    return set(Article.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+        return set(), {}
+    articles = list(Article.objects.published().with_episode().filter(slug__in=slugs))
+    folded = {a.slug: (a.get_absolute_url(), a.display_title) for a in articles if a.folded}
+    return {a.slug for a in articles}, folded
+
+
+def raw_text_spoils(article: Article, body: str) -> bool:
+    """Whether the Markdown of an article (the editor shows it whole) would tell the active
+    reader something after their point: the article is folded, a spoiler section of it
+    reveals a later episode, or it links to a folded article. One query at most."""
+    reader = spoilers.active()
+    if not reader.points:
+        return False
+    if article.folded:
+        return True
+    show = article.show
+    point = parse_episode_code(reader.points.get(show.slug, "")) if show else None
+    if point is not None and any(code > point for code in spoiler_section_codes(body)):
+        return True
+    slugs = wikilink_source_targets(body)
+    linked = Article.objects.published().with_episode().filter(slug__in=slugs) if slugs else []
+    return any(a.folded for a in linked)
+
+
+def shown_statements(statements: list[Statement]) -> list[Statement]:
+    """Give each statement ``shown_text``: its words as the active reader may read them,
+    wiki links as the text they show (or, to an article after the reader's point, as
+    what stands for its title). One query at most, for the whole list."""
+    slugs: set[str] = set()
+    for statement in statements:
+        slugs |= wikilink_source_targets(statement.text)
+    folded = {}
+    if slugs and spoilers.active().points:
+        linked = Article.objects.published().with_episode().filter(slug__in=slugs)
+        folded = {a.slug: a.display_title for a in linked if a.folded}
+    for statement in statements:
+        statement.shown_text = wikilinks_as_text(statement.text, folded=folded)
+    return statements
+
+
+def fold_sources(sources: list[Source]) -> list[Source]:
+    """Mark ``folded`` each source the active reader knows only from articles after their
+    point: approved text cites it, and every article whose text does is folded for them.
+    Its title, author and address could tell the story; a list shows what stands for it.
+    One query at most, for the whole list."""
+    for source in sources:
+        source.folded = False
+    reader = spoilers.active()
+    if not sources or not reader.points:
+        return sources
+    citing = (
+        Citation.objects.current()
+        .filter(source__in=sources)
+        .select_related("revision__article__episode__season__show")
+        .defer("revision__body", "revision__rendered_html")
+    )
+    shown: dict[int, bool] = {}
+    for citation in citing:
+        hidden = reader.hides(citation.revision.article.episode)
+        shown[citation.source_id] = shown.get(citation.source_id, False) or not hidden
+    for source in sources:
+        source.folded = shown.get(source.pk) is False
+    return sources
 
 
 def neighbours(episode: Episode) -> tuple[Episode | None, Episode | None]:

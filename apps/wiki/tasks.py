@@ -10,7 +10,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 
-from apps.notifications.services import notify, notify_many
+from apps.notifications.services import about, notify, notify_many
 
 from .models import Follow, Revision, RevisionStatus
 
@@ -18,9 +18,9 @@ from .models import Follow, Revision, RevisionStatus
 @shared_task(autoretry_for=(DatabaseError,), max_retries=4, retry_backoff=10, retry_jitter=True)
 def tell_about_decision(revision_id: int, actor_id: int) -> None:
     """Tell the author of a decided revision, and the article's followers if its text changed."""
-    revision = Revision.objects.select_related("article", "author", "merged_from").get(
-        pk=revision_id
-    )
+    revision = Revision.objects.select_related(
+        "article__episode__season__show", "author", "merged_from"
+    ).get(pk=revision_id)
     actor = get_user_model().objects.get(pk=actor_id)
     with transaction.atomic():
         _tell_everyone(revision, actor)
@@ -32,19 +32,30 @@ def _tell_everyone(revision, actor) -> None:
     part = revision.merged_from_id is not None and revision.merged_from.status != (
         RevisionStatus.MERGED
     )
-    if revision.author_id != actor.pk and not part:
-        message = _author_message(revision, article, actor)
-        if message:
-            notify(revision.author, message=message, url=revision.get_absolute_url())
+    told = revision.author_id != actor.pk and not part
+    if told and _author_message(revision, article, actor):
+        notify(revision.author, **about(article.episode, lambda: _author_notice(revision, actor)))
     if revision.status == RevisionStatus.APPROVED:
         _tell_followers(revision, article, actor)
 
 
+def _author_notice(revision, actor) -> tuple[str, str]:
+    article = revision.article
+    message = _author_message(revision, article, actor) or ""
+    if article.folded:
+        # Summaries and moderators' notes quote the text: only the decision, and where to read.
+        message = (
+            message.partition("\n")[0] + "\nThe details are after your spoiler point: "
+            "open the proposal to read them."
+        )
+    return message, revision.get_absolute_url()
+
+
 def _author_message(revision, article, actor) -> str | None:
     proposal = (
-        f"Your new article “{article.title}”"
+        f"Your new article “{article.display_title}”"
         if revision.base_id is None and revision.merged_from_id is None
-        else f"Your proposal for “{article.title}”"
+        else f"Your proposal for “{article.display_title}”"
     )
     summary = f"Edit summary: {revision.summary}"
     if revision.status == RevisionStatus.APPROVED and revision.automatic:
@@ -98,11 +109,12 @@ def _tell_followers(revision, article, actor) -> None:
         .select_related("user")
     )
     who = "approved automatically" if revision.automatic else f"approved by {actor}"
-    notify_many(
-        [follow.user for follow in follows],
-        message=(
-            f"“{article.title}” was updated: {revision.summary}\n"
-            f"Written by {revision.author}, {who}."
-        ),
-        url=article.get_absolute_url(),
-    )
+
+    def message() -> tuple[str, str]:
+        change = "" if article.folded else f": {revision.summary}"
+        return (
+            f"“{article.display_title}” was updated{change}\nWritten by {revision.author}, {who}.",
+            article.get_absolute_url(),
+        )
+
+    notify_many([follow.user for follow in follows], **about(article.episode, message))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.notifications.services import notify
+from apps.notifications.services import about, notify
 from apps.web.usertext import rendered
 from apps.wiki.citing import CitationInput
 from apps.wiki.merging import Cited, cited_of, merge_cited
@@ -103,15 +103,15 @@ def _tell(thread: ReviewThread, comment: ReviewComment, *, actor: User) -> None:
     article = revision.article
     excerpt = comment.body if len(comment.body) <= 300 else comment.body[:297] + "…"
     if actor.pk != revision.author_id:
-        notify(
-            revision.author,
-            message=(
-                f"{actor} commented on your proposal for “{article.title}” "
-                f"({thread.place}).\n{excerpt}"
-            ),
-            url=reverse("wiki:revision", kwargs={"slug": article.slug, "pk": revision.pk})
-            + f"#thread-{thread.pk}",
-        )
+
+        def to_author() -> tuple[str, str]:
+            return (
+                f"{actor} commented on your proposal for “{article.display_title}”"
+                + ("." if article.folded else f" ({thread.place}).\n{excerpt}"),
+                revision.get_absolute_url() + f"#thread-{thread.pk}",
+            )
+
+        notify(revision.author, **about(article.episode, to_author))
         return
     others = {
         c.author_id: c.author
@@ -122,8 +122,14 @@ def _tell(thread: ReviewThread, comment: ReviewComment, *, actor: User) -> None:
     for moderator in [user for user in others.values() if can_moderate(user)]:
         notify(
             moderator,
-            message=f"{actor} replied on their proposal for “{article.title}”.\n{excerpt}",
-            url=reverse("moderation:review", args=[revision.pk]) + f"#thread-{thread.pk}",
+            **about(
+                article.episode,
+                lambda: (
+                    f"{actor} replied on their proposal for “{article.display_title}”."
+                    + ("" if article.folded else f"\n{excerpt}"),
+                    reverse("moderation:review", args=[revision.pk]) + f"#thread-{thread.pk}",
+                ),
+            ),
         )
 
 

@@ -1,5 +1,6 @@
 """Articles, their revisions, citations and statements: the wiki's content."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -9,9 +10,14 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from apps.catalog.models import Episode
+from apps.catalog.models import Episode, Show
 from apps.citations.models import Source
 from apps.markup import KIND_CITED, KIND_DISPUTED, KIND_NEEDED, render_markdown
+from apps.web import spoilers
+
+# The address of an article whose title the reader must not see: its episode and id
+# (S02E22-17). Never a slug: slugs are lower case.
+_NEUTRAL_KEY = re.compile(r"S(\d{2,})E(\d{2,})-(\d+)")
 
 
 class RevisionStatus(models.TextChoices):
@@ -46,6 +52,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def with_episode(self) -> "ArticleQuerySet":
         return self.select_related("episode__season__show")
+
+    def at_address(self, key: str) -> "ArticleQuerySet":
+        """The article a link's key names: its slug, or the neutral key of a folded link."""
+        match = _NEUTRAL_KEY.fullmatch(key)
+        if match:
+            season, number, pk = (int(group) for group in match.groups())
+            return self.filter(pk=pk, episode__season__number=season, episode__number=number)
+        return self.filter(slug=key)
 
 
 class Article(models.Model):
@@ -103,7 +117,42 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("wiki:article", kwargs={"slug": self.slug})
+        return reverse("wiki:article", kwargs={"slug": self.url_slug})
+
+    # What readers are shown of the article, asked of the one spoiler rule for the reader
+    # the page is made for (apps.web.spoilers): an article about an episode beyond their
+    # point is named by its episode, and linked by an address without its title.
+    @property
+    def folded(self) -> bool:
+        # Asked of the reader's points first: a reader with none costs no episode query.
+        return (
+            self.episode_id is not None
+            and bool(spoilers.active().points)
+            and spoilers.hides(self.episode)
+        )
+
+    @property
+    def display_title(self) -> str:
+        """Its title, or what stands for it when the reader must not see it."""
+        episode = self.episode
+        return spoilers.folded_label(episode) if episode is not None and self.folded else self.title
+
+    @property
+    def url_slug(self) -> str:
+        """The key its addresses use: the slug, or the neutral key when folded."""
+        return self.neutral_key if self.folded else self.slug
+
+    @property
+    def show(self) -> Show | None:
+        """The show of its episode, if it is about one."""
+        return self.episode.season.show if self.episode is not None else None
+
+    @property
+    def neutral_key(self) -> str:
+        episode = self.episode
+        if episode is None:
+            return self.slug
+        return f"{episode.code}-{self.pk}"
 
     @property
     def is_published(self) -> bool:
@@ -294,7 +343,7 @@ class Revision(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("wiki:revision", kwargs={"slug": self.article.slug, "pk": self.pk})
+        return reverse("wiki:revision", kwargs={"slug": self.article.url_slug, "pk": self.pk})
 
     @property
     def is_pending(self) -> bool:
@@ -382,6 +431,9 @@ class StatementQuerySet(models.QuerySet["Statement"]):
 
 class Statement(models.Model):
     """A statement a revision's text makes, as found from the marker after it."""
+
+    # What a page shows of it, set for the reader by apps.wiki.presenting.shown_statements.
+    shown_text: str = ""
 
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="statements")
     position = models.PositiveSmallIntegerField()

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -14,7 +13,7 @@ from apps.citations.models import Source, SourceQuerySet
 from apps.web.refusals import FORBIDDEN, json_refusal
 
 from ..citing import cited_by_approved_text, reusable_sources
-from ..models import Article, Revision
+from ..models import Article, ArticleQuerySet, Revision
 from ..permissions import can_moderate, can_open_unpublished, can_view_revision
 from ..policy import account_refusal
 
@@ -80,11 +79,11 @@ def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:
 
 
 def get_article_for_user(
-    user: User | AnonymousUser, slug: str, *, queryset: QuerySet[Article] | None = None
+    user: User | AnonymousUser, slug: str, *, queryset: ArticleQuerySet | None = None
 ) -> Article:
     """The article; 404 if it is unpublished and the user neither proposed it nor moderates."""
     queryset = queryset if queryset is not None else Article.objects.with_episode()
-    article: Article = get_object_or_404(queryset, slug=slug)
+    article: Article = get_object_or_404(queryset.at_address(slug))
     if article.is_published:
         return article
     if can_open_unpublished(user, article):
@@ -99,10 +98,9 @@ def get_revision_for_user(
     queryset = Revision.objects.select_related(
         "article__episode__season__show", "author", "decided_by"
     )
-    filters: dict[str, int | str] = {"pk": pk}
     if slug is not None:
-        filters["article__slug"] = slug
-    revision: Revision = get_object_or_404(queryset, **filters)
+        queryset = queryset.filter(article__in=Article.objects.at_address(slug))
+    revision: Revision = get_object_or_404(queryset, pk=pk)
     if not can_view_revision(user, revision):
         raise Http404("No such revision.")
     return revision

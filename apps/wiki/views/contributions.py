@@ -31,14 +31,14 @@ def contributions(request: HttpRequest) -> HttpResponse:
         status = ""
     revisions = (
         (own.filter(status=status) if status else own)
-        .select_related("article", "decided_by")
+        .select_related("article__episode__season__show", "decided_by")
         .prefetch_related(
             # A merged proposal links to the revision that carried it onto newer text.
             Prefetch(
                 "merged_into",
-                queryset=Revision.objects.select_related("article", "decided_by").defer(
-                    "body", "rendered_html"
-                ),
+                queryset=Revision.objects.select_related(
+                    "article__episode__season__show", "decided_by"
+                ).defer("body", "rendered_html"),
             )
         )
         .defer("body", "rendered_html")

@@ -6,8 +6,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from apps.web import spoilers
-
 from ..models import Article, Follow
 from .access import get_article_for_user
 
@@ -28,7 +26,6 @@ def following(request):
         .order_by("-article__approved_at", "-id")
     )
     page = Paginator(follows, PAGE_SIZE).get_page(request.GET.get("page"))
-    spoilers.fold(request, [follow.article for follow in page.object_list])
     return render(request, "wiki/following.html", {"page": page})
 
 

@@ -21,7 +21,7 @@ def approved_contributions(user):
     return (
         Revision.objects.approved()
         .filter(author=user)
-        .select_related("article")
+        .select_related("article__episode__season__show")
         .defer("body", "rendered_html")
         .order_by("-decided_at", "-id")
     )

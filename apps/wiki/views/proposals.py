@@ -16,6 +16,7 @@ from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_i
 from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
+from ..presenting import raw_text_spoils
 from .access import get_article_for_user, proposer_required, sources_visible_to
 
 
@@ -135,6 +136,17 @@ def article_edit(request, slug):
         )
     current = article.approved_revision
     revises, body, rows, notice = _starting_point(request, article)
+    if (
+        request.method != "POST"
+        and not request.GET.get("spoilers")
+        and raw_text_spoils(article, body)
+    ):
+        # The editor shows the text whole, spoiler sections and links included.
+        reveal = request.GET.copy()
+        reveal["spoilers"] = "show"
+        return render(
+            request, "wiki/editor_spoilers.html", {"article": article, "reveal": reveal.urlencode()}
+        )
     form = ProposalForm(
         request.POST or None,
         initial={"base_revision": current.pk if current else None, "body": body},

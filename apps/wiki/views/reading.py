@@ -18,7 +18,14 @@ from apps.web.params import int_param, text_param
 
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
 from ..permissions import can_moderate
-from ..presenting import episode_box, page_html, revision_notes, spoiler_setting
+from ..presenting import (
+    episode_box,
+    fold_sources,
+    page_html,
+    revision_notes,
+    shown_statements,
+    spoiler_setting,
+)
 from ..revising import review_state
 from ..search import search_articles
 from ..slots import review_url
@@ -37,7 +44,7 @@ def home(request):
         .order_by("-approved_at")[:10]
     )
     shows = Show.objects.annotate(season_count=Count("seasons")).order_by("title")
-    recent = spoilers.fold(request, list(recent))
+    recent = list(recent)
     return render(request, "wiki/home.html", {"recent": recent, "shows": shows})
 
 
@@ -84,7 +91,6 @@ def article_detail(request, slug):
             "page_generation": generation_value,
             "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
             "spoiler_setting": spoiler_setting(request, _show(article)),
-            "beyond_watched": spoilers.beyond_point(request, article.episode),
             "own_pending": own_pending,
             "is_following": getattr(article, "is_following", False),
         },
@@ -165,6 +171,7 @@ def source_list(request):
     if query:
         sources = sources.search(query)
     page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    fold_sources(page.object_list)
     return render(request, "wiki/source_list.html", {"page": page, "query": query})
 
 
@@ -176,11 +183,15 @@ def source_detail(request, pk):
     current = (
         Citation.objects.current()
         .filter(source=source)
-        .select_related("revision__article")
+        .select_related("revision__article__episode__season__show")
         .prefetch_related(Prefetch("statements", queryset=Statement.objects.order_by("position")))
         .order_by("revision__article__title", "position")
     )
-    return render(request, "wiki/source_detail.html", {"source": source, "citations": current})
+    citations = list(current)
+    # The source as this reader may see it: folded when only later articles cite it.
+    source.folded = bool(citations) and all(c.revision.article.folded for c in citations)
+    shown_statements([s for c in citations for s in c.statements.all()])
+    return render(request, "wiki/source_detail.html", {"source": source, "citations": citations})
 
 
 # Deep pages of a search are for crawlers, not readers: each costs a larger offset.

@@ -11,7 +11,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Show
-from apps.web import spoilers
 from apps.web.pagecache import cached_for_readers
 from apps.web.params import slug_value
 
@@ -75,7 +74,6 @@ def recent_changes(filters: RecentFilters):
 def recent(request):
     filters = RecentFilters.from_query(request.GET)
     page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    spoilers.fold(request, [revision.article for revision in page.object_list])
     return render(
         request,
         "wiki/recent.html",

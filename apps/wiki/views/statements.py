@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from apps.web.pagecache import cached_for_readers
 
 from ..models import Citation, Statement, StatementKind
+from ..presenting import shown_statements
 
 PAGE_SIZE = 50
 
@@ -26,6 +27,7 @@ def _current(kind):
 def citation_needed(request):
     """Statements of approved text marked [citation needed], oldest first."""
     page = Paginator(_current(StatementKind.NEEDED), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_statements(page.object_list)
     return render(request, "wiki/citation_needed.html", {"page": page})
 
 
@@ -37,4 +39,5 @@ def disputed(request):
         Prefetch("citations", queryset=Citation.objects.select_related("source"))
     )
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_statements(page.object_list)
     return render(request, "wiki/disputed.html", {"page": page})
