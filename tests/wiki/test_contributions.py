@@ -105,8 +105,8 @@ def test_it_is_paginated_with_a_fixed_number_of_queries(
     client.force_login(fan)
     for page, rows in ((1, 50), (2, 5)):
         # session, user, permissions (2), unread notifications, counts by status,
-        # page count, rows, merged prefetch
-        with django_assert_num_queries(9):
+        # page count, rows, merged prefetch, revised-by prefetch
+        with django_assert_num_queries(10):
             response = client.get(URL, {"page": page})
         assert len(response.context["page"].object_list) == rows
     assert Revision.objects.filter(author=fan).count() == 55

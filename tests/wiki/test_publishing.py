@@ -54,7 +54,7 @@ def test_a_merged_approval_publishes_through_it(author, fan, moderator, publishe
         .values_list("revision_id", "action")
     )
     assert actions[-3:] == [
-        (carried.pk, AuditAction.PROPOSED),
+        (carried.pk, AuditAction.CARRIED),
         (stale.pk, AuditAction.MERGED),
         (carried.pk, AuditAction.APPROVED),
     ]
@@ -77,7 +77,7 @@ def test_a_part_approval_publishes_through_it(article, fan, moderator, published
         .values_list("revision_id", "action")
     )
     assert actions[-3:] == [
-        (part.pk, AuditAction.PROPOSED),
+        (part.pk, AuditAction.CARRIED),
         (part.pk, AuditAction.APPROVED),
         (proposal.pk, AuditAction.PART_APPROVED),
     ]

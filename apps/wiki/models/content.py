@@ -350,6 +350,28 @@ class Revision(models.Model):
         return self.status == RevisionStatus.PENDING
 
     @property
+    def approved_part(self) -> "Revision | None":
+        """The version that published part of this proposal, if a moderator approved it in part
+        (the rest declined or returned). Uses ``merged_into`` prefetched where lists show it."""
+        if self.status not in (RevisionStatus.REJECTED, RevisionStatus.CHANGES_REQUESTED):
+            return None
+        return next(iter(self.merged_into.all()), None)
+
+    @property
+    def outcome(self) -> str:
+        """What became of it, in words: a part approval is not called a rejection."""
+        if self.approved_part is not None:
+            if self.status == RevisionStatus.REJECTED:
+                return "Approved in part"
+            return "Approved in part, the rest returned"
+        return self.get_status_display()
+
+    @property
+    def outcome_key(self) -> str:
+        """For styling (badge-…): the status, or "part-approved"."""
+        return "part-approved" if self.approved_part is not None else self.status
+
+    @property
     def is_stale(self) -> bool:
         """True when the article's approved text has moved on since this was written."""
         return self.base_id != self.article.approved_revision_id

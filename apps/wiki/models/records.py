@@ -16,6 +16,9 @@ class AuditAction(models.TextChoices):
     REVERTED = "reverted", "Reverted to an older revision"
     CHANGES_REQUESTED = "changes-requested", "Changes requested"
     PART_APPROVED = "part-approved", "Approved in part"
+    # A moderator's approval wrote a new version from a proposal (merged onto newer text,
+    # or the part of it approved): the proposal's author is its author.
+    CARRIED = "carried", "Wrote from a proposal"
 
 
 class AuditEvent(models.Model):
@@ -42,6 +45,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.revision_id}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words; a version a moderator wrote from a proposal names it (rows
+        written before that had their own action say "Proposed", by the moderator)."""
+        revision = self.revision
+        carried = self.action == AuditAction.CARRIED or (
+            self.action == AuditAction.PROPOSED
+            and revision.merged_from_id is not None
+            and self.actor_id != revision.author_id
+        )
+        if carried and revision.merged_from_id is not None:
+            return f"Wrote from proposal #{revision.merged_from_id}"
+        return self.get_action_display()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

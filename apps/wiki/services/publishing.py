@@ -75,7 +75,7 @@ def revision_publish(
             citations=text.citations,
             merged_from=text.proposal,
         )
-        audit(revision=revision, actor=actor, action=AuditAction.PROPOSED, from_status="")
+        audit(revision=revision, actor=actor, action=AuditAction.CARRIED, from_status="")
     else:
         carried, revision = None, text
     if carried is not None and not carried.proposal_decided_after:

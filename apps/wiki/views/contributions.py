@@ -39,7 +39,15 @@ def contributions(request: HttpRequest) -> HttpResponse:
                 queryset=Revision.objects.select_related(
                     "article__episode__season__show", "decided_by"
                 ).defer("body", "rendered_html"),
-            )
+            ),
+            # A proposal sent back and already revised offers its revision, not "Revise it".
+            Prefetch(
+                "revised_by",
+                queryset=Revision.objects.select_related("article__episode__season__show")
+                .prefetch_related("merged_into")
+                .defer("body", "rendered_html")
+                .order_by("pk"),
+            ),
         )
         .defer("body", "rendered_html")
         .order_by("-created_at", "-id")

@@ -17,6 +17,7 @@ from ..merging import merge_revisions
 from ..models import Revision
 from ..policy import protection_refusal
 from ..presenting import raw_text_spoils
+from ..revising import superseded_by
 from .access import get_article_for_user, proposer_required, sources_visible_to
 
 
@@ -136,6 +137,11 @@ def article_edit(request, slug):
         )
     current = article.approved_revision
     revises, body, rows, notice = _starting_point(request, article)
+    newer = superseded_by(revises) if revises is not None else None
+    if newer is not None:
+        # Sent back and already revised: the review goes on with the revision.
+        messages.info(request, f"You already revised this proposal as #{newer.pk}.")
+        return redirect(newer)
     if (
         request.method != "POST"
         and not request.GET.get("spoilers")
