@@ -166,24 +166,32 @@ class CommentFields(Utf8Form):
         validators=[renderable],
         help_text="Markdown. The proposal's author and moderators see it.",
     )
-    offer_suggestion = forms.BooleanField(
-        label="Suggest a replacement", required=False, widget=forms.CheckboxInput
-    )
     suggestion = forms.CharField(
         label="Suggested text",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         strip=False,
         max_length=settings.WIKI_MAX_BODY_LENGTH,
-        help_text="Replaces the quoted words (or the whole lines). The author can take it "
-        "into a revised proposal with one click. Empty: delete them.",
+        help_text="Starts as the commented words: edit them into what they should say, and "
+        "the author can take your version into the proposal. Left as it is, nothing is "
+        "suggested; emptied, deleting the words is.",
     )
 
-    def suggestion_value(self) -> str | None:
-        """The suggestion, or None when none is offered."""
-        if not self.cleaned_data.get("offer_suggestion"):
+    def suggestion_value(self, *originals: str) -> str | None:
+        """The suggested replacement, or None when none is offered: the box was not sent, or
+        still holds the commented words it started with (``originals``: the quoted words,
+        the whole lines). Typing in it is the suggestion; emptying it suggests deleting."""
+        if "suggestion" not in self.data:
             return None
-        return self.cleaned_data.get("suggestion") or ""
+        text = _lines(self.cleaned_data.get("suggestion") or "")
+        started = [_lines(original).strip() for original in originals if original.strip()]
+        if text.strip() in started:
+            return None
+        return text
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class ThreadForm(CommentFields):
@@ -206,7 +214,7 @@ class ThreadForm(CommentFields):
     )
     citation_key = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    field_order = ["line_start", "line_end", "quote", "body", "offer_suggestion", "suggestion"]
+    field_order = ["line_start", "line_end", "quote", "body", "suggestion"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -555,7 +555,6 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     word = max(words, key=len)
     moderator.fill("#id_quote", word)
     moderator.fill("#id_body", "Please say it **more plainly**.")
-    moderator.check("#id_offer_suggestion")
     moderator.fill("#id_suggestion", word.upper())
     moderator.click("text=Post the comment")
     moderator.wait_for_selector(".message-success")

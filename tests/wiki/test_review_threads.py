@@ -209,7 +209,6 @@ def test_the_line_link_opens_a_form_with_the_line_and_posting_shows_it_on_the_re
             "line_end": 3,
             "quote": "tpyo",
             "body": "Typo <script>alert(1)</script>",
-            "offer_suggestion": "on",
             "suggestion": "typo",
         },
     )
@@ -420,3 +419,62 @@ def test_a_revised_proposal_takes_the_conversation_along(proposal, moderator, fa
             citations=[factories.cite(proposal.citations.get().source)],
         )
     assert proposal.article.revisions.filter(revises=proposal).count() == 1
+
+
+def post_line_comment(client, proposal, **extra):
+    fields = {
+        "anchor": "lines",
+        "side": "new",
+        "line_start": 3,
+        "line_end": 3,
+        "quote": "",
+        "body": "About this line.",
+    }
+    fields.update(extra)
+    return client.post(reverse("moderation:thread-new", args=[proposal.pk]), fields)
+
+
+def test_the_suggestion_box_starts_as_the_commented_line(client, proposal, moderator):
+    client.force_login(moderator)
+    url = reverse("moderation:thread-new", args=[proposal.pk])
+    form = client.get(url, {"line": 3, "side": "new"}).content.decode()
+    assert 'name="suggestion"' in form
+    assert "Second line has a tpyo. [@1]</textarea>" in form
+    assert "offer_suggestion" not in form
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # Typed without ticking anything: that is the suggestion.
+        ("Second line has a typo. [@1]", "Second line has a typo. [@1]"),
+        # Left as it started (the line, or the quoted words): no suggestion.
+        ("Second line has a tpyo. [@1]", None),
+        ("Second line has a tpyo. [@1]\r\n", None),
+        # Emptied: deleting the line is the suggestion.
+        ("", ""),
+    ],
+)
+def test_typing_in_the_suggestion_box_is_the_suggestion(
+    client, proposal, moderator, typed, stored
+):
+    client.force_login(moderator)
+    response = post_line_comment(client, proposal, suggestion=typed)
+    assert response.status_code == 302
+    assert ReviewComment.objects.get().suggestion == stored
+
+
+def test_words_left_as_quoted_suggest_nothing(client, proposal, moderator):
+    client.force_login(moderator)
+    post_line_comment(client, proposal, quote="tpyo", suggestion="tpyo")
+    assert ReviewComment.objects.get().suggestion is None
+
+
+def test_a_reply_suggests_only_what_was_typed(client, proposal, moderator, fan):
+    thread = comment_on_typo(proposal, moderator, suggestion=None)
+    client.force_login(moderator)
+    reply = reverse("moderation:thread-reply", args=[thread.pk])
+    client.post(reply, {"body": "No change offered.", "suggestion": "tpyo"})
+    client.post(reply, {"body": "This instead.", "suggestion": "typo"})
+    suggestions = list(thread.comments.order_by("pk").values_list("suggestion", flat=True))
+    assert suggestions == [None, None, "typo"]

@@ -85,6 +85,8 @@ def thread_new(request: HttpRequest, pk: int) -> HttpResponse:
                 "line_start": line,
                 "line_end": line,
                 "citation_key": key,
+                # The moderator edits the line into what it should say, rather than retype it.
+                "suggestion": _context_lines(revision, side, line, line) if line else "",
             }
         )
     status = 200
@@ -101,7 +103,17 @@ def thread_new(request: HttpRequest, pk: int) -> HttpResponse:
                 line_end=data.get("line_end") or data.get("line_start"),
                 quote=data.get("quote") or "",
                 citation_key=data.get("citation_key"),
-                suggestion=form.suggestion_value(),
+                suggestion=form.suggestion_value(
+                    data.get("quote") or "",
+                    _context_lines(
+                        revision,
+                        data.get("side") or Side.NEW,
+                        data.get("line_start"),
+                        data.get("line_end") or data.get("line_start"),
+                    ),
+                )
+                if data["anchor"] == Anchor.LINES
+                else None,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -156,7 +168,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 thread=thread,
                 user=user,
                 body=form.cleaned_data["body"],
-                suggestion=form.suggestion_value(),
+                suggestion=form.suggestion_value(thread.quote or "", thread.anchor_text or ""),
             )
         except ValidationError as error:
             add_errors(form, error)

@@ -46,6 +46,14 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.actor} {self.action} {self.revision_id}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
     @property
     def action_label(self) -> str:
         """The action in words; a version a moderator wrote from a proposal names it (rows
@@ -59,14 +67,6 @@ class AuditEvent(models.Model):
         if carried and revision.merged_from_id is not None:
             return f"Wrote from proposal #{revision.merged_from_id}"
         return self.get_action_display()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")
 
 
 class Follow(models.Model):
