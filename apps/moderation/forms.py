@@ -17,6 +17,11 @@ from .services.review import MAX_COMMENT_LENGTH
 
 
 class RejectForm(Utf8Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the review page has the request-changes form's "reason" too.
+        kwargs.setdefault("auto_id", "reject_%s")
+        super().__init__(*args, **kwargs)
+
     reason_code = forms.ChoiceField(
         label="Reason",
         choices=[("", "— choose a reason —"), *RejectionReason.choices],
@@ -109,6 +114,10 @@ class TrustForm(Utf8Form):
 
 
 class RequestChangesForm(Utf8Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "request_%s")
+        super().__init__(*args, **kwargs)
+
     reason = ReasonField(
         label="What should change",
         widget=forms.Textarea(attrs={"rows": 3}),

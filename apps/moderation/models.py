@@ -13,6 +13,7 @@ Only moderators and the proposal's author ever see them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from apps.wiki.models import Article, Protection, Revision
 
@@ -206,3 +207,11 @@ class ReviewComment(models.Model):
     @property
     def has_suggestion(self) -> bool:
         return self.suggestion is not None
+
+    @property
+    def take_url(self) -> str:
+        """The editor, opened on the proposal with this suggestion applied (for its author to
+        look over and submit; apps.moderation.carrying)."""
+        revision = self.thread.revision
+        edit = reverse("wiki:article-edit", args=[revision.article.url_slug])
+        return f"{edit}?from={revision.pk}&take=suggestion-{self.pk}"

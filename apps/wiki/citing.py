@@ -77,8 +77,12 @@ def cited_by_approved_text() -> Exists:
 
 
 def reusable_sources(author: User) -> SourceQuerySet:
-    """Sources a fan's citation may reuse: those readers see, and the fan's own."""
-    return Source.objects.filter(cited_by_approved_text() | Q(created_by=author))
+    """Sources a fan's citation may reuse: those readers see, the fan's own, and those the
+    fan's own proposals cite (revising one keeps every citation it had)."""
+    own_citations = Citation.objects.filter(source=OuterRef("pk"), revision__author=author)
+    return Source.objects.filter(
+        cited_by_approved_text() | Q(created_by=author) | Exists(own_citations)
+    )
 
 
 def _resolve_source(citation: CitationInput, *, author: User) -> Source:

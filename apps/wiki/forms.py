@@ -40,6 +40,8 @@ class ProposalForm(Utf8Form):
         help_text="What you changed and why, in a few words. Moderators and readers see it.",
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # What the editor was opened to take in (a suggestion), for the app that offered it.
+    takes = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     # New for every editor page: the same page submitted twice is one proposal.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 

@@ -15,6 +15,7 @@ REVISION_ACTIONS = "revision-actions"
 REVISION_CONVERSATION = "revision-conversation"
 HISTORY_LINKS = "history-links"
 EDITOR_REVISING = "editor-revising"
+EDITOR_TAKING = "editor-taking"
 REVISION_REVISED = "revision-revised"
 REVIEW_URL = "review-url"
 
@@ -26,8 +27,11 @@ OFFERED = {
     REVISION_CONVERSATION: "the page of one version, above its text; gets revision, is_open",
     HISTORY_LINKS: "an article's history page, above the decisions; gets article",
     EDITOR_REVISING: "the editor, revising an earlier proposal, above the text; gets revision",
+    EDITOR_TAKING: "hook, the editor revising an earlier proposal with ?take=…: gets revision, "
+    "body (the text the editor would start from), take, user; returns (body, notice) to "
+    "start from instead, or None; the editor sends take back when the proposal is submitted",
     REVISION_REVISED: "hook, in the transaction that writes a proposal revising an earlier "
-    "one; gets old, new",
+    'one; gets old, new, takes (what the editor was opened to take in, or "")',
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",
 }

@@ -358,27 +358,40 @@ def in_viewport(page, locator):
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
 def test_the_decision_panel_stays_in_view(demo, new_page, width, height):
-    """Approve and Reject are in the window at the top and the middle of a long review page,
-    and a rejection refused for want of a reason says so where the moderator is looking."""
+    """Approve, Request changes and Reject are in the window at the top and the middle of a
+    long review page, in one panel no taller than a quarter of it; a form opens over the
+    page without moving the buttons; a rejection refused for want of a reason says so where
+    the moderator is looking."""
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     page = new_page(width=width, height=height)
     log_in(page, demo, "demo-moderator")
     page.goto(f"{demo}/moderation/revisions/{pending.pk}/")
     approve = page.get_by_role("button", name="Approve", exact=True)
-    reject = page.locator(".reject-details > summary")
-    send_back = page.locator(".request-details > summary")
+    reject = page.get_by_role("button", name="Reject…")
+    send_back = page.get_by_role("button", name="Request changes…")
+    panel = page.locator(".decision-panel")
     assert page.evaluate("() => document.documentElement.scrollHeight") > 2 * height
     assert in_viewport(page, approve) and in_viewport(page, reject) and in_viewport(page, send_back)
+    assert panel.bounding_box()["height"] <= height / 4
+    # On a phone the first screen shows the change itself, not only the buttons.
+    assert in_viewport(page, page.locator("#text-diff-heading"))
     page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight / 2)")
     assert in_viewport(page, approve) and in_viewport(page, reject) and in_viewport(page, send_back)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     colours = [
         locator.evaluate("e => getComputedStyle(e).backgroundColor")
-        for locator in (approve, reject)
+        for locator in (approve, page.locator(".decision-panel .button-reject-outline"))
     ]
     assert colours[0] != colours[1]  # Approve and Reject look different
 
+    before = reject.bounding_box()
     reject.click()
+    form = page.locator("#reject-form")
+    form.wait_for(state="visible")
+    assert reject.bounding_box() == before  # nothing jumps sideways
+    assert panel.bounding_box()["height"] <= height / 4
+    page.get_by_label("Note to the author").click()  # the label is the visible form's own
+    assert page.evaluate("() => document.activeElement.id") == "reject_reason"
     page.get_by_role("button", name="Reject the proposal").click()
     error = page.locator(".decision-panel .field-error, .decision-panel .errorlist").first
     error.wait_for()
@@ -538,32 +551,69 @@ def test_a_rejection_reason_reaches_the_fan(demo, new_page, width, height):
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
+SELECT_A_WORD = """cell => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.parentElement.closest("del")) continue;
+        const match = node.textContent.match(/[A-Za-z]{5,}/);
+        if (!match) continue;
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+        return match[0];
+    }
+    return null;
+}"""
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
 def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, width, height):
-    """A moderator comments on one line of the diff with a suggested replacement; the author
-    replies and takes it into a revised proposal in one click; the thread comes along,
-    resolved, and the revision is approved with the suggestion in it."""
+    """A moderator selects words in the diff and comments on the selection, editing the
+    suggestion box (it starts as the words); the author replies, takes the suggestion into
+    the editor, looks it over and submits; the thread comes along, resolved, and the
+    revision is approved with the suggestion in it."""
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     moderator, fan = new_page(width=width, height=height), new_page(width=width, height=height)
     log_in(moderator, demo, "demo-moderator")
     moderator.goto(f"{demo}/moderation/revisions/{pending.pk}/")
-    link = moderator.locator(".diff-added a.line-comment, .diff-changed a.line-comment").first
-    line = int(link.inner_text())
-    link.click()
-    moderator.wait_for_selector("pre.thread-context")
-    words = [w for w in moderator.locator("pre.thread-context").inner_text().split() if w.isalpha()]
-    word = max(words, key=len)
-    moderator.fill("#id_quote", word)
-    moderator.fill("#id_body", "Please say it **more plainly**.")
-    moderator.fill("#id_suggestion", word.upper())
-    moderator.click("text=Post the comment")
+
+    # A range of lines: a line number, then shift and a second one.
+    numbers = moderator.locator("a.line-comment[href*='side=new']")
+    first, third = numbers.nth(0), numbers.nth(2)
+    first.click()
+    third.click(modifiers=["Shift"])
+    place = moderator.locator(".diff-composer .line-comment-place")
+    expected = f"On lines {first.inner_text()}–{third.inner_text()} of the proposal."
+    assert place.inner_text() == expected
+    assert moderator.locator("tr.is-selected").count() >= 3
+    moderator.get_by_role("button", name="Cancel").click()
+
+    # Words: selected in the text, then "Comment on the selection".
+    cell = moderator.locator(
+        ".diff-added td.text[data-side=new], .diff-changed td.text[data-side=new]"
+    ).first
+    line = int(cell.get_attribute("data-line"))
+    word = cell.evaluate(SELECT_A_WORD)
+    assert word
+    moderator.get_by_role("button", name="Comment on the selection").click()
+    form = moderator.locator(".diff-composer form")
+    assert f"the words “{word}”" in form.locator(".line-comment-place").inner_text()
+    assert form.locator("textarea[name=suggestion]").input_value() == word  # to edit, not retype
+    form.locator("textarea[name=body]").fill("Please say it **more plainly**.")
+    form.locator("textarea[name=suggestion]").fill(word.upper())
+    assert moderator.evaluate("() => document.documentElement.scrollWidth") <= width
+    form.get_by_role("button", name="Post the comment").click()
     moderator.wait_for_selector(".message-success")
     thread = moderator.locator(".diff-threads .review-thread")
     assert thread.count() == 1 and thread.is_visible()
     assert "more plainly" in thread.inner_text()
     assert moderator.evaluate("() => document.documentElement.scrollWidth") <= width
-
     ours = pending.review_threads.get(anchor="lines")
+    assert (ours.line_start, ours.quote) == (line, word)
+
     log_in(fan, demo, "demo-fan")
     fan.goto(f"{demo}{pending.get_absolute_url()}")
     mine = fan.locator(f"#thread-{ours.pk}")
@@ -572,8 +622,14 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     mine.get_by_role("button", name="Post the reply").click()
     fan.wait_for_selector(".message-success")
     assert "Fair point" in fan.locator(f"#thread-{ours.pk}").inner_text()
+    assert not ours.comments.exclude(suggestion=None).filter(author__username="demo-fan")
     assert fan.evaluate("() => document.documentElement.scrollWidth") <= width
-    fan.click("text=Accept the suggestion into a revised proposal")
+    fan.get_by_role("link", name="Take the suggestion into the editor").click()
+    body = fan.locator("#id_body")
+    assert word.upper() in body.input_value().splitlines()[line - 1]
+    assert not Revision.objects.filter(revises=pending).exists()  # nothing sent yet
+    fan.fill("#id_summary", "Took the suggestion")
+    fan.click("text=Submit for review")
     fan.wait_for_selector(".message-success")
     revised = Revision.objects.get(revises=pending)
     assert word.upper() in revised.body.splitlines()[line - 1]

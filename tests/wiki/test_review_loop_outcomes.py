@@ -40,7 +40,7 @@ def test_a_part_approval_is_not_called_a_rejection(client, article, fan, moderat
     assert "badge-rejected" not in contributions
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Rejected</strong>" not in page
-    assert f'version #{part.pk}</a>' in page
+    assert f"version #{part.pk}</a>" in page
 
     client.force_login(moderator)
     log = client.get(reverse("moderation:audit")).content.decode()
@@ -86,7 +86,7 @@ def test_a_proposal_already_revised_offers_its_revision_not_revise_it(
     )
     page = client.get(reverse("wiki:contributions")).content.decode()
     assert edit_url not in page
-    assert f"Revised as <a href=\"{revised.get_absolute_url()}\">proposal #{revised.pk}</a>" in page
+    assert f'Revised as <a href="{revised.get_absolute_url()}">proposal #{revised.pk}</a>' in page
     # An old link to revise it goes to the revision, with the reason, instead of a refusal.
     response = client.get(edit_url, follow=True)
     assert response.redirect_chain[0][0] == revised.get_absolute_url()

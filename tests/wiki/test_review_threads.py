@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from apps.citations.models import Source
 from apps.moderation import services as moderation
 from apps.moderation.models import Anchor, ReviewComment, ReviewThread, Side
 from apps.notifications.models import Notification
@@ -246,7 +247,9 @@ def test_the_author_sees_and_answers_threads_on_their_proposal_page(
     thread = comment_on_typo(proposal, moderator)
     client.force_login(fan)
     page = client.get(proposal.get_absolute_url()).content.decode()
-    assert "Spelling:" in page and "Accept the suggestion" in page
+    comment = thread.comments.get()
+    assert "Spelling:" in page and "Take the suggestion into the editor" in page
+    assert comment.take_url.replace("&", "&amp;") in page
     response = client.post(
         reverse("moderation:thread-reply", args=[thread.pk]), {"body": "Fixed soon."}
     )
@@ -254,12 +257,61 @@ def test_the_author_sees_and_answers_threads_on_their_proposal_page(
     assert response["Location"].startswith(proposal.get_absolute_url())
     assert thread.comments.count() == 2
 
-    response = client.post(
-        reverse("moderation:suggestion-accept", args=[thread.comments.first().pk])
+    # The editor opens with the suggestion applied; nothing is written until it is submitted.
+    # (The proposal's source is the fan's own, as when they described it in the editor.)
+    Source.objects.filter(pk__in=proposal.citations.values("source")).update(created_by=fan)
+    editor = client.get(comment.take_url)
+    assert editor.status_code == 200
+    assert "Second line has a typo. [@1]" in editor.context["form"]["body"].value()
+    assert "suggestion is applied below" in editor.content.decode()
+    assert not proposal.article.revisions.filter(revises=proposal).exists()
+    # The author adjusts it before submitting.
+    data = opened_editor_post(editor, body="First line!\n\nSecond line has a typo. [@1]")
+    response = client.post(comment.take_url, data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["formset"].errors,
+        response.context["formset"].non_form_errors(),
     )
     revised = proposal.article.revisions.get(revises=proposal)
-    assert response["Location"] == revised.get_absolute_url()
-    assert "typo. [@1]" in revised.body
+    assert response.status_code == 302
+    assert revised.body == "First line!\n\nSecond line has a typo. [@1]"
+    comment.refresh_from_db()
+    thread.refresh_from_db()
+    assert comment.applied_in == revised
+    assert thread.revision == revised and thread.is_resolved
+    assert (thread.line_start, thread.quote) == (3, "typo")
+
+
+def opened_editor_post(response, **overrides):
+    """The editor's form as the browser submits it, as it was opened, plus overrides."""
+    form, formset = response.context["form"], response.context["formset"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["summary"] = "Took the suggestion"
+    data.update(
+        {
+            "citations-TOTAL_FORMS": str(formset.total_form_count()),
+            "citations-INITIAL_FORMS": str(formset.initial_form_count()),
+            "citations-MIN_NUM_FORMS": "1",
+            "citations-MAX_NUM_FORMS": "30",
+        }
+    )
+    for index, row in enumerate(formset.forms):
+        for name, field in row.fields.items():
+            value = row.initial.get(name, field.initial)
+            if value not in (None, "", False):
+                data[f"citations-{index}-{name}"] = value
+    data.update(overrides)
+    return data
+
+
+def test_a_suggestion_someone_else_opens_is_not_applied(client, proposal, moderator, author):
+    thread = comment_on_typo(proposal, moderator)
+    comment = thread.comments.get()
+    client.force_login(moderator)
+    # Not the author's proposal: the editor does not open it at all.
+    assert client.get(comment.take_url).status_code == 404
+    assert comment.suggestion == "typo"
 
 
 def test_no_one_else_sees_review_threads(client, proposal, moderator, author, other_moderator):
@@ -455,9 +507,7 @@ def test_the_suggestion_box_starts_as_the_commented_line(client, proposal, moder
         ("", ""),
     ],
 )
-def test_typing_in_the_suggestion_box_is_the_suggestion(
-    client, proposal, moderator, typed, stored
-):
+def test_typing_in_the_suggestion_box_is_the_suggestion(client, proposal, moderator, typed, stored):
     client.force_login(moderator)
     response = post_line_comment(client, proposal, suggestion=typed)
     assert response.status_code == 302

@@ -61,3 +61,17 @@ def test_it_reuses_a_source_that_approved_text_cites(fan, author, moderator):
     later = propose_with_new_source(fan, title="Second", source_title="Another title")
     assert cited_source(later) == cited_source(approved)
     assert cited_source(later).title == "Reviewed title"
+
+
+def test_a_fan_may_reuse_a_source_their_own_proposal_cites(fan, author, moderator):
+    """A source someone else described (a moderator's suggestion carried in, the demo's seed)
+    that the fan's own proposal cites stays theirs to cite when they revise it."""
+    from apps.wiki.citing import reusable_sources
+    from tests import factories
+
+    article = factories.published_article(author, moderator)
+    theirs = factories.make_source(title="Described by someone else", created_by=author)
+    assert not reusable_sources(fan).filter(pk=theirs.pk).exists()
+    factories.propose_edit(article, fan, body="A change.", source=theirs)
+    assert reusable_sources(fan).filter(pk=theirs.pk).exists()
+    assert not reusable_sources(factories.make_user("stranger")).filter(pk=theirs.pk).exists()

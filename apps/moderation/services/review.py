@@ -288,20 +288,28 @@ def suggestion_accept(*, comment: ReviewComment, user: User) -> Revision:
             base=base,
             revises=revision,
         )
-        comment.applied_in = revised
-        comment.save(update_fields=["applied_in"])
-        # Where the suggestion's lines are now (a merge may have moved them); lines it
-        # deleted leave the thread outdated, with the text it was on.
-        taken = _lines_after(thread, comment)
-        place = relocate(revised.body, "\n".join(taken), thread.line_start or 1) if taken else None
-        changes: dict[str, object] = {"resolved_at": timezone.now(), "resolved_by": user}
-        if place is not None:
-            changes.update(
-                line_start=place[0],
-                line_end=place[1],
-                anchor_text="\n".join(taken),
-                quote=comment.suggestion if thread.quote and comment.suggestion else "",
-                outdated=False,
-            )
-        ReviewThread.objects.filter(pk=thread.pk).update(**changes)
+        suggestion_taken(comment=comment, thread=thread, revised=revised, user=user)
     return revised
+
+
+def suggestion_taken(
+    *, comment: ReviewComment, thread: ReviewThread, revised: Revision, user: User
+) -> None:
+    """Record that ``revised`` took the comment's suggestion: the comment points at it, and
+    its thread is resolved, on the lines as the suggestion left them (a merge or the
+    author's own changes may have moved them; lines it deleted, or the author rewrote,
+    leave the thread outdated, with the text it was on). In the caller's transaction."""
+    comment.applied_in = revised
+    comment.save(update_fields=["applied_in"])
+    taken = _lines_after(thread, comment)
+    place = relocate(revised.body, "\n".join(taken), thread.line_start or 1) if taken else None
+    changes: dict[str, object] = {"resolved_at": timezone.now(), "resolved_by": user}
+    if place is not None:
+        changes.update(
+            line_start=place[0],
+            line_end=place[1],
+            anchor_text="\n".join(taken),
+            quote=comment.suggestion if thread.quote and comment.suggestion else "",
+            outdated=False,
+        )
+    ReviewThread.objects.filter(pk=thread.pk).update(**changes)

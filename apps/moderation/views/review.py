@@ -139,7 +139,24 @@ def _review_context(
         text_diff(current.body if current else "", revision.body), threads
     )
     is_open = is_open_for_review(revision)
+    # A decision's form refused with what was typed shows inline, not folded away.
+    refused = (
+        "reject"
+        if reject_form is not None and reject_form.errors
+        else "request"
+        if request_form is not None and request_form.errors
+        else ""
+    )
     return {
+        "refused": refused,
+        # The texts a line comment is on, line by line as the comment's lines count them:
+        # the review page's script fills the suggestion box from them.
+        "comment_lines": {
+            "new": revision.body.splitlines(),
+            "old": current.body.splitlines() if current else [],
+        }
+        if is_open
+        else None,
         "threads": conversation,
         "open_threads": open_count(threads),
         "placed_elsewhere": len(conversation) < len(threads),

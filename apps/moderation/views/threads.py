@@ -76,7 +76,7 @@ def thread_new(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         line = int_param(request, "line")
         key = int_param(request, "citation")
-        side = request.GET.get("side") if request.GET.get("side") in Side.values else Side.NEW
+        side = str(request.GET.get("side")) if request.GET.get("side") in Side.values else Side.NEW
         anchor = Anchor.LINES if line else Anchor.CITATION if key else Anchor.PROPOSAL
         form = ThreadForm(
             initial={

@@ -241,12 +241,15 @@ def revision_propose(
     base: Revision | None,
     revises: Revision | None = None,
     submission_key: UUID | None = None,
+    takes: str = "",
 ) -> Revision:
     """Propose a new text for an existing article.
 
     ``revises`` names the author's earlier proposal this one starts from (a
     rejected or withdrawn one, or a pending one whose conflict this resolves:
     that one is withdrawn in the same transaction, so nothing waits twice).
+    ``takes`` is what the editor was opened to take into it (slots.EDITOR_TAKING),
+    handed on to the apps that keep something about the revised proposal.
     """
     _check_text(body=body, summary=summary)
     if not citations:
@@ -304,7 +307,7 @@ def revision_propose(
         )
         if revises is not None:
             # What other apps keep about the replaced proposal follows it (review threads).
-            hooks.run(REVISION_REVISED, old=revises, new=revision)
+            hooks.run(REVISION_REVISED, old=revises, new=revision, takes=takes)
         return revision
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog.models import Episode
+from apps.web import hooks
 from apps.web.params import id_value, int_param, text_param
 from apps.web.refusals import CONFLICT, add_errors
 
@@ -18,6 +19,7 @@ from ..models import Revision
 from ..policy import protection_refusal
 from ..presenting import raw_text_spoils
 from ..revising import superseded_by
+from ..slots import EDITOR_TAKING
 from .access import get_article_for_user, proposer_required, sources_visible_to
 
 
@@ -142,6 +144,24 @@ def article_edit(request, slug):
         # Sent back and already revised: the review goes on with the revision.
         messages.info(request, f"You already revised this proposal as #{newer.pk}.")
         return redirect(newer)
+    take = text_param(request, "take")[:100] if revises is not None else ""
+    if take and request.method != "POST":
+        # Opened to take something in (a reviewer's suggestion): the app that offered it
+        # gives the text to start from, for the author to look over before submitting.
+        taken = next(
+            (
+                found
+                for found in hooks.run(
+                    EDITOR_TAKING, revision=revises, body=body, take=take, user=request.user
+                )
+                if found
+            ),
+            None,
+        )
+        if taken is None:
+            take = ""
+        else:
+            body, notice = taken
     if (
         request.method != "POST"
         and not request.GET.get("spoilers")
@@ -155,7 +175,7 @@ def article_edit(request, slug):
         )
     form = ProposalForm(
         request.POST or None,
-        initial={"base_revision": current.pk if current else None, "body": body},
+        initial={"base_revision": current.pk if current else None, "body": body, "takes": take},
     )
     sources = sources_visible_to(request.user)
     formset = CitationFormSet(
@@ -174,6 +194,7 @@ def article_edit(request, slug):
                 base=_base_revision(article, data.get("base_revision")),
                 revises=revises,
                 submission_key=data.get("submission_key"),
+                takes=data.get("takes") or "",
             )
         except ValidationError as error:
             _show_refusal(error, form, formset)
