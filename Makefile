@@ -66,6 +66,8 @@ run: demo
 	@echo "  Fan wiki running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo fan:        demo-fan / demo-password"
 	@echo "  Demo moderator:  demo-moderator / demo-password  (also staff, for /admin/)"
+	@echo "  E-mail is not sent: it is printed here, in this terminal. A new account's"
+	@echo "  confirmation link is the line containing /accounts/verify/."
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

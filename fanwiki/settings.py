@@ -187,6 +187,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.moderation.context_processors.moderation",
                 "apps.web.context_processors.site",
+                "apps.accounts.context_processors.account",
                 "apps.notifications.context_processors.unread",
             ],
             "builtins": ["fanwiki.templatetags"],

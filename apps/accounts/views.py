@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
+from .context_processors import mail_in_terminal
 from .forms import EmailChangeForm, PreferencesForm, SignUpForm
 from .verification import read_token
 
@@ -43,7 +44,12 @@ def signup(request):
         messages.success(
             request,
             f"Welcome, {user.username}. We have mailed a link to {user.email}: follow it to "
-            "confirm your address, and you can propose articles and edits.",
+            "confirm your address, and you can propose articles and edits."
+            + (
+                " (This development server prints the e-mail in its terminal.)"
+                if mail_in_terminal()
+                else ""
+            ),
         )
         return redirect(_safe_next(request))
     return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request, "")})

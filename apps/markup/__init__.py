@@ -52,7 +52,7 @@ from .references import (
     renumber_markers,
     strip_markers,
 )
-from .rendering import render_markdown, render_with_references
+from .rendering import render_discussion, render_markdown, render_with_references
 from .serving import apply_reader_settings
 from .spoiler_sections import spoiler_section_codes
 from .wikilinks import wikilink_source_targets, wikilink_targets, wikilinks_as_text
@@ -71,6 +71,7 @@ __all__ = [
     "drop_external_images",
     "marker_keys",
     "plain_text",
+    "render_discussion",
     "render_markdown",
     "render_with_references",
     "spoiler_section_codes",

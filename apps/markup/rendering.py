@@ -129,11 +129,11 @@ def _bound_link_scans(md: markdown.Markdown) -> markdown.Markdown:
     return md
 
 
-def _markdown(references: ReferenceState) -> markdown.Markdown:
+def _markdown(references: ReferenceState, *, markers: bool = True) -> markdown.Markdown:
     # A fresh instance per call: python-markdown instances keep state (footnotes, toc).
     md = markdown.Markdown(
         extensions=[
-            ReferenceExtension(references),
+            *([ReferenceExtension(references)] if markers else []),
             WikiLinkExtension(),
             SpoilerExtension(),
             "markdown.extensions.admonition",
@@ -194,8 +194,14 @@ def render_markdown(text: str) -> str:
     return render_with_references(text, None)[0]
 
 
+def render_discussion(text: str) -> str:
+    """As render_markdown, for what people say about a text (talk posts, review comments):
+    reference markers such as ``[@3]`` stay as written, for they cite nothing there."""
+    return render_with_references(text, None, markers=False)[0]
+
+
 def render_with_references(
-    text: str, sources_by_key: dict[int, int] | None
+    text: str, sources_by_key: dict[int, int] | None, *, markers: bool = True
 ) -> tuple[str, ReferenceState]:
     """Render a revision's text against its citations (citation key -> source id).
 
@@ -207,7 +213,7 @@ def render_with_references(
     check_limits(text)
     references = ReferenceState(sources_by_key=sources_by_key)
     try:
-        html = _markdown(references).convert(text)
+        html = _markdown(references, markers=markers).convert(text)
     except RecursionError as exc:
         raise MarkdownTooComplex(
             "The text is nested too deeply (lists or quotes inside each other) to render."

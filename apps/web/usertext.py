@@ -6,7 +6,7 @@ admin, a management command) is held to the same rules.
 
 from django.core.exceptions import ValidationError
 
-from apps.markup import MarkdownTooComplex, render_markdown
+from apps.markup import MarkdownTooComplex, render_discussion
 
 # Django decodes form data with errors="replace": a U+FFFD in the text means the
 # browser (or a script) sent bytes that are not UTF-8, which would be stored mangled.
@@ -39,7 +39,7 @@ def rendered(body: str, *, what: str, max_length: int) -> str:
     problem = text_problem(body, what=what, max_length=max_length)
     if problem is None:
         try:
-            return render_markdown(body)
+            return render_discussion(body)
         except MarkdownTooComplex as exc:
             problem = str(exc)
     raise ValidationError({"body": problem})

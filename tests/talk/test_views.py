@@ -319,3 +319,14 @@ def test_the_topic_page_query_count_does_not_grow(
     services.post_hide(post=first_post, moderator=moderator, reason="x")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(topic.get_absolute_url())
+
+
+def test_a_reference_marker_in_a_post_stays_as_written(article, author):
+    """[@3] cites nothing in a discussion: it is text, not a link to a note that is not there."""
+    from apps.talk import services
+
+    topic = services.topic_start(
+        article=article, author=author, title="Which source?", body="As [@3] says."
+    )
+    html = topic.posts.get().rendered_html
+    assert "[@3]" in html and "cite-note" not in html and "<sup" not in html
