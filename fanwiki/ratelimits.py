@@ -55,6 +55,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "markdownx-upload": (Rule("upload", POST, "account", answer="json"),),
     "wiki:search": (Rule("search", READ, "account-or-address"),),
     "wiki:source-autocomplete": (Rule("search", READ, "account", answer="json"),),
+    # Each lookup makes the server fetch a page from elsewhere.
+    "wiki:source-lookup": (Rule("source-lookup", POST, "account", answer="json"),),
     # Talk pages: each topic and reply notifies its followers.
     "talk:topic-start": (Rule("talk", POST, "account"), Rule("talk-per-address", POST, "address")),
     "talk:reply": (Rule("talk", POST, "account"), Rule("talk-per-address", POST, "address")),

@@ -270,7 +270,11 @@ RATE_LIMITS = {
     "review-comment": os.environ.get("RATELIMIT_REVIEW_COMMENT", "120/h"),
     "talk": os.environ.get("RATELIMIT_TALK", "30/h"),
     "talk-per-address": os.environ.get("RATELIMIT_TALK_PER_ADDRESS", "100/h"),
+    "source-lookup": os.environ.get("RATELIMIT_SOURCE_LOOKUP", "60/h"),
 }
+# Addresses the source lookup (apps.citations.lookup) may fetch although they are not
+# public. Empty in every real deployment; the tests allow their own local server.
+SOURCE_LOOKUP_ALLOWED_ADDRESSES: list[str] = []
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):
         raise ImproperlyConfigured(

@@ -75,6 +75,13 @@ def preview(request):
         {
             "dropped": [external_image_message(src) for src in references.external_images],
             "references": _references(request, references, new_titles) if keys else [],
+            # Each citation key's number as readers see it ("16:5,3:1"): the editor shows
+            # it beside every [@key], so [@16] and the reader's [5] are seen as one.
+            "numbers": ",".join(
+                f"{key}:{references.numbers_by_source[source]}"
+                for key, source in sorted(keys.items())
+                if source in references.numbers_by_source
+            ),
         },
     )
     before, _, after = notes.strip().partition("<!-- text -->")

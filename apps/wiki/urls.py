@@ -34,6 +34,7 @@ urlpatterns = [
     path("users/<username:username>/", profiles.profile, name="profile"),
     path("sources/", reading.source_list, name="source-list"),
     path("sources/autocomplete/", sources.source_autocomplete, name="source-autocomplete"),
+    path("sources/lookup/", sources.source_lookup, name="source-lookup"),
     path("sources/<int:pk>/", reading.source_detail, name="source"),
     path("search/", reading.search, name="search"),
     path("spoilers/", spoiler_setting.set_point, name="spoilers"),

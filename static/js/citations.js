@@ -13,7 +13,7 @@
     var start = body.selectionStart, end = body.selectionEnd;
     body.value = body.value.slice(0, start) + text + body.value.slice(end);
     body.selectionStart = body.selectionEnd = start + text.length;
-    body.focus();
+    body.focus({ preventScroll: true });  // the writer stays where they were
     // Let django-markdownx refresh the preview as if the fan had typed it.
     body.dispatchEvent(new Event("input", { bubbles: true }));
   }
@@ -362,12 +362,86 @@
     syncPreview.timer = setTimeout(syncPreview, 600);
   });
 
-  // "Cite…" in the toolbar: reuse a citation of this proposal (its marker goes in at
-  // the cursor, no new row) or cite another source (a new row, its marker inserted).
+  // Reference numbers as readers see them: the preview says which key is which number
+  // ("16:5,3:1"), and each citation row (and the Cite panel) shows it beside [@key].
+  var readerNumbers = {};
+  function showReaderNumbers() {
+    Array.prototype.forEach.call(container.querySelectorAll(".citation-form"), function (row) {
+      var key = row.querySelector("input[name$='-key']");
+      var marker = row.querySelector(".citation-marker");
+      if (!key || !marker) { return; }
+      var shown = row.querySelector(".reader-number");
+      if (!shown) {
+        shown = document.createElement("span");
+        shown.className = "reader-number";
+        marker.after(shown);
+      }
+      var number = readerNumbers[key.value];
+      shown.textContent = number ? " shown to readers as [" + number + "]" : " not in the text yet";
+    });
+  }
+  var previewPane = form.querySelector(".markdownx-preview");
+  if (previewPane && window.MutationObserver) {
+    new MutationObserver(function () {
+      var node = previewPane.querySelector(".reference-numbers");
+      readerNumbers = {};
+      if (node) {
+        node.getAttribute("data-numbers").split(",").forEach(function (pair) {
+          var parts = pair.split(":");
+          if (parts.length === 2) { readerNumbers[parts[0]] = parts[1]; }
+        });
+      }
+      showReaderNumbers();
+    }).observe(previewPane, { childList: true, subtree: true });
+  }
+
+  // A new citation row, added at the end of the list (the page does not move to it).
+  function addRow() {
+    var index = parseInt(total.value, 10);
+    var key = highestKey() + 1;
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    container.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var added = container.lastElementChild;
+    added.setAttribute("data-citation-key", String(key));
+    added.querySelector("input[name$='-key']").value = String(key);
+    added.querySelector(".citation-key").textContent = String(key);
+    added.querySelector(".citation-marker").textContent = "[@" + key + "]";
+    added.querySelector("[data-insert-marker]").textContent = "Insert [@" + key + "] in the text";
+    enhance(added);
+    adapt(added);
+    return added;
+  }
+
+  // "Cite…" in the toolbar: a panel beside the text (it stays in view with the toolbar).
+  // Paste a page's address and its title, publisher, author and date are looked up; or
+  // find a source the wiki has; or cite again one this proposal cites. The citation's
+  // row is added to the list below, its marker put at the cursor, and the writer goes on.
   var citeOpen = document.getElementById("cite-open");
   var citePanel = document.getElementById("cite-panel");
   var citeChoices = document.getElementById("cite-choices");
+  var find = document.getElementById("cite-find");
+  var found = document.getElementById("cite-found");
+  var citeStatus = document.getElementById("cite-status");
+  var newFields = document.getElementById("cite-source-fields");
   var citeAt = null;  // the cursor when the panel opened: clicking moves the focus away
+  var picked = null;  // {existing: source} or {url: address} for a new web source
+  var lookupTimer = null, lookupController = null;
+
+  function field(id) { return document.getElementById(id); }
+
+  function describe(row) {
+    var source = row.querySelector(".citation-line-source");
+    var quote = row.querySelector("[name$='-quote']");
+    var locator = row.querySelector("[name$='-locator']");
+    var details = [];
+    if (locator && locator.value) { details.push(locator.value); }
+    if (quote && quote.value) {
+      details.push("“" + quote.value.slice(0, 60) + (quote.value.length > 60 ? "…”" : "”"));
+    }
+    return (source ? source.textContent : "") + (details.length ? " · " + details.join(" · ") : "");
+  }
+
   function listCitations() {
     citeChoices.textContent = "";
     Array.prototype.forEach.call(container.querySelectorAll(".citation-form"), function (row) {
@@ -379,12 +453,30 @@
       button.type = "button";
       button.className = "link-button cite-choice";
       button.setAttribute("data-cite-key", key.value);
-      var source = row.querySelector(".citation-line-source");
-      button.textContent = "[@" + key.value + "] " + (source ? source.textContent : "");
+      var number = readerNumbers[key.value];
+      var marker = document.createElement("code");
+      marker.textContent = "[@" + key.value + "]";
+      button.appendChild(marker);
+      button.appendChild(document.createTextNode(
+        (number ? " (readers see [" + number + "])" : "") + " " + describe(row)));
       item.appendChild(button);
       citeChoices.appendChild(item);
     });
+    citeChoices.parentNode.hidden = !citeChoices.children.length;
   }
+
+  function resetNew() {
+    picked = null;
+    find.value = "";
+    found.hidden = true;
+    found.textContent = "";
+    find.setAttribute("aria-expanded", "false");
+    newFields.hidden = true;
+    ["cite-title", "cite-publisher", "cite-author", "cite-date", "cite-quote", "cite-locator"]
+      .forEach(function (id) { field(id).value = ""; });
+    citeStatus.textContent = "";
+  }
+
   function insertAt(text) {
     if (citeAt !== null && body) { body.selectionStart = body.selectionEnd = citeAt; }
     insertAtCursor(text);
@@ -393,16 +485,158 @@
     citePanel.hidden = true;
     citeOpen.setAttribute("aria-expanded", "false");
   }
-  if (citeOpen && citePanel && body) {
+
+  function lookUp(address) {
+    if (lookupController) { lookupController.abort(); }
+    var controller = new AbortController();
+    lookupController = controller;
+    picked = { url: address };
+    newFields.hidden = false;
+    citeStatus.textContent = "Looking up the page…";
+    var data = new FormData();
+    data.append("url", address);
+    data.append("csrfmiddlewaretoken", csrfToken());
+    fetch(citePanel.getAttribute("data-lookup-url"), {
+      method: "POST", body: data, credentials: "same-origin", signal: controller.signal,
+      headers: { "Accept": "application/json", "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+    }).then(function (result) {
+      if (lookupController !== controller) { return; }
+      if (!result.ok) {
+        citeStatus.textContent = (result.json.error || "The page could not be looked up.") +
+          " Type the title below.";
+        field("cite-title").focus();
+        return;
+      }
+      var page = result.json;
+      picked = { url: page.url || address };
+      field("cite-title").value = page.title || "";
+      field("cite-publisher").value = page.publisher || "";
+      field("cite-author").value = page.author || "";
+      field("cite-date").value = page.published_date || "";
+      citeStatus.textContent = page.title ?
+        "Found “" + page.title + "”: check the details, say where to look, and add it." :
+        "The page gives no title: type it below.";
+      field(page.title ? "cite-locator" : "cite-title").focus();
+    }).catch(function (error) {
+      if (error.name === "AbortError" || lookupController !== controller) { return; }
+      citeStatus.textContent = "The lookup failed; type the source’s title below.";
+    });
+  }
+
+  function searchSources(text) {
+    var url = citePanel.getAttribute("data-search-url") + "?q=" + encodeURIComponent(text);
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (json) {
+        if (find.value.trim() !== text) { return; }
+        found.textContent = "";
+        (json.results || []).slice(0, 8).forEach(function (source, n) {
+          var option = optionFor(source, "cite-found-" + n);
+          option.addEventListener("click", function () { pick(source); });
+          found.appendChild(option);
+        });
+        found.hidden = !found.children.length;
+        find.setAttribute("aria-expanded", found.hidden ? "false" : "true");
+        citeStatus.textContent = found.hidden ?
+          "No source matches: paste the page’s address instead." :
+          found.children.length + " found: choose one.";
+      }).catch(function () { citeStatus.textContent = "The search failed; try again."; });
+  }
+
+  function pick(source) {
+    picked = { existing: source };
+    found.hidden = true;
+    find.setAttribute("aria-expanded", "false");
+    newFields.hidden = true;
+    find.value = source.title;
+    citeStatus.textContent = "Chosen: “" + source.title + "”. Add a quote or where to look, then add the citation.";
+    field("cite-locator").focus();
+  }
+
+  function addCitation() {
+    var quote = field("cite-quote").value.trim();
+    var locator = field("cite-locator").value.trim();
+    var title = field("cite-title").value.trim();
+    if (!picked && /^https?:\/\/\S+$/i.test(find.value.trim())) { picked = { url: find.value.trim() }; }
+    if (!picked) {
+      citeStatus.textContent = "Paste the page’s address, or choose a source the wiki has.";
+      find.focus();
+      return;
+    }
+    if (picked.url && !title) {
+      newFields.hidden = false;
+      citeStatus.textContent = "Give the source a title.";
+      field("cite-title").focus();
+      return;
+    }
+    if (!quote && !locator) {
+      citeStatus.textContent = "Give a supporting quote or where in the source to look.";
+      field("cite-locator").focus();
+      return;
+    }
+    var row = addRow();
+    if (picked.existing) {
+      var rowPicker = row.querySelector("[data-source-picker]");
+      if (rowPicker) { choose(rowPicker, picked.existing); }
+    } else {
+      var set = function (name, value) {
+        var input = row.querySelector("[name$='-" + name + "']");
+        if (input) { input.value = value; }
+      };
+      set("kind", "web");
+      set("title", title);
+      set("url", picked.url);
+      set("publisher", field("cite-publisher").value.trim());
+      set("author", field("cite-author").value.trim());
+      set("published_date", field("cite-date").value);
+      row.querySelector(".citation-line-source").textContent = title;
+      adapt(row);
+    }
+    row.querySelector("[name$='-quote']").value = quote;
+    row.querySelector("[name$='-locator']").value = locator;
+    var details = row.querySelector(".citation-details");
+    if (details) { details.open = false; }
+    var key = row.querySelector("input[name$='-key']").value;
+    insertAt("[@" + key + "]");
+    closeCite();
+    resetNew();
+    syncPreview();
+    showReaderNumbers();
+  }
+
+  if (citeOpen && citePanel && body && find) {
     citeOpen.hidden = false;
     citeOpen.addEventListener("click", function () {
       var opening = citePanel.hidden;
-      if (opening) { citeAt = body.selectionStart; listCitations(); }
+      if (opening) { citeAt = body.selectionStart; listCitations(); resetNew(); }
       citePanel.hidden = !opening;
       citeOpen.setAttribute("aria-expanded", opening ? "true" : "false");
-      if (opening) {
-        var first = citePanel.querySelector("button");
-        if (first) { first.focus(); }
+      if (opening) { find.focus(); }
+    });
+    find.addEventListener("input", function () {
+      var text = find.value.trim();
+      picked = null;
+      clearTimeout(lookupTimer);
+      if (/^https?:\/\/\S+\.\S+/i.test(text)) {
+        found.hidden = true;
+        lookupTimer = setTimeout(function () { lookUp(text); }, 300);
+      } else if (text.length >= MIN_LENGTH) {
+        newFields.hidden = true;
+        lookupTimer = setTimeout(function () { searchSources(text); }, SEARCH_DELAY);
+      } else {
+        found.hidden = true;
+      }
+    });
+    find.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+    citePanel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { closeCite(); citeOpen.focus(); }
+      if (event.key === "Enter" && event.target.matches("input:not([type=search])")) {
+        event.preventDefault();  // never submit the proposal from the panel
+        addCitation();
       }
     });
     citePanel.addEventListener("click", function (event) {
@@ -410,20 +644,12 @@
       if (choice) {
         insertAt("[@" + choice.getAttribute("data-cite-key") + "]");
         closeCite();
-      } else if (event.target.id === "cite-new") {
-        var at = citeAt;
-        document.getElementById("add-citation").click();
-        var added = container.lastElementChild;
-        var key = added.querySelector("input[name$='-key']").value;
-        citeAt = at;
-        insertAt("[@" + key + "]");
+      } else if (event.target.id === "cite-add") {
+        addCitation();
+      } else if (event.target.id === "cite-close") {
         closeCite();
-        var search = added.querySelector("input[role=combobox], select, input:not([type=hidden])");
-        if (search) { search.focus(); }
+        citeOpen.focus();
       }
-    });
-    citePanel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { closeCite(); citeOpen.focus(); }
     });
   }
 
@@ -477,19 +703,7 @@
       var key = row.querySelector("input[name$='-key']").value;
       insertAtCursor("[@" + key + "]");
     } else if (button.id === "add-citation" && template && total) {
-      var index = parseInt(total.value, 10);
-      var key = highestKey() + 1;
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
-      container.insertAdjacentHTML("beforeend", html);
-      total.value = String(index + 1);
-      var added = container.lastElementChild;
-      added.setAttribute("data-citation-key", String(key));
-      added.querySelector("input[name$='-key']").value = String(key);
-      added.querySelector(".citation-key").textContent = String(key);
-      added.querySelector(".citation-marker").textContent = "[@" + key + "]";
-      added.querySelector("[data-insert-marker]").textContent = "Insert [@" + key + "] in the text";
-      enhance(added);
-      adapt(added);
+      var added = addRow();
       syncPreview();
       var first = added.querySelector("select, input:not([type=hidden]), textarea");
       if (first) { first.focus(); }

@@ -66,3 +66,14 @@ def test_odd_rows_are_ignored(client, fan):
     client.force_login(fan)
     html = preview(client, "A.[@1]", cite="x:y,1:,,9999:1,1:new")
     assert 'href="#cite-note-1"' in html  # the one valid row, a new source
+
+
+def test_it_tells_the_editor_each_keys_reader_number(client, fan):
+    """[@16] in the editor is [5] for readers: the preview says which key is which number."""
+    first = factories.make_source("First book", created_by=fan)
+    second = factories.make_source("Second book", created_by=fan)
+    client.force_login(fan)
+    html = preview(
+        client, "A.[@16] B.[@3] C.[@7]", cite=f"3:{first.pk},7:{first.pk},16:{second.pk},9:new"
+    )
+    assert '<span class="reference-numbers" hidden data-numbers="3:2,7:2,16:1">' in html

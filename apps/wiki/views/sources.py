@@ -10,12 +10,13 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from apps.citations.lookup import LookupRefused, lookup
 from apps.citations.models import Source, SourceQuerySet
 from apps.web.params import int_list_param, text_param
 
-from .access import login_required_json, sources_visible_to
+from .access import login_required_json, proposer_required_json, sources_visible_to
 
 BAD_REQUEST = 400
 MIN_QUERY_LENGTH = 2
@@ -85,3 +86,20 @@ def source_autocomplete(request: HttpRequest) -> JsonResponse:
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=BAD_REQUEST)
     return JsonResponse({"results": _as_json(found)})
+
+
+@never_cache
+@require_POST
+@proposer_required_json
+def source_lookup(request: HttpRequest) -> JsonResponse:
+    """A new web source's fields from its address (``url``): what the page says about
+    itself (apps.citations.lookup). POST, for it makes the server fetch a page; a 400
+    with a message when the address cannot be looked up, for the fan to type instead."""
+    url = str(request.POST.get("url", "")).replace("\x00", "").strip()[:500]
+    if not url:
+        return JsonResponse({"error": "Paste the page's address first."}, status=BAD_REQUEST)
+    try:
+        found = lookup(url)
+    except LookupRefused as refusal:
+        return JsonResponse({"error": refusal.message}, status=BAD_REQUEST)
+    return JsonResponse(found.as_dict())
