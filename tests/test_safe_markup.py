@@ -31,6 +31,10 @@ ALLOWED = {
     ("templates/moderation/review.html",
      '<div class="article-body prose preview-box">{{ revision_html|safe }}</div>'):
         "the renderer's stored HTML, less images from elsewhere (drop_external_images)",
+    ("templates/admin/wiki/revision/change_form.html",
+     '<div class="revision-rendered">{{ revision_html|safe }}</div>'):
+        "the renderer's stored HTML of the revision, less images from elsewhere "
+        "(drop_external_images), as on the review page",
     ("apps/wiki/templatetags/reading.py",
      "from django.utils.safestring import SafeString, mark_safe"):
         "the import of for_reader's use below",

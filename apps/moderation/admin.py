@@ -8,14 +8,21 @@ read, never to edit.
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
+from apps.markup import drop_external_images
 from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
+from apps.web.refusals import Conflict, message_of
+from apps.web.requests import user_of
 from apps.web.usertext import checked_reason
 from apps.wiki.admin import AuditEventInline, CitationInline
 from apps.wiki.diff import text_diff
@@ -23,6 +30,7 @@ from apps.wiki.models import RejectionReason, Revision, RevisionStatus
 from apps.wiki.permissions import can_moderate
 
 from . import services
+from .forms import RejectForm, RequestChangesForm
 from .models import ProtectionChange, ReviewComment, ReviewThread, TrustChange
 
 # The admin's classes are generic only to the type checker (django-stubs).
@@ -34,6 +42,10 @@ if TYPE_CHECKING:
 else:
     ThreadInlineBase, CommentInlineBase = admin.TabularInline, admin.StackedInline
     RevisionAdminBase = ThreadAdminBase = admin.ModelAdmin
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 class ReviewThreadInline(ReadOnlyAdminMixin, ThreadInlineBase):
@@ -67,8 +79,10 @@ class ReviewThreadInline(ReadOnlyAdminMixin, ThreadInlineBase):
 
 @admin.register(Revision)
 class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
+    # Narrow enough for a 1280-pixel window beside the filters: long titles and summaries
+    # are cut (the whole text is on the revision's page).
     list_display = (
-        "id", "article", "summary", "author", "status", "created_at", "decided_by", "review_link",
+        "id", "article_short", "summary_short", "author", "status", "submitted", "review_link",
     )  # fmt: skip
     list_display_links = ("id",)
     list_filter = ("status", "created_at", "article__episode__season__show")
@@ -87,6 +101,73 @@ class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
         return super().has_view_permission(request, obj) or can_moderate(request.user)
 
     change_form_template = "admin/wiki/revision/change_form.html"
+
+    @admin.display(description="Article", ordering="article__title")
+    def article_short(self, revision: Revision) -> str:
+        return _cut(revision.article.title, 40)
+
+    @admin.display(description="Summary")
+    def summary_short(self, revision: Revision) -> str:
+        return _cut(revision.summary, 60)
+
+    @admin.display(description="Submitted", ordering="created_at")
+    def submitted(self, revision: Revision) -> str:
+        return date_format(localtime(revision.created_at), "j M Y")
+
+    def get_urls(self) -> list[Any]:
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [
+            path("<int:pk>/decide/", decide, name="wiki_revision_decide"),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Approve, request changes or reject from the proposal's admin page, through the
+        same services and forms as the review page; back to the page with what happened."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        revision = get_object_or_404(Revision.objects.select_related("article"), pk=pk)
+        back = reverse("admin:wiki_revision_change", args=[pk])
+        decision = request.POST.get("decision", "")
+        user = user_of(request)
+        try:
+            if decision == "approve":
+                services.revision_approve(revision=revision, moderator=user)
+                done = "Approved."
+            elif decision in ("reject", "request-changes"):
+                form: RejectForm | RequestChangesForm = (
+                    RejectForm(request.POST)
+                    if decision == "reject"
+                    else RequestChangesForm(request.POST)
+                )
+                if not form.is_valid():
+                    raise ValidationError(
+                        [error for errors in form.errors.values() for error in errors]
+                    )
+                if decision == "reject":
+                    services.revision_reject(
+                        revision=revision,
+                        moderator=user,
+                        reason=form.cleaned_data.get("reason") or "",
+                        reason_code=form.cleaned_data.get("reason_code") or "",
+                    )
+                    done = "Rejected."
+                else:
+                    services.revision_request_changes(
+                        revision=revision,
+                        moderator=user,
+                        reason=form.cleaned_data.get("reason") or "",
+                    )
+                    done = "Sent back to the author for changes."
+            else:
+                raise ValidationError("Choose a decision.")
+        except (ValidationError, Conflict, PermissionDenied) as refusal:
+            self.message_user(request, message_of(refusal), level=messages.ERROR)
+            return redirect(back)
+        self.message_user(request, f"Proposal #{pk}: {done}", level=messages.SUCCESS)
+        return redirect(back)
 
     def change_view(
         self,
@@ -109,9 +190,15 @@ class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
                 pending and revision.base_id != revision.article.approved_revision_id
             )
             extra["review_url"] = reverse("moderation:review", args=[revision.pk])
+            extra["revision_html"] = drop_external_images(revision.rendered_html)
+            if pending and self.has_moderate_permission(request):
+                extra["decide_url"] = reverse("admin:wiki_revision_decide", args=[revision.pk])
+                extra["reject_form"] = RejectForm()
+                extra["request_form"] = RequestChangesForm()
+                extra["is_own"] = revision.author_id == request.user.pk
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
-    @admin.display(description="On the site")
+    @admin.display(description="Site")
     def review_link(self, revision: Revision) -> str:
         if revision.status == RevisionStatus.PENDING:
             return format_html(

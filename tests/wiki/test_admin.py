@@ -166,3 +166,45 @@ def test_the_revision_admin_page_shows_the_diff(client, article, fan, staff):
         '<td class="text"><del>Original</del><ins>A</ins> <del>text</del>'
         "<ins>changed sentence</ins>. [@1]</td>"
     ) in page
+
+
+def test_a_pending_proposals_page_decides_it_and_shows_it_rendered(
+    client, article, fan, admin_moderator
+):
+    proposal = factories.propose_edit(article, fan, body="A **bold** change.")
+    page_url = reverse("admin:wiki_revision_change", args=[proposal.pk])
+    decide = reverse("admin:wiki_revision_decide", args=[proposal.pk])
+    client.force_login(admin_moderator)
+    page = client.get(page_url).content.decode()
+    assert decide in page and "How readers would see it" in page
+    # Forms of their own, before the change form (a form inside a form would post that one).
+    assert page.index(decide) < page.index('id="revision_form"')
+    assert "<strong>bold</strong>" in page  # rendered, not the Markdown
+    assert reverse("moderation:review", args=[proposal.pk]) in page
+    assert page.count('id="reject_reason"') == 1 and page.count('id="request_reason"') == 1
+
+    # A rejection with no reason is refused, nothing written; then one with a reason.
+    response = client.post(decide, {"decision": "reject", "reason_code": "", "reason": ""})
+    assert response.status_code == 302 and response["Location"] == page_url
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+    client.post(decide, {"decision": "reject", "reason_code": "", "reason": "Not sourced."})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decision_reason) == (RevisionStatus.REJECTED, "Not sourced.")
+    assert "Decision</h2>" not in client.get(page_url).content.decode()  # decided: no buttons
+
+
+def test_the_admins_decisions_are_post_only_and_for_moderators(client, article, fan, staff):
+    proposal = factories.propose_edit(article, fan)
+    decide = reverse("admin:wiki_revision_decide", args=[proposal.pk])
+    clerk = factories.make_user("clerk", staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_revision"))
+    client.force_login(clerk)
+    assert client.post(decide, {"decision": "approve"}).status_code == 403
+    client.force_login(staff)
+    assert client.get(decide).status_code == 405
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+    client.post(decide, {"decision": "approve"})
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.APPROVED
