@@ -66,6 +66,7 @@ run: demo
 	@echo "  Fan wiki running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo fan:        demo-fan / demo-password"
 	@echo "  Demo moderator:  demo-moderator / demo-password  (also staff, for /admin/)"
+	@echo "  Demo writer:     demo-writer / demo-password  (wrote the proposal in the queue)"
 	@echo "  E-mail is not sent: it is printed here, in this terminal. A new account's"
 	@echo "  confirmation link is the line containing /accounts/verify/."
 	@echo ""

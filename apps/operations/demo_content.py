@@ -115,6 +115,8 @@ calls the kiss that followed perfect.[@6, 7]
 played on the show so far.[@8]
 - Fischer recalls that Kwapis judged both of his leads to be extremely nervous that \
 day.[@3]
+- Krasinski was 25 and barely known when the series began in 2005, with only a few small \
+film parts behind him.[citation needed]
 
 ## The scene before the kiss
 

@@ -304,6 +304,10 @@ PAGES = {
     "settings": "/accounts/settings/",
     "following": "/following/",
     "not-found": "/wiki/no-such-article/",
+    "disputed": "/disputed/",
+    "contributions": "/contributions/",
+    "proposal": "PENDING",
+    "comment": "COMMENT",
     "password-change": "/accounts/password/",
     "password-reset": "/accounts/password-reset/",
 }
@@ -318,8 +322,13 @@ def test_accessibility(demo, new_page, axe, color_scheme, width, height):
     log_in(page, demo, "demo-moderator")
     pending = Revision.objects.get(status=RevisionStatus.PENDING)
     problems = {}
+    special = {
+        None: f"/moderation/revisions/{pending.pk}/",
+        "PENDING": pending.get_absolute_url(),
+        "COMMENT": f"/moderation/revisions/{pending.pk}/threads/new/?line=3&side=new",
+    }
     for name, path in PAGES.items():
-        page.goto(demo + (path or f"/moderation/revisions/{pending.pk}/"))
+        page.goto(demo + special.get(path, path))
         found = axe(page)
         if found:
             problems[name] = found
@@ -737,7 +746,7 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     ours = pending.review_threads.get(anchor="lines")
     assert (ours.line_start, ours.quote) == (line, word)
 
-    log_in(fan, demo, "demo-fan")
+    log_in(fan, demo, pending.author.username)
     fan.goto(f"{demo}{pending.get_absolute_url()}")
     mine = fan.locator(f"#thread-{ours.pk}")
     mine.locator(".reply-details > summary").click()
@@ -745,7 +754,7 @@ def test_a_line_comment_with_a_suggestion_goes_round_the_loop(demo, new_page, wi
     mine.get_by_role("button", name="Post the reply").click()
     fan.wait_for_selector(".message-success")
     assert "Fair point" in fan.locator(f"#thread-{ours.pk}").inner_text()
-    assert not ours.comments.exclude(suggestion=None).filter(author__username="demo-fan")
+    assert not ours.comments.exclude(suggestion=None).filter(author=pending.author)
     assert fan.evaluate("() => document.documentElement.scrollWidth") <= width
     fan.get_by_role("link", name="Take the suggestion into the editor").click()
     body = fan.locator("#id_body")
@@ -823,3 +832,60 @@ def test_approving_part_of_a_proposal(demo, new_page, axe, width, height):
     assert proposal.status == RevisionStatus.CHANGES_REQUESTED
     assert "not a reliable source" in proposal.decision_reason
     assert not moderator.console_errors
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_readme_tour(demo, new_page, width, height):
+    """The README's three steps, as written, on the demo as make run loads it."""
+    page = new_page(width=width, height=height)
+    # 1. Read: the article, its references, Where sources disagree, Citation needed.
+    page.goto(f"{demo}/")
+    page.get_by_role("link", name="The Office").first.click()
+    page.get_by_role("link", name="Season 2").first.click()
+    page.get_by_role("link", name="Casino Night", exact=True).first.click()
+    page.get_by_role("link", name="Casino Night: first kiss trivia").first.click()
+    assert page.locator(".reference-list li").count() >= 5
+    assert "Where sources disagree" in page.locator("main").inner_text()
+    page.goto(f"{demo}/citation-needed/")
+    needed = page.locator(".statement-list li")
+    assert needed.count() == 1 and "Krasinski was 25" in needed.inner_text()
+
+    # 2. As demo-fan, no proposal of theirs waiting: cite the statement that needs it.
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/{SLUG}/")
+    assert page.locator(".notice-pending").count() == 0
+    page.get_by_role("link", name="Propose an edit", exact=True).click()
+    body = page.locator("#id_body")
+    text = body.input_value()
+    marker = "film parts behind him.[citation needed]"
+    assert marker in text
+    at = text.index(marker) + len("film parts behind him.")
+    body.evaluate(
+        "(el, at) => { el.value = el.value.replace('[citation needed]', '');"
+        " el.focus(); el.selectionStart = el.selectionEnd = at; }",
+        at,
+    )
+    page.get_by_role("button", name="Cite…").click()
+    page.locator("#cite-find").press_sequentially("Story Behind")
+    page.get_by_role("option", name=re.compile("The Story Behind")).first.click()
+    page.locator("#cite-locator").fill("paragraph 1")
+    page.locator("#cite-locator").press("Enter")
+    assert re.search(r"film parts behind him\.\[@\d+\]", body.input_value())
+    page.fill("#id_summary", "Cite Krasinski's age")
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_selector(".message-success")
+    assert "awaits review" in page.locator("main").inner_text()
+    mine = Revision.objects.filter(author__username="demo-fan").latest("pk")
+    assert mine.status == RevisionStatus.PENDING
+
+    # 3. As demo-moderator: the queue, the review page, Approve.
+    page.context.clear_cookies()
+    log_in(page, demo, "demo-moderator")
+    page.goto(f"{demo}/moderation/")
+    page.locator(f"a[href='/moderation/revisions/{mine.pk}/']").first.click()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    page.wait_for_selector(".message-success")
+    page.context.clear_cookies()
+    page.goto(f"{demo}/citation-needed/")
+    assert page.locator(".statement-list li").count() == 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width

@@ -116,11 +116,12 @@ def test_every_source_is_cited():
     assert not Source.objects.filter(citations__isnull=True).exists()
 
 
-def test_it_leaves_one_pending_proposal_by_the_demo_fan():
+def test_it_leaves_one_pending_proposal_by_another_fan():
+    """demo-fan starts the tour with no proposal of their own waiting."""
     seed()
     article = Article.objects.get(slug=SLUG)
     pending = Revision.objects.pending().get(article=article)
-    assert pending.author.username == "demo-fan"
+    assert pending.author.username == "demo-writer"
     assert pending.base_id == article.approved_revision_id
     assert pending.body != article.approved_revision.body
     # It keeps the citations of the text it edits and adds its own.

@@ -33,6 +33,8 @@ from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 DEMO_PASSWORD = "demo-password"
 FAN_USERNAME = "demo-fan"
 MODERATOR_USERNAME = "demo-moderator"
+# Another fan, whose proposal waits in the queue: demo-fan starts the tour with none.
+WRITER_USERNAME = "demo-writer"
 
 # What the demo moderator may do in the Django admin: look at everything the wiki
 # is made of, and maintain the catalog and the sources. Decisions on revisions go
@@ -57,9 +59,10 @@ class Command(BaseCommand):
                 )
             else:
                 fan, moderator = self._accounts()
+                writer = self._user(WRITER_USERNAME)
                 article = self._article(episode, sources, fan, moderator)
                 if article is not None:
-                    self._proposal(article, sources, fan, moderator)
+                    self._proposal(article, sources, writer, moderator)
                     self._talk_topic(article, fan, moderator)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
 
@@ -147,7 +150,10 @@ class Command(BaseCommand):
             moderator.save(update_fields=["is_staff"])
         moderator.groups.add(self._moderators_group())
         moderator.user_permissions.add(*self._admin_permissions())
-        self._say(f"Log in as {FAN_USERNAME} or {MODERATOR_USERNAME}, password {DEMO_PASSWORD}")
+        self._say(
+            f"Log in as {FAN_USERNAME} or {MODERATOR_USERNAME} (or {WRITER_USERNAME}, "
+            f"who wrote the proposal waiting for review), password {DEMO_PASSWORD}"
+        )
         # Fetched again so no permission cache from before the group was added lingers.
         return fan, get_user_model().objects.get(pk=moderator.pk)
 
@@ -210,15 +216,11 @@ class Command(BaseCommand):
         return article
 
     def _proposal(self, article, sources, fan, moderator):
-        mine = article.revisions.filter(author=fan)
-        pending = mine.pending().first()
-        if pending is not None:
-            self._say(f"Pending proposal by {fan}: found (revision {pending.pk})")
-            return
-        earlier = mine.filter(body=demo.PROPOSAL_BODY).first()
+        # Whoever wrote it (demo-fan did, in demos made before demo-writer existed).
+        earlier = article.revisions.filter(summary=demo.PROPOSAL_SUMMARY).order_by("pk").first()
         if earlier is not None:
             self._say(
-                f"Demo proposal by {fan}: found, already "
+                f"Demo proposal by {earlier.author}: found, "
                 f"{RevisionStatus(earlier.status).label.lower()}; not proposed again"
             )
             return
