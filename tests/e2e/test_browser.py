@@ -446,6 +446,22 @@ def test_the_header_stays_small(demo, new_page, width, height):
     page.wait_for_url(f"{demo}/contributions/")
 
 
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_a_signed_in_fans_search_box_keeps_its_width(demo, new_page, width, height):
+    """It shrank to about 135 pixels beside a signed-in fan's links."""
+    page = new_page(width=width, height=height)
+    log_in(page, demo, "demo-fan")
+    box = page.locator("#site-search").bounding_box()
+    assert box["width"] >= (200 if width > 640 else 250), box
+    # Headings keep their distance from the page's card.
+    page.goto(f"{demo}/recent/")
+    gap = page.evaluate(
+        "() => document.querySelector('main h1').getBoundingClientRect().top"
+        " - document.querySelector('main').getBoundingClientRect().top"
+    )
+    assert gap >= 16, gap
+
+
 def test_withdrawing_asks_first(demo, new_page):
     """Cancelling the question keeps the proposal; accepting it withdraws."""
     pending = Revision.objects.get(status=RevisionStatus.PENDING)

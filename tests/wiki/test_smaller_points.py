@@ -37,3 +37,11 @@ def test_withdrawing_asks_first(client, article, fan):
     client.force_login(fan)
     page = client.get(reverse("wiki:contributions")).content.decode()
     assert 'data-confirm="Withdraw this proposal?' in page
+
+
+def test_the_awaits_review_notice_has_no_double_full_stop(client, article, fan):
+    factories.propose_edit(article, fan, body="A change.")
+    client.force_login(fan)
+    page = client.get(reverse("wiki:article", args=[article.slug])).content.decode()
+    notice = page[page.index("awaits review") : page.index("Readers see the approved text")]
+    assert ".”." not in notice and "”." not in notice

@@ -99,6 +99,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "moderation/audit.html",
         {
             "form": form,
+            # How many filters are set: the filters stay folded (one line) until wanted.
+            "filters_on": sum(1 for name in form.fields if request.GET.get(name, "").strip()),
             "page": page,
             "log": log,
             "tabs": tabs.values(),
