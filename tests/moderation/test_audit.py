@@ -70,7 +70,7 @@ def test_it_lists_every_event_newest_first(as_moderator, history):
     page = response.content.decode()
     assert "The source says otherwise." in page
     # The status it moved to, saying (to screen readers too) what it moved from.
-    assert "from Pending review to </span><span aria-hidden=\"true\">→ </span>Rejected" in page
+    assert 'from Pending review to </span><span aria-hidden="true">→ </span>Rejected' in page
     assert f'href="{history["article"].get_absolute_url()}"' in page
     assert f'href="{history["first"].get_absolute_url()}"' in page
     # A pending proposal links to its review page, a decided one to the revision itself.
