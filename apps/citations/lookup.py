@@ -36,9 +36,10 @@ from .normalise import normalise_url
 
 MAX_REDIRECTS = 3
 MAX_BYTES = 1_000_000
-CONNECT_SECONDS = 3.0
-READ_SECONDS = 4.0
-DEADLINE_SECONDS = 8.0
+# A lookup holds a web worker: a few seconds at most, whatever the other site does.
+CONNECT_SECONDS = 2.0
+READ_SECONDS = 2.5
+DEADLINE_SECONDS = 5.0
 USER_AGENT = "FanWikiSourceLookup/1.0 (+the title, author and date of a page cited on a wiki)"
 FIELD_LENGTH = {"title": 300, "publisher": 200, "author": 200}
 
@@ -70,6 +71,8 @@ def lookup(url: str) -> Found:
     address = normalise_url((url or "").strip())
     deadline = time.monotonic() + DEADLINE_SECONDS
     for _ in range(MAX_REDIRECTS + 1):
+        if time.monotonic() > deadline:
+            break
         status, headers, body = _fetch(address, deadline=deadline)
         if status in (301, 302, 303, 307, 308) and headers.get("location"):
             address = normalise_url(urljoin(address, headers["location"]))
@@ -80,7 +83,7 @@ def lookup(url: str) -> Found:
         if kind not in ("text/html", "application/xhtml+xml"):
             raise LookupRefused("That address is not a web page: fill in the source yourself.")
         return read_metadata(_decode(body, headers.get("content-type", "")), url=address)
-    raise LookupRefused("That address redirects too many times.")
+    raise LookupRefused("That address redirects too many times, or too slowly.")
 
 
 def _fetch(url: str, *, deadline: float) -> tuple[int, dict[str, str], bytes]:
