@@ -332,6 +332,14 @@ def test_accessibility(demo, new_page, axe, color_scheme, width, height):
         found = axe(page)
         if found:
             problems[name] = found
+    # What opens over a page: the editor's Cite panel, the review page's Reject form.
+    page.goto(f"{demo}/wiki/{SLUG}/edit/")
+    page.get_by_role("button", name="Cite…").click()
+    problems["cite-panel"] = axe(page)
+    page.goto(f"{demo}/moderation/revisions/{pending.pk}/")
+    page.get_by_role("button", name="Reject…").click()
+    problems["reject-form"] = axe(page)
+    problems = {name: found for name, found in problems.items() if found}
     assert not problems, problems
 
 
