@@ -39,8 +39,10 @@ class Notification(models.Model):
     episode = models.ForeignKey(
         Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    folded_message = models.TextField(blank=True)
-    folded_url = models.CharField(max_length=500, blank=True)
+    # Defaults in the database too: rows written without them (older backups, bulk loads)
+    # simply have no folded version.
+    folded_message = models.TextField(blank=True, default="", db_default="")
+    folded_url = models.CharField(max_length=500, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
