@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 
 from apps.wiki.diff import DiffLine
 from apps.wiki.models import Revision
+from apps.wiki.presenting import prefetch_links
 
 from .models import Anchor, ReviewComment, ReviewThread, Side
 
@@ -24,6 +25,8 @@ def threads_of(revision: Revision) -> list[ReviewThread]:
     )
     for thread in threads:
         thread.revision = revision  # the template asks each thread for its proposal's author
+    # The wiki links of every comment, looked up in one query for the page that shows them.
+    prefetch_links([c.rendered_html for thread in threads for c in thread.comments.all()])
     return threads
 
 

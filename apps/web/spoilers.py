@@ -53,6 +53,8 @@ class Reader:
     def __init__(self, source: Points | Callable[[], Points]) -> None:
         self._source = source
         self._points: Points | None = None
+        # What pages worked out for this reader during one request (NOBODY keeps nothing).
+        self.memo: dict[str, Any] = {}
 
     @property
     def points(self) -> Points:

@@ -134,9 +134,48 @@ def _linked(html: str) -> tuple[set[str], dict[str, tuple[str, str]]]:
     slugs = wikilink_targets(html)
     if not slugs:
         return set(), {}
-    articles = list(Article.objects.published().with_episode().filter(slug__in=slugs))
-    folded = {a.slug: (a.get_absolute_url(), a.display_title) for a in articles if a.folded}
-    return {a.slug for a in articles}, folded
+    existing: set[str] = set()
+    folded: dict[str, tuple[str, str]] = {}
+    for slug, target in _link_targets(slugs).items():
+        if target is not None:
+            existing.add(slug)
+        if target:
+            folded[slug] = target
+    return existing, folded
+
+
+def prefetch_links(htmls: list[str]) -> None:
+    """Look up, in one query, every article the wiki links of several stored texts name (a
+    discussion's posts, a review's comments), so serving each of them costs none."""
+    slugs: set[str] = set()
+    for html in htmls:
+        slugs |= wikilink_targets(html or "")
+    if slugs:
+        _link_targets(slugs)
+
+
+def _link_targets(slugs: set[str]) -> dict[str, tuple[str, str] | tuple[()] | None]:
+    """Slug -> None (no published article), () (one the reader may see), or (address,
+    label) standing for one after their point. Remembered for the request's reader."""
+    reader = spoilers.active()
+    memo: dict[str, tuple[str, str] | tuple[()] | None] = (
+        reader.memo.setdefault("wikilinks", {}) if reader is not spoilers.NOBODY else {}
+    )
+    missing = slugs - memo.keys()
+    if missing:
+        found = {
+            a.slug: a for a in Article.objects.published().with_episode().filter(slug__in=missing)
+        }
+        for slug in missing:
+            article = found.get(slug)
+            memo[slug] = (
+                None
+                if article is None
+                else (article.get_absolute_url(), article.display_title)
+                if article.folded
+                else ()
+            )
+    return {slug: memo[slug] for slug in slugs}
 
 
 def raw_text_spoils(article: Article, body: str) -> bool:

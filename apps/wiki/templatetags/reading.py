@@ -14,7 +14,7 @@ from django.template.base import Parser, Token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from ..presenting import reader_html
+from ..presenting import prefetch_links, reader_html
 
 register = template.Library()
 
@@ -43,6 +43,17 @@ def spoilerfold(parser: Parser, token: Token) -> SpoilerFoldNode:
     nodelist = parser.parse(("endspoilerfold",))
     parser.delete_first_token()
     return SpoilerFoldNode(template.Variable(bits[1]), bits[2].strip("\"'"), nodelist)
+
+
+@register.simple_tag
+def prefetch_wikilinks(items: Any) -> str:
+    """``{% prefetch_wikilinks posts %}`` before a loop of ``|for_reader``: the articles
+    every item's wiki links name are looked up in one query, not one an item."""
+    # Items are posts or comments, or entries holding one as ``post``.
+    prefetch_links(
+        [getattr(getattr(item, "post", item), "rendered_html", "") for item in items or []]
+    )
+    return ""
 
 
 @register.filter
