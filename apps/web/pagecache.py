@@ -110,7 +110,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    points = spoilers.points(request) if settings.SESSION_COOKIE_NAME in request.COOKIES else {}
+    # The points the page will be made for (read once a request, by the active reader).
+    points = spoilers.active().points if settings.SESSION_COOKIE_NAME in request.COOKIES else {}
     reader = spoilers.digest(points)
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{address}:{reader}"

@@ -126,17 +126,6 @@ def before(episode: Episode) -> dict[str, str]:
     return {episode.season.show.slug: "S00E00"}
 
 
-def watched(request: HttpRequest, show: Show | None) -> tuple[int, int] | None:
-    if show is None:
-        return None
-    return parse_episode_code(points(request).get(show.slug, ""))
-
-
-def beyond_point(request: HttpRequest, episode: Episode | None) -> bool:
-    """Whether an episode comes after the reader's "watched up to" point for its show."""
-    return is_beyond(episode, points(request)) if episode is not None else False
-
-
 def folded_label(episode: Episode) -> str:
     """What a link to an article beyond the reader's point says instead of its title."""
     return f"An article about {episode.code} (after your point)"

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Episode, Season, Show
-from apps.web import spoilers
 from apps.web.pagecache import cached_for_readers
 
 from ..models import Article, RevisionStatus
@@ -67,10 +66,6 @@ def episode_detail(request, show, season, episode):
             "awaiting": awaiting,
             "previous": previous,
             "next": following,
-            # After the reader's point, the articles' titles would tell the story.
-            "folded": spoilers.folded_label(episode)
-            if spoilers.beyond_point(request, episode)
-            else "",
             "spoiler_setting": spoiler_setting(request, episode.season.show),
         },
     )

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_safe
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 from apps.markup import table_of_contents
-from apps.web import spoilers
 from apps.web.pagecache import cached_for_readers, generation
 from apps.web.params import int_param, text_param
 
@@ -221,8 +220,8 @@ def search(request):
     more_results = len(results) > PAGE_SIZE
     # An article beyond the reader's point shows neither its title nor its text.
     results = [
-        replace(result, title=[(spoilers.folded_label(result.article.episode), False)], snippet=[])
-        if spoilers.beyond_point(request, result.article.episode)
+        replace(result, title=[(result.article.display_title, False)], snippet=[])
+        if result.article.folded
         else result
         for result in results[:PAGE_SIZE]
     ]
