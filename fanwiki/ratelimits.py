@@ -67,8 +67,6 @@ RULES: dict[str, tuple[Rule, ...]] = {
     # Each comment may notify the author or the moderators in the conversation.
     "moderation:thread-new": (Rule("review-comment", POST, "account"),),
     "moderation:thread-reply": (Rule("review-comment", POST, "account"),),
-    # Taking a suggestion writes a revised proposal.
-    "moderation:suggestion-accept": (Rule("propose", POST, "account"),),
 }
 
 

@@ -188,6 +188,7 @@ TEMPLATES = [
                 "apps.moderation.context_processors.moderation",
                 "apps.web.context_processors.site",
                 "apps.accounts.context_processors.account",
+                "apps.wiki.context_processors.editor",
                 "apps.notifications.context_processors.unread",
             ],
             "builtins": ["fanwiki.templatetags"],

@@ -1,8 +1,5 @@
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 
 def mail_in_terminal() -> bool:
@@ -10,20 +7,6 @@ def mail_in_terminal() -> bool:
     return settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
 
 
-def account(request: HttpRequest) -> dict[str, Any]:
-    """``unconfirmed``: the signed-in user must still confirm their address before proposing
-    (the header says so, and offers no editor until then); ``mail_in_terminal``: where to
-    look for the link in development."""
-    user = getattr(request, "user", None)
-
-    def unconfirmed() -> bool:
-        return bool(
-            settings.REQUIRE_VERIFIED_EMAIL
-            and user is not None
-            and user.is_authenticated
-            and not user.email_verified
-            and not user.is_staff
-            and not user.has_perm("wiki.moderate_revision")
-        )
-
-    return {"unconfirmed": SimpleLazyObject(unconfirmed), "mail_in_terminal": mail_in_terminal()}
+def account(request: HttpRequest) -> dict[str, bool]:
+    """``mail_in_terminal``: where a new account's confirmation link is, in development."""
+    return {"mail_in_terminal": mail_in_terminal()}

@@ -124,11 +124,14 @@ def _fetch(url: str, *, deadline: float) -> tuple[int, dict[str, str], bytes]:
         )
         try:
             chunks, size = [], 0
-            for chunk in response.stream(64 * 1024):
+            # read1: whatever one read brings (each bounded by READ_SECONDS), so a site that
+            # drips a byte at a time still meets the deadline between two reads.
+            while size < MAX_BYTES and time.monotonic() < deadline:
+                chunk = response.read1(64 * 1024)
+                if not chunk:
+                    break
                 chunks.append(chunk)
                 size += len(chunk)
-                if size >= MAX_BYTES or time.monotonic() > deadline:
-                    break  # enough to find the metadata in a page's head
             return (
                 response.status,
                 {name.lower(): value for name, value in response.headers.items()},

@@ -79,7 +79,8 @@ def spoiler_section_codes(body: str) -> list[tuple[int, int]]:
     """The episodes the spoiler sections of a Markdown body reveal."""
     codes = []
     for block in SPOILER_BLOCK.finditer(body):
-        words = block.group().partition("\n")[0].split()[2:]
+        line = block.group().partition("\n")[0]
+        words = re.sub(r"^!!![ \t]*spoiler\b", "", line, flags=re.I).split()
         codes += [code for code in map(spoiler_code, words) if code is not None][:1]
     return codes
 

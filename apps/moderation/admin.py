@@ -86,7 +86,7 @@ class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
     )  # fmt: skip
     list_display_links = ("id",)
     list_filter = ("status", "created_at", "article__episode__season__show")
-    list_select_related = ("article", "author", "decided_by")
+    list_select_related = ("article__episode__season__show", "author")
     search_fields = ("article__title", "summary", "body", "author__username")
     date_hierarchy = "created_at"
     readonly_fields = (

@@ -41,7 +41,10 @@ def logs() -> dict[str, AuditLog]:
 
 def _decisions() -> QuerySet[AuditEvent]:
     return (
-        AuditEvent.objects.select_related("actor", "article", "revision__article")
+        # With the episodes: each row's links ask the spoiler rule (the moderator's point).
+        AuditEvent.objects.select_related(
+            "actor", "article__episode__season__show", "revision__article__episode__season__show"
+        )
         .defer("revision__body", "revision__rendered_html")
         .order_by("-created_at", "-id")
     )

@@ -89,7 +89,7 @@ def carry_threads(*, old: Revision, new: Revision, takes: str = "") -> int:
     if comment is not None:
         suggestion_taken(
             comment=comment,
-            thread=ReviewThread.objects.get(pk=comment.thread_id),
+            thread=comment.thread,  # read after the threads moved
             revised=new,
             user=new.author,
         )

@@ -21,7 +21,6 @@ urlpatterns = [
     path("threads/<int:pk>/reply/", threads.thread_reply, name="thread-reply"),
     path("threads/<int:pk>/resolve/", threads.thread_resolve, name="thread-resolve"),
     path("threads/<int:pk>/reopen/", threads.thread_reopen, name="thread-reopen"),
-    path("comments/<int:pk>/accept/", threads.suggestion_accept, name="suggestion-accept"),
     path("users/<username:username>/trust/", housekeeping.set_trust, name="trust"),
     path("articles/<slug:slug>/", housekeeping.article_tools, name="article"),
     path("articles/<slug:slug>/revert/<int:pk>/", housekeeping.revert, name="revert"),

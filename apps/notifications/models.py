@@ -62,7 +62,7 @@ class Notification(models.Model):
     @property
     def folded(self) -> bool:
         """Whether the reader it is shown to (apps.web.spoilers) has not reached its episode."""
-        return self.episode_id is not None and spoilers.hides(self.episode)
+        return spoilers.hides_episode_of(self)
 
     @property
     def text(self) -> str:

@@ -30,7 +30,11 @@ MAX_TRIES = 6
 )
 def send_notification_email(self, notification_id: int) -> None:
     """E-mail one stored notification to its user, if they (still) want it by e-mail."""
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    notification = (
+        Notification.objects.select_related("user", "episode__season__show")
+        .filter(pk=notification_id)
+        .first()
+    )
     if notification is None or not preferences.emails_each(notification.user):
         return
     # Written as the user may read it: folded if they have not reached its episode.

@@ -27,7 +27,9 @@ def article_tab(*, request: HttpRequest | None, article: Article) -> str:
 
 def _moderation_events() -> QuerySet[TalkEvent]:
     return (
-        TalkEvent.objects.select_related("actor", "article", "topic", "post__author")
+        TalkEvent.objects.select_related(
+            "actor", "article__episode__season__show", "topic", "post__author"
+        )
         .defer("post__body", "post__rendered_html")
         .order_by("-created_at", "-id")
     )

@@ -73,6 +73,8 @@ def _render_list(
         .order_by("-last_activity_at", "-id")
     )
     page = Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page"))
+    for topic in page.object_list:
+        topic.article = article  # each topic's link names it: no query a topic
     return render(
         request,
         "talk/topic_list.html",

@@ -90,6 +90,16 @@ def hides(episode: Episode | None) -> bool:
     return active().hides(episode)
 
 
+def hides_episode_of(thing: Any) -> bool:
+    """``hides`` for something about an episode (an article, a notification): the reader's
+    points are asked first, so a reader with none costs no episode query."""
+    return (
+        bool(active().points)
+        and getattr(thing, "episode_id", None) is not None
+        and active().hides(thing.episode)
+    )
+
+
 @contextmanager
 def reading_as(who: HasPoints | Points | Callable[[], Points] | None) -> Iterator[Reader]:
     """Make pages, lists or e-mails inside as ``who`` (a user, or points) would see them."""

@@ -192,8 +192,7 @@ def raw_text_spoils(article: Article, body: str) -> bool:
     if point is not None and any(code > point for code in spoiler_section_codes(body)):
         return True
     slugs = wikilink_source_targets(body)
-    linked = Article.objects.published().with_episode().filter(slug__in=slugs) if slugs else []
-    return any(a.folded for a in linked)
+    return bool(slugs) and any(_link_targets(slugs).values())
 
 
 def shown_statements(statements: list[Statement]) -> list[Statement]:
@@ -205,8 +204,7 @@ def shown_statements(statements: list[Statement]) -> list[Statement]:
         slugs |= wikilink_source_targets(statement.text)
     folded = {}
     if slugs and spoilers.active().points:
-        linked = Article.objects.published().with_episode().filter(slug__in=slugs)
-        folded = {a.slug: a.display_title for a in linked if a.folded}
+        folded = {slug: target[1] for slug, target in _link_targets(slugs).items() if target}
     for statement in statements:
         statement.shown_text = wikilinks_as_text(statement.text, folded=folded)
     return statements
@@ -272,8 +270,10 @@ def episode_box(article: Article) -> EpisodeBox | None:
         .filter(episode=episode)
         .exclude(pk=article.pk)
         .order_by("title")
-        .only("title", "slug")[:10]
+        .only("title", "slug", "episode")[:10]
     )
+    for other in others:
+        other.episode = episode  # their links ask the spoiler rule: no query each
     return EpisodeBox(episode, previous, following, others)
 
 

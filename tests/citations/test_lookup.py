@@ -58,6 +58,12 @@ class Pages(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if body == "drip":  # a byte at a time, never long enough apart to time a read out
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for _ in range(60):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
         if isinstance(body, bytes):
             # The lookup stops reading at its cap: the rest of a huge page goes nowhere.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -91,6 +97,7 @@ def server():
         "/gone": (404, HTML, b"no"),
         "/huge": (200, HTML, OPEN_GRAPH.encode() + b"x" * (5 * MAX_BYTES)),
         "/slow": lambda: (time.sleep(1.5), (200, HTML, OPEN_GRAPH.encode()))[1],
+        "/drip": (200, HTML, "drip"),
     }
     yield base
     httpd.shutdown()
@@ -157,6 +164,22 @@ def test_a_big_page_is_read_only_up_to_the_cap(server, monkeypatch):
 def test_what_cannot_be_read_is_said(server, path, words):
     with pytest.raises(LookupRefused, match=words):
         lookup(f"{server}{path}")
+
+
+def test_a_page_sent_a_byte_at_a_time_stops_at_the_deadline(server, monkeypatch):
+    """Each read brings a byte well within the read timeout; the deadline still ends it."""
+    monkeypatch.setattr(lookup_module, "DEADLINE_SECONDS", 0.5)
+    read = []
+    real = lookup_module._fetch
+
+    def counting(url, *, deadline):
+        status, headers, body = real(url, deadline=deadline)
+        read.append(len(body))
+        return status, headers, body
+
+    monkeypatch.setattr(lookup_module, "_fetch", counting)
+    lookup(f"{server}/drip")
+    assert 0 < read[0] < 60  # stopped before the page ended
 
 
 def test_a_slow_page_is_given_up_on(server, monkeypatch):

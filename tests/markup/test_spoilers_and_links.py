@@ -71,3 +71,10 @@ def test_plain_text_leaves_out_spoilers_markers_and_syntax():
     assert text == (
         "Heading Early. See Casino Night trivia and the missing one. Cited. Unsure. Quote"
     )
+
+
+def test_spoiler_section_codes_read_both_spellings():
+    from apps.markup import spoiler_section_codes
+
+    body = "!!! spoiler S03E05\n    a\n\n!!!spoiler s4e2\n    b\n"
+    assert spoiler_section_codes(body) == [(3, 5), (4, 2)]

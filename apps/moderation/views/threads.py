@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
 from apps.web.params import id_value, int_param
-from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
+from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors
 from apps.web.requests import user_of
 from apps.wiki.models import Revision
 from apps.wiki.revising import is_open_for_review
@@ -24,7 +24,7 @@ from apps.wiki.revising import is_open_for_review
 from .. import services
 from ..anchors import lines_of
 from ..forms import CommentFields, ThreadForm
-from ..models import Anchor, ReviewComment, ReviewThread, Side
+from ..models import Anchor, ReviewThread, Side
 from ..permissions import can_discuss_proposal
 
 
@@ -216,29 +216,3 @@ def thread_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _resolution(request, pk, resolved=False)
-
-
-@login_required
-@require_POST
-def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    comment: ReviewComment = get_object_or_404(
-        ReviewComment.objects.select_related(
-            "author", "thread__revision__article__approved_revision", "thread__revision__author"
-        ),
-        pk=pk,
-    )
-    revision = comment.thread.revision
-    if not can_discuss_proposal(user, revision):
-        raise Http404("No such comment.")
-    try:
-        revised = services.suggestion_accept(comment=comment, user=user)
-    except (Conflict, ValidationError) as refusal:
-        messages.error(request, message_of(refusal))
-        return redirect(f"{revision.get_absolute_url()}#thread-{comment.thread_id}")
-    messages.success(
-        request,
-        f"Your revised proposal #{revised.pk} has the suggestion"
-        + (" and is live." if revised.automatic else "; it is back in the review queue."),
-    )
-    return redirect(revised)

@@ -124,12 +124,7 @@ class Article(models.Model):
     # point is named by its episode, and linked by an address without its title.
     @property
     def folded(self) -> bool:
-        # Asked of the reader's points first: a reader with none costs no episode query.
-        return (
-            self.episode_id is not None
-            and bool(spoilers.active().points)
-            and spoilers.hides(self.episode)
-        )
+        return spoilers.hides_episode_of(self)
 
     @property
     def display_title(self) -> str:
@@ -355,7 +350,8 @@ class Revision(models.Model):
         (the rest declined or returned). Uses ``merged_into`` prefetched where lists show it."""
         if self.status not in (RevisionStatus.REJECTED, RevisionStatus.CHANGES_REQUESTED):
             return None
-        return next(iter(self.merged_into.all()), None)
+        # The first one written (as the decision's notification names it).
+        return min(self.merged_into.all(), key=lambda part: part.pk, default=None)
 
     @property
     def outcome(self) -> str:

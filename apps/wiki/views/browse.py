@@ -45,7 +45,9 @@ def episode_detail(request, show, season, episode):
         season__number=season,
         number=episode,
     )
-    articles = Article.objects.published().filter(episode=episode).order_by("title")
+    articles = list(Article.objects.published().filter(episode=episode).order_by("title"))
+    for article in articles:
+        article.episode = episode  # their titles and links ask the spoiler rule: no query each
     previous, following = neighbours(episode)
     awaiting = None
     if request.user.is_authenticated:
