@@ -190,3 +190,35 @@ def test_folding_a_list_costs_the_same_for_one_article_or_many(
     for number in (12, 14, 16):
         add(number)
     assert count() == one
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_pages_whose_rows_ask_the_rule_cost_the_same_however_many_rows(
+    client, author, moderator, episode
+):
+    """With a point set: an article's infobox (other articles about its episode), the
+    episode page, a talk page's topics and the audit log load the episodes with the rows."""
+    from apps.talk import services as talk_services
+
+    first = factories.published_article(author, moderator, title="Kiss one", episode=episode)
+    talk_services.topic_start(article=first, author=author, title="T0", body="Hi.")
+    client.force_login(moderator)
+    moderator.spoiler_points = {"the-office": "S01E01"}
+    moderator.save()
+    urls = [
+        first.get_absolute_url(),
+        episode.get_absolute_url(),
+        reverse("talk:topics", args=[first.slug]),
+        reverse("moderation:audit"),
+    ]
+    before = [_queries(client, url) for url in urls]
+    for n in range(3):
+        factories.published_article(author, moderator, title=f"Kiss more {n}", episode=episode)
+        talk_services.topic_start(article=first, author=author, title=f"T{n + 1}", body="Hi.")
+    after = [_queries(client, url) for url in urls]
+    assert after == before, dict(zip(urls, zip(before, after, strict=True), strict=True))
