@@ -5,24 +5,26 @@ same services as the review page, so the same rules hold; threads are for staff 
 read, never to edit.
 """
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
+from django.views.decorators.http import require_POST
 
 from apps.markup import drop_external_images
 from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
-from apps.web.refusals import Conflict, message_of
-from apps.web.requests import user_of
+from apps.web.forms import Utf8Form
+from apps.web.refusals import message_of
 from apps.web.usertext import checked_reason
 from apps.wiki.admin import AuditEventInline, CitationInline
 from apps.wiki.diff import text_diff
@@ -117,57 +119,50 @@ class RevisionAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, RevisionAdminBase):
     def get_urls(self) -> list[Any]:
         decide = self.admin_site.admin_view(self.decide_view)
         return [
-            path("<int:pk>/decide/", decide, name="wiki_revision_decide"),
+            path("<int:pk>/decide/", require_POST(decide), name="wiki_revision_decide"),
             *super().get_urls(),
         ]
 
+    # One proposal's page: decision -> (form of its reason, service, what is said when done).
+    DECISIONS: dict[str, tuple[type[Utf8Form] | None, Callable[..., object], str]] = {
+        "approve": (None, services.revision_approve, "Approved."),
+        "request-changes": (
+            RequestChangesForm,
+            services.revision_request_changes,
+            "Sent back to the author for changes.",
+        ),
+        "reject": (RejectForm, services.revision_reject, "Rejected."),
+    }
+
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Approve, request changes or reject from the proposal's admin page, through the
-        same services and forms as the review page; back to the page with what happened."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        review page's forms and the same services (act_on_each says what happened)."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         revision = get_object_or_404(Revision.objects.select_related("article"), pk=pk)
-        back = reverse("admin:wiki_revision_change", args=[pk])
-        decision = request.POST.get("decision", "")
-        user = user_of(request)
-        try:
-            if decision == "approve":
-                services.revision_approve(revision=revision, moderator=user)
-                done = "Approved."
-            elif decision in ("reject", "request-changes"):
-                form: RejectForm | RequestChangesForm = (
-                    RejectForm(request.POST)
-                    if decision == "reject"
-                    else RequestChangesForm(request.POST)
-                )
-                if not form.is_valid():
-                    raise ValidationError(
-                        [error for errors in form.errors.values() for error in errors]
-                    )
-                if decision == "reject":
-                    services.revision_reject(
-                        revision=revision,
-                        moderator=user,
-                        reason=form.cleaned_data.get("reason") or "",
-                        reason_code=form.cleaned_data.get("reason_code") or "",
-                    )
-                    done = "Rejected."
-                else:
-                    services.revision_request_changes(
-                        revision=revision,
-                        moderator=user,
-                        reason=form.cleaned_data.get("reason") or "",
-                    )
-                    done = "Sent back to the author for changes."
-            else:
-                raise ValidationError("Choose a decision.")
-        except (ValidationError, Conflict, PermissionDenied) as refusal:
-            self.message_user(request, message_of(refusal), level=messages.ERROR)
-            return redirect(back)
-        self.message_user(request, f"Proposal #{pk}: {done}", level=messages.SUCCESS)
-        return redirect(back)
+        back = redirect("admin:wiki_revision_change", pk)
+        decision = self.DECISIONS.get(request.POST.get("decision", ""))
+        if decision is None:
+            self.message_user(request, "Choose a decision.", level=messages.ERROR)
+            return back
+        form_class, service, done = decision
+        arguments: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                self.message_user(request, message_of(ValidationError(form.errors)), messages.ERROR)
+                return back
+            arguments = {name: value or "" for name, value in form.cleaned_data.items()}
+        self.act_on_each(
+            request,
+            [revision],
+            service,
+            row="revision",
+            done=f"Proposal #{pk}: {done}",
+            label=lambda each: f"Proposal #{each.pk}",
+            **arguments,
+        )
+        return back
 
     def change_view(
         self,

@@ -208,3 +208,16 @@ def test_the_admins_decisions_are_post_only_and_for_moderators(client, article, 
     client.post(decide, {"decision": "approve"})
     proposal.refresh_from_db()
     assert proposal.status == RevisionStatus.APPROVED
+
+
+def test_a_reason_the_form_refuses_comes_back_as_a_message(client, article, fan, admin_moderator):
+    proposal = factories.propose_edit(article, fan)
+    client.force_login(admin_moderator)
+    decide = reverse("admin:wiki_revision_decide", args=[proposal.pk])
+    response = client.post(decide, {"decision": "reject", "reason": "x" * 3000}, follow=True)
+    assert response.status_code == 200
+    assert "2000" in response.content.decode() or "characters" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == RevisionStatus.PENDING
+    response = client.post(decide, {"decision": "nonsense"}, follow=True)
+    assert "Choose a decision." in response.content.decode()
