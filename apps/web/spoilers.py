@@ -66,6 +66,10 @@ class Reader:
     def hides(self, episode: Episode | None) -> bool:
         return is_beyond(episode, self.points)
 
+    def point(self, show: Show | None) -> tuple[int, int] | None:
+        """(season, episode) this reader has watched up to in ``show``, or None if unset."""
+        return parse_episode_code(self.points.get(show.slug, "")) if show else None
+
     @property
     def key(self) -> str:
         """Short and the same for every reader with these points: for cache keys."""

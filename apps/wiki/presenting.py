@@ -5,7 +5,6 @@ from string import ascii_lowercase
 
 from django.db.models import Q
 
-from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode
 from apps.citations.models import Source
 from apps.markup import (
@@ -114,11 +113,9 @@ def reader_html(html: str, *, show=None) -> str:
     closed; links to articles after it show what stands for their title and a
     neutral address; links to articles that do not exist yet are marked as such.
     """
-    point = spoilers.active().points.get(show.slug, "") if show else ""
+    point = spoilers.active().point(show)
     existing, folded = _linked(html)
-    return apply_reader_settings(
-        html, watched=parse_episode_code(point), existing=existing, folded=folded
-    )
+    return apply_reader_settings(html, watched=point, existing=existing, folded=folded)
 
 
 def reader_view(html: str) -> str:
@@ -188,7 +185,7 @@ def raw_text_spoils(article: Article, body: str) -> bool:
     if article.folded:
         return True
     show = article.show
-    point = parse_episode_code(reader.points.get(show.slug, "")) if show else None
+    point = reader.point(show)
     if point is not None and any(code > point for code in spoiler_section_codes(body)):
         return True
     slugs = wikilink_source_targets(body)
@@ -289,4 +286,4 @@ def spoiler_setting(request, show) -> SpoilerSetting | None:
     if show is None:
         return None
     episodes = list(Episode.objects.filter(season__show=show).select_related("season"))
-    return SpoilerSetting(show, episodes, spoilers.points(request).get(show.slug, ""))
+    return SpoilerSetting(show, episodes, spoilers.active().points.get(show.slug, ""))
