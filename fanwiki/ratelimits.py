@@ -51,10 +51,16 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("propose", POST, "account"),
         Rule("propose-per-address", POST, "address"),
     ),
+    # A move is a proposal (with the current text and a new title).
+    "wiki:article-move": (
+        Rule("propose", POST, "account"),
+        Rule("propose-per-address", POST, "address"),
+    ),
     "markdownx-preview": (Rule("preview", POST, "account", answer="text"),),
     "markdownx-upload": (Rule("upload", POST, "account", answer="json"),),
     "wiki:search": (Rule("search", READ, "account-or-address"),),
     "wiki:source-autocomplete": (Rule("search", READ, "account", answer="json"),),
+    "categories:suggest": (Rule("search", READ, "account-or-address", answer="json"),),
     # Each lookup makes the server fetch a page from elsewhere.
     "wiki:source-lookup": (Rule("source-lookup", POST, "account", answer="json"),),
     # Talk pages: each topic and reply notifies its followers.

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "apps.wiki",
     "apps.moderation",
     "apps.talk",
+    "apps.categories",
     "apps.operations",
 ]
 
@@ -164,6 +165,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page asks the one spoiler rule for the reader it is made for.
     "apps.web.spoilers.SpoilerPointMiddleware",
+    # An article's former address (a title before a move, another name): 301 to it.
+    "apps.wiki.middleware.MovedArticleMiddleware",
     "fanwiki.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

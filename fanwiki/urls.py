@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
+from apps.categories.sitemaps import SITEMAPS as CATEGORY_SITEMAPS
 from apps.wiki import editor
 from apps.wiki.sitemaps import SITEMAPS
 from apps.wiki.views import reading as wiki_reading
@@ -17,7 +18,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_view,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": {**SITEMAPS, **CATEGORY_SITEMAPS}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("favicon.ico", favicon),
@@ -29,6 +30,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload, name="markdownx-upload"),
     path("", include("apps.wiki.urls_catalog")),
     path("", include("apps.talk.urls")),
+    path("", include("apps.categories.urls")),
     path("", include("apps.wiki.urls")),
     path("", wiki_reading.home, name="home"),
 ]

@@ -21,7 +21,8 @@ MAY_IMPORT = {
     "wiki": FOUNDATION | {"web", "notifications"},  # articles and revisions
     "moderation": FOUNDATION | {"web", "notifications", "wiki"},
     "talk": FOUNDATION | {"web", "notifications", "wiki", "moderation"},
-    "operations": FOUNDATION | {"web", "notifications", "wiki", "moderation", "talk"},
+    "categories": FOUNDATION | {"web", "notifications", "wiki", "moderation"},
+    "operations": FOUNDATION | {"web", "notifications", "wiki", "moderation", "talk", "categories"},
 }
 # How many of wiki's modules talk may lean on: the few wiki offers apps built on it.
 TALK_MAY_USE_OF_WIKI = 4
@@ -94,7 +95,9 @@ def test_wiki_names_no_feature_built_on_it():
     """Wiki's code and templates never name talk; its templates name no feature app's
     pages or templates either (they offer slots that those apps fill)."""
     talk = re.compile(r"\btalk\b", re.IGNORECASE)
-    feature_urls = re.compile(r"""['"](?:talk|moderation):[\w-]+['"]|['"](?:talk|moderation)/""")
+    feature_urls = re.compile(
+        r"""['"](?:talk|moderation|categories):[\w-]+['"]|['"](?:talk|moderation|categories)/"""
+    )
     offending = [
         str(path.relative_to(ROOT))
         for path in [*python_files("wiki"), *sorted((ROOT / "templates" / "wiki").rglob("*"))]

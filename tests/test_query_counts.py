@@ -45,9 +45,9 @@ def test_article_page(client, article, moderator, django_assert_num_queries):
         client.get(article.get_absolute_url())
     # The article with its approved revision, its citations, its flagged statements, the
     # show's episodes for the spoiler setting, the infobox (the episodes before and
-    # after, the other articles about it), and the Talk tab's count of open topics. A
-    # cached page costs none of them.
-    assert small == 8
+    # after, the other articles about it), the Talk tab's count of open topics, and the
+    # categories at its foot. A cached page costs none of them.
+    assert small == 9
 
 
 def test_article_page_with_disputes(client, article, moderator, django_assert_num_queries):
@@ -73,7 +73,7 @@ def test_article_page_with_disputes(client, article, moderator, django_assert_nu
     with django_assert_num_queries(small):
         response = client.get(article.get_absolute_url())
     assert len(response.context["notes"].disputes) == 6
-    assert small == 9
+    assert small == 10
 
 
 def test_article_page_for_a_fan(client, article, fan, moderator):

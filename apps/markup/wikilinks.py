@@ -87,6 +87,27 @@ def fold_links(html: str, *, folded: dict[str, tuple[str, str]]) -> str:
     return _WIKILINK_ELEMENT.sub(link, html)
 
 
+_WIKILINK_PARTS = re.compile(
+    r'<a class="wikilink" href="/wiki/([\w-]+)/" title="([^"]*)"([^>]*)>(.*?)</a>', re.S
+)
+
+
+def retarget_links(html: str, *, moved: dict[str, tuple[str, str]]) -> str:
+    """Point wiki links to the slugs in ``moved`` (slug -> (address, current title)) at the
+    article's address now; a link showing the title it was written with shows the current
+    title (one with its own words, ``[[Old|that kiss]]``, keeps them)."""
+
+    def link(match: re.Match[str]) -> str:
+        slug, title, rest, text = match[1], match[2], match[3], match[4]
+        if slug not in moved:
+            return match[0]
+        address, current = (escape(part) for part in moved[slug])
+        shown = current if text == title else text
+        return f'<a class="wikilink" href="{address}" title="{current}"{rest}>{shown}</a>'
+
+    return _WIKILINK_PARTS.sub(link, html)
+
+
 def mark_missing_links(html: str, *, existing: set[str]) -> str:
     """Point wiki links to slugs not in ``existing`` at the form that creates the article."""
 

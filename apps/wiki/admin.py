@@ -15,7 +15,7 @@ from apps.web.params import id_value
 from apps.web.refusals import Conflict, message_of
 
 from . import services
-from .models import Article, AuditEvent, Citation, citing_article_count
+from .models import Article, AuditEvent, Citation, Redirect, citing_article_count
 
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -44,15 +44,36 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("episode__season__show", ("approved_revision", admin.EmptyFieldListFilter))
     list_select_related = ("episode__season", "approved_revision__article", "created_by")
     search_fields = ("title", "slug")
-    # Which text is approved changes only through the review services.
-    readonly_fields = ("approved_revision", "approved_at", "created_by", "created_at")
-    fields = ("title", "slug", "episode", *readonly_fields)
+    # Which text is approved, and the title and address (a move, carried by a version so
+    # that it is reviewed and leaves a redirect), change only through the review services.
+    readonly_fields = (
+        "title",
+        "slug",
+        "approved_revision",
+        "approved_at",
+        "created_by",
+        "created_at",
+    )
+    fields = ("episode", *readonly_fields)
 
     def has_add_permission(self, request):
         return False  # new articles are proposed on the site, with citations, and reviewed
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Redirect)
+class RedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Former titles and other names: written when a version is published (never by hand,
+    so none can lead to a missing article or to another redirect)."""
+
+    list_display = ("title", "slug", "article", "kind", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("article",)
+    search_fields = ("title", "slug", "article__title")
+    readonly_fields = ("title", "slug", "article", "kind", "created_at")
+    fields = readonly_fields
 
 
 @admin.register(AuditEvent)

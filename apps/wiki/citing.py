@@ -20,6 +20,7 @@ from apps.citations.normalise import normalise_url
 from apps.markup import MarkdownTooComplex, ReferenceState, render_with_references
 
 from .models import Article, Citation, Revision, RevisionStatus, Statement
+from .naming import Names
 
 NO_CITATION_MESSAGE = "Cite at least one source: every proposal must say where its facts come from."
 MAX_KEY = 999
@@ -44,6 +45,11 @@ class CitationInput:
     locator: str = ""
     key: int = 0
     verbatim: bool = False  # copied from a stored citation: keep its locator as it is
+
+
+def names_of(base: Revision | None, article: Article) -> Names:
+    """The names a version keeps when it changes none: its base's, or the article's title."""
+    return Names.of(base) if base is not None else Names(title=article.title)
 
 
 def citation_field(key: int) -> str:
@@ -145,8 +151,12 @@ def write_revision(
     merged_from: Revision | None = None,
     submission_key: UUID | None = None,
     submission_digest: str | None = None,
+    names: Names | None = None,
 ) -> Revision:
-    """Create a revision with its citations and statements; refuse bad markers."""
+    """Create a revision with its citations and statements; refuse bad markers.
+
+    ``names``: the title, categories and other names it gives the article; None keeps
+    those of ``base`` (or, for a new article, its title alone)."""
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
     keyed = _keyed(citations)
@@ -198,6 +208,7 @@ def write_revision(
         rendered_html=html,
         submission_key=submission_key,
         submission_digest=submission_digest,
+        **(names or names_of(base, article)).stored,
     )
     numbers = references.numbers_by_key
     rows = Citation.objects.bulk_create(

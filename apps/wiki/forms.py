@@ -39,6 +39,22 @@ class ProposalForm(Utf8Form):
         max_length=300,
         help_text="What you changed and why, in a few words. Moderators and readers see it.",
     )
+    categories = forms.CharField(
+        label="Categories",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="Category names, one per line or separated by commas. Add “|sort key” "
+        "after a name to sort the article under another word there.",
+    )
+    aliases = forms.CharField(
+        label="Other names",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        help_text="Other titles readers may look for, one per line: each leads here and "
+        "search finds the article by it.",
+    )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # What the editor was opened to take in (a suggestion), for the app that offered it.
     takes = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
@@ -54,7 +70,18 @@ class ArticleCreateForm(ProposalForm):
         empty_label="Not about a single episode",
         help_text="The episode this trivia is about, if any.",
     )
-    field_order = ["title", "episode", "body", "summary"]
+    field_order = ["title", "episode", "body", "categories", "aliases", "summary"]
+
+
+class MoveForm(Utf8Form):
+    """A new title for an article, and why (a proposal like any other)."""
+
+    title = forms.CharField(label="New title", max_length=200)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=250,
+        help_text="Why the article should be called this. Moderators and readers see it.",
+    )
 
 
 def source_id(value: object) -> int | None:

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 from string import ascii_lowercase
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 
 from apps.catalog.models import Episode
 from apps.citations.models import Source
@@ -114,31 +115,38 @@ def reader_html(html: str, *, show=None) -> str:
     neutral address; links to articles that do not exist yet are marked as such.
     """
     point = spoilers.active().point(show)
-    existing, folded = _linked(html)
-    return apply_reader_settings(html, watched=point, existing=existing, folded=folded)
+    existing, folded, moved = _linked(html)
+    return apply_reader_settings(html, watched=point, existing=existing, folded=folded, moved=moved)
 
 
 def reader_view(html: str) -> str:
     """Freshly rendered text as a reader with no spoiler point would see it (the editor's
     preview): links to articles that do not exist yet marked (one query at most)."""
-    existing, _ = _linked(html)
-    return apply_reader_settings(html, watched=None, existing=existing)
+    existing, _folded, moved = _linked(html)
+    return apply_reader_settings(html, watched=None, existing=existing, moved=moved)
 
 
-def _linked(html: str) -> tuple[set[str], dict[str, tuple[str, str]]]:
-    """The slugs of the published articles that the text's wiki links name, and for
-    those the reader must not see, the address and label that stand for them."""
+def _linked(
+    html: str,
+) -> tuple[set[str], dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """The slugs of the published articles that the text's wiki links name; for those the
+    reader must not see, the address and label that stand for them; for those named by a
+    former title or another name, the article's address and title now."""
     slugs = wikilink_targets(html)
     if not slugs:
-        return set(), {}
+        return set(), {}, {}
     existing: set[str] = set()
     folded: dict[str, tuple[str, str]] = {}
+    moved: dict[str, tuple[str, str]] = {}
     for slug, target in _link_targets(slugs).items():
-        if target is not None:
-            existing.add(slug)
-        if target:
-            folded[slug] = target
-    return existing, folded
+        if target is None:
+            continue
+        existing.add(slug)
+        if target.folded:
+            folded[slug] = (target.address, target.label)
+        elif target.moved:
+            moved[slug] = (target.address, target.label)
+    return existing, folded, moved
 
 
 def prefetch_links(htmls: list[str]) -> None:
@@ -151,27 +159,46 @@ def prefetch_links(htmls: list[str]) -> None:
         _link_targets(slugs)
 
 
-def _link_targets(slugs: set[str]) -> dict[str, tuple[str, str] | tuple[()] | None]:
-    """Slug -> None (no published article), () (one the reader may see), or (address,
-    label) standing for one after their point. Remembered for the request's reader."""
+class LinkTarget(NamedTuple):
+    """Where a wiki link leads for the active reader. ``folded``: to an article after their
+    point (``label`` stands for its title); ``moved``: to an article by a former title or
+    another name (``label`` is its title now). Neither: to the article at that slug."""
+
+    address: str
+    label: str
+    folded: bool = False
+    moved: bool = False
+
+
+def _link_targets(slugs: set[str]) -> dict[str, LinkTarget | None]:
+    """Slug -> the published article it leads to (directly, or through a redirect: a former
+    title, another name), None when none. One query for the slugs not asked yet in this
+    request; remembered for the request's reader."""
     reader = spoilers.active()
-    memo: dict[str, tuple[str, str] | tuple[()] | None] = (
+    memo: dict[str, LinkTarget | None] = (
         reader.memo.setdefault("wikilinks", {}) if reader is not spoilers.NOBODY else {}
     )
     missing = slugs - memo.keys()
     if missing:
-        found = {
-            a.slug: a for a in Article.objects.published().with_episode().filter(slug__in=missing)
-        }
-        for slug in missing:
-            article = found.get(slug)
-            memo[slug] = (
-                None
-                if article is None
-                else (article.get_absolute_url(), article.display_title)
-                if article.folded
-                else ()
+        found: dict[str, LinkTarget] = {}
+        articles = (
+            Article.objects.published()
+            .with_episode()
+            .annotate(named=FilteredRelation("redirects", condition=Q(redirects__slug__in=missing)))
+            .filter(Q(slug__in=missing) | Q(named__slug__isnull=False))
+            .annotate(via=F("named__slug"))
+        )
+        for article in articles:
+            target = LinkTarget(
+                article.get_absolute_url(), article.display_title, folded=article.folded
             )
+            if article.slug in missing:
+                found[article.slug] = target
+            via = getattr(article, "via", None)  # the redirect's slug it was found by
+            if via:
+                found[via] = target._replace(moved=True)
+        for slug in missing:
+            memo[slug] = found.get(slug)
     return {slug: memo[slug] for slug in slugs}
 
 
@@ -189,7 +216,9 @@ def raw_text_spoils(article: Article, body: str) -> bool:
     if point is not None and any(code > point for code in spoiler_section_codes(body)):
         return True
     slugs = wikilink_source_targets(body)
-    return bool(slugs) and any(_link_targets(slugs).values())
+    return bool(slugs) and any(
+        target is not None and target.folded for target in _link_targets(slugs).values()
+    )
 
 
 def shown_statements(statements: list[Statement]) -> list[Statement]:
@@ -201,7 +230,11 @@ def shown_statements(statements: list[Statement]) -> list[Statement]:
         slugs |= wikilink_source_targets(statement.text)
     folded = {}
     if slugs and spoilers.active().points:
-        folded = {slug: target[1] for slug, target in _link_targets(slugs).items() if target}
+        folded = {
+            slug: target.label
+            for slug, target in _link_targets(slugs).items()
+            if target is not None and target.folded
+        }
     for statement in statements:
         statement.shown_text = wikilinks_as_text(statement.text, folded=folded)
     return statements

@@ -58,6 +58,8 @@ class SearchResult:
     rank: float
     title: list[Segment]
     snippet: list[Segment]
+    # The other name the query matched, when the title did not (segments, as the title).
+    alias: list[Segment] | None = None
 
 
 def search_articles(query: str, *, limit: int = 50, offset: int = 0) -> list[SearchResult]:
@@ -91,10 +93,15 @@ def _articles():
 
 
 def document() -> Expression:
-    """What an article's stored search document is: its title (A) and its approved text (B)."""
-    body = Subquery(Revision.objects.filter(pk=OuterRef("approved_revision_id")).values("body"))
-    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        body, weight="B", config=CONFIG
+    """What an article's stored search document is: its title and other names (A) and its
+    approved text (B)."""
+    approved = Revision.objects.filter(pk=OuterRef("approved_revision_id"))
+    body = Subquery(approved.values("body"))
+    aliases = Subquery(approved.values("aliases"))
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector(aliases, weight="A", config=CONFIG)
+        + SearchVector(body, weight="B", config=CONFIG)
     )
 
 
@@ -223,12 +230,13 @@ def _search_words(text: str, limit: int, offset: int) -> list[SearchResult]:
     words = _query_words(text)
     if not words:
         return []
-    body = "approved_revision__body"
+    body, aliases = "approved_revision__body", "approved_revision__aliases"
     condition = Q()
     rank: Expression = Value(0)
     for word in words:
-        condition &= Q(title__icontains=word) | Q(**{f"{body}__icontains": word})
-        in_title = Case(When(title__icontains=word, then=Value(TITLE_WEIGHT)), default=Value(0))
+        named = Q(title__icontains=word) | Q(**{f"{aliases}__icontains": word})
+        condition &= named | Q(**{f"{body}__icontains": word})
+        in_title = Case(When(named, then=Value(TITLE_WEIGHT)), default=Value(0))
         # How many times the word occurs in the text: the length it loses without it.
         removed = Length(body) - Length(Replace(Lower(body), Value(word), Value("")))
         rank = rank + in_title + ExpressionWrapper(removed / len(word), IntegerField())
@@ -254,9 +262,21 @@ def _results(articles, texts, spans) -> list[SearchResult]:
             rank=float(article.rank or 0),
             title=_segments(article.title, spans(article.title)),
             snippet=_snippet(text, spans(text)),
+            alias=_matched_alias(article, spans),
         )
         for article, text in zip(articles, texts, strict=True)
     ]
+
+
+def _matched_alias(article, spans) -> list[Segment] | None:
+    """The first other name of the article the query matches, when its title does not."""
+    if spans(article.title):
+        return None
+    for alias in article.approved_revision.aliases.splitlines():
+        found = spans(alias)
+        if found:
+            return _segments(alias, found)
+    return None
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> list[Segment]:

@@ -11,27 +11,39 @@ from apps.web import hooks
 
 ARTICLE_TABS = "article-tabs"
 ARTICLE_NOTICES = "article-notices"
+ARTICLE_FOOT = "article-foot"
 REVISION_ACTIONS = "revision-actions"
 REVISION_CONVERSATION = "revision-conversation"
 HISTORY_LINKS = "history-links"
 EDITOR_REVISING = "editor-revising"
 EDITOR_TAKING = "editor-taking"
+EDITOR_NAMES = "editor-names"
 REVISION_REVISED = "revision-revised"
 REVIEW_URL = "review-url"
+NAMES_CHECK = "names-check"
+NAMES_PUBLISHED = "names-published"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
     ARTICLE_NOTICES: "the article page, above its text (after the reader's own proposals); "
     "gets article",
+    ARTICLE_FOOT: "the article page, under its text (published articles only); gets article, "
+    "revision (the approved one)",
     REVISION_ACTIONS: "the page of one version, under its status; gets revision, is_current",
     REVISION_CONVERSATION: "the page of one version, above its text; gets revision, is_open",
     HISTORY_LINKS: "an article's history page, above the decisions; gets article",
     EDITOR_REVISING: "the editor, revising an earlier proposal, above the text; gets revision",
+    EDITOR_NAMES: "the editor, under its categories and other names fields; gets nothing",
     EDITOR_TAKING: "hook, the editor revising an earlier proposal with ?take=…: gets revision, "
     "body (the text the editor would start from), take, user; returns (body, notice) to "
     "start from instead, or None; the editor sends take back when the proposal is submitted",
     REVISION_REVISED: "hook, in the transaction that writes a proposal revising an earlier "
     'one; gets old, new, takes (what the editor was opened to take in, or "")',
+    NAMES_CHECK: "hook, before a proposal is written and again before it is published: gets "
+    "article, names (apps.wiki.naming.Names: the title, categories and other names it gives "
+    "the article); returns {field: [messages]} to refuse them, or None",
+    NAMES_PUBLISHED: "hook, in the transaction that publishes a version: gets article, "
+    "revision, names, previous (the Names readers saw before, or None for a new article)",
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",
 }

@@ -23,6 +23,7 @@ urlpatterns = [
     path("wiki/new/", proposals.article_create, name="article-create"),
     path("wiki/<slug:slug>/", reading.article_detail, name="article"),
     path("wiki/<slug:slug>/edit/", proposals.article_edit, name="article-edit"),
+    path("wiki/<slug:slug>/move/", proposals.article_move, name="article-move"),
     path("wiki/<slug:slug>/history/", reading.article_history, name="article-history"),
     path("wiki/<slug:slug>/compare/", compare.article_compare, name="article-compare"),
     path("wiki/<slug:slug>/follow/", following.follow, name="article-follow"),

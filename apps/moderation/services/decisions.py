@@ -10,9 +10,10 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.markup import renumber_markers
 from apps.web.usertext import checked_reason, rendered
-from apps.wiki.citing import CitationInput, problems_with
+from apps.wiki.citing import CitationInput, names_of, problems_with
 from apps.wiki.merging import citation_inputs, cited_of, merge_cited, merge_revisions
 from apps.wiki.models import Article, AuditAction, RejectionReason, Revision, RevisionStatus
+from apps.wiki.naming import Names, merge_names
 from apps.wiki.notify import after_decision
 from apps.wiki.permissions import can_moderate
 from apps.wiki.services import (
@@ -63,9 +64,12 @@ def _canonical(body: str, cited: Cited) -> tuple[str, frozenset[tuple[int, int, 
     return renumber_markers(body, mapping), rows
 
 
-def _changes_nothing(current: Revision, body: str, cited: Cited) -> bool:
-    """True when approving would publish exactly the text and citations readers see."""
-    return _canonical(body, cited) == _canonical(current.body, _stored(current))
+def _changes_nothing(current: Revision, body: str, cited: Cited, names: Names) -> bool:
+    """True when approving would publish exactly the text, citations and names (title,
+    categories, other names) readers see."""
+    return names == Names.of(current) and _canonical(body, cited) == _canonical(
+        current.body, _stored(current)
+    )
 
 
 def revision_approve(*, revision: Revision, moderator: User) -> Revision:
@@ -86,7 +90,7 @@ def revision_approve(*, revision: Revision, moderator: User) -> Revision:
                 "review page offers it, or ask the author to resolve the conflict."
             )
         if revision.base is not None and _changes_nothing(
-            revision.base, revision.body, _stored(revision)
+            revision.base, revision.body, _stored(revision), Names.of(revision)
         ):
             raise WikiConflict(NOTHING_CHANGES)
         revision_publish(article=article, text=revision, actor=moderator)
@@ -111,14 +115,18 @@ def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
         if revision.base_id == article.approved_revision_id or current is None:
             raise WikiConflict("This proposal is not stale: approve it as written.")
         merged = merge_revisions(revision.base, current, revision)
-        if not merged.clean:
-            detail = f" ({'; '.join(merged.problems)})" if merged.problems else ""
+        names, naming_problems = merge_names(
+            names_of(revision.base, article), Names.of(current), Names.of(revision)
+        )
+        if not merged.clean or naming_problems:
+            problems = [*merged.problems, *naming_problems]
+            detail = f" ({'; '.join(problems)})" if problems else ""
             raise WikiConflict(
                 "The proposal conflicts with the newer text; the author has to resolve it"
                 + detail
                 + "."
             )
-        if _changes_nothing(current, merged.body, _inputs(merged.citations)):
+        if _changes_nothing(current, merged.body, _inputs(merged.citations), names):
             raise WikiConflict(NOTHING_CHANGES)
         return revision_publish(
             article=article,
@@ -131,6 +139,7 @@ def revision_approve_merged(*, revision: Revision, moderator: User) -> Revision:
                 proposal=revision,
                 proposal_status=RevisionStatus.MERGED,
                 proposal_reason=_merged_reason,
+                names=names,
             ),
             actor=moderator,
         )
@@ -185,8 +194,11 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
             current is not None
             and current.body == to.body
             and _citations_of(current) == _citations_of(to)
+            and Names.of(current) == Names.of(to)
         ):
-            raise WikiConflict("The article already shows that version's text and citations.")
+            raise WikiConflict(
+                "The article already shows that version's text, citations, title and categories."
+            )
         return revision_publish(
             article=article,
             text=Carried(
@@ -200,6 +212,7 @@ def revision_revert(*, article: Article, to: Revision, moderator: User, reason: 
                     )
                     for c in to.citations.select_related("source").order_by("position")
                 ],
+                names=Names.of(to),
             ),
             actor=moderator,
             automatic=True,
@@ -299,6 +312,11 @@ def revision_approve_part(
         current = article.approved_revision
         if revision.base is None or current is None:
             raise WikiConflict("A new article is approved or turned down as a whole.")
+        if Names.of(revision) != Names.of(revision.base):
+            raise WikiConflict(
+                "This proposal changes the article's title, categories or other names: "
+                "approve it or turn it down as a whole."
+            )
         base, proposal = cited_of(revision.base), cited_of(revision)
         hunks = split(base, proposal)
         numbers = {hunk.number for hunk in hunks}
@@ -344,7 +362,7 @@ def revision_approve_part(
             raise WikiConflict(
                 "Those changes cannot be published without the others: " + "; ".join(problems)
             )
-        if _changes_nothing(current, body, _inputs(citations)):
+        if _changes_nothing(current, body, _inputs(citations), Names.of(current)):
             raise WikiConflict(NOTHING_CHANGES)
         declined = "\n".join(
             f"Change {hunk.number} ({hunk.label}): {why[hunk.number]}" for hunk in left

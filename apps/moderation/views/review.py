@@ -21,6 +21,7 @@ from apps.web.requests import user_of
 from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import Cited, cited_of, merge_revisions
 from apps.wiki.models import Citation, Revision
+from apps.wiki.naming import Names, taken_over
 from apps.wiki.policy import is_trusted
 from apps.wiki.revising import is_open_for_review
 
@@ -139,6 +140,7 @@ def _review_context(
         text_diff(current.body if current else "", revision.body), threads
     )
     is_open = is_open_for_review(revision)
+    names = Names.of(revision)
     # A decision's form refused with what was typed shows inline, not folded away.
     refused = (
         "reject"
@@ -186,6 +188,9 @@ def _review_context(
         "author_trusted": is_trusted(revision.author),
         "trust_form": TrustForm(prefix="trust", initial={"trust": revision.author.trust}),
         "revised": revision.revises,
+        # Against the names readers see now, as the text diff is against their text.
+        "name_changes": names.changes_from(Names.of(current) if current else None),
+        "takes_over": taken_over(article=article, names=names) if revision.is_pending else [],
     }
 
 

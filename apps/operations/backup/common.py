@@ -7,6 +7,7 @@ from django.db.models import ManyToManyField, Model
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
+from apps.categories.models import Category, Membership
 from apps.citations.models import Source
 from apps.moderation.models import (
     ProtectionChange,
@@ -22,6 +23,7 @@ from apps.wiki.models import (
     AuditEvent,
     Citation,
     Follow,
+    Redirect,
     Revision,
     Statement,
 )
@@ -53,6 +55,9 @@ MODELS: tuple[type[Model], ...] = (
     Post,
     TopicFollow,
     TalkEvent,
+    Redirect,
+    Category,
+    Membership,
 )
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.

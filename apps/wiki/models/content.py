@@ -154,6 +154,34 @@ class Article(models.Model):
         return self.approved_revision_id is not None
 
 
+class RedirectKind(models.TextChoices):
+    MOVED = "moved", "Former title"
+    ALIAS = "alias", "Other name"
+
+
+class Redirect(models.Model):
+    """An address that leads to an article: a title it had before a move, or another name.
+
+    Keyed by the article, not by another address: moving A to B and then to C leaves
+    A and B both leading to C (never a redirect to a redirect), and an article with
+    redirects cannot be deleted from under them (PROTECT). Written only when a version
+    is published (apps.wiki.naming); never the address of a current article.
+    """
+
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=200, help_text="The name as it was written.")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="redirects")
+    kind = models.CharField(max_length=10, choices=RedirectKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["article", "kind"], name="redirect_article_kind")]
+
+    def __str__(self):
+        return f"{self.title} → {self.article}"
+
+
 class RevisionQuerySet(models.QuerySet["Revision"]):
     def pending(self) -> "RevisionQuerySet":
         return self.filter(status=RevisionStatus.PENDING)
@@ -179,6 +207,9 @@ IMMUTABLE_REVISION_FIELDS = (
     "base_id",
     "rendered_html",
     "created_at",
+    "title",
+    "categories",
+    "aliases",
 )
 DECISION_FIELDS = (
     "status",
@@ -209,6 +240,19 @@ class Revision(models.Model):
     )
     rendered_html = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What else a version says of its article besides its text: the title it gives it (a
+    # move is a version whose title differs), its categories and its other names. Each is
+    # reviewed, kept in history and restored by a revert with the text (apps.wiki.naming).
+    title = models.CharField(max_length=200)
+    categories = models.TextField(
+        blank=True, default="", help_text="Category names, one per line (“Name|sort key”)."
+    )
+    aliases = models.TextField(
+        "other names",
+        blank=True,
+        default="",
+        help_text="Other titles of the article, one per line.",
+    )
 
     status = models.CharField(
         max_length=20, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
@@ -318,6 +362,7 @@ class Revision(models.Model):
                 name="revision_withdrawn_by_author",
             ),
             models.CheckConstraint(condition=~Q(summary=""), name="revision_has_summary"),
+            models.CheckConstraint(condition=~Q(title=""), name="revision_has_title"),
         ]
 
     def __str__(self):

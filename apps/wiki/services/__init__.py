@@ -10,9 +10,10 @@ transaction commits.
 """
 
 from ..citing import NO_CITATION_MESSAGE, CitationInput
+from ..naming import RESERVED_SLUGS
 from .common import audit, decide, lock
 from .errors import NotPending, StaleBase, WikiConflict
-from .proposals import RESERVED_SLUGS, article_create, revision_propose, revision_withdraw
+from .proposals import article_create, revision_propose, revision_withdraw
 from .publishing import Carried, revision_publish
 from .sources import source_merge
 

@@ -8,16 +8,16 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
 from apps.web import hooks
 
-from ..citing import NO_CITATION_MESSAGE, CitationInput, write_revision
+from ..citing import NO_CITATION_MESSAGE, CitationInput, names_of, write_revision
 from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
-from ..permissions import can_open_unpublished
+from ..naming import Names, check_names, clean_title, taken_over
+from ..permissions import can_moderate, can_open_unpublished
 from ..policy import approves_automatically, proposal_refusal
 from ..revising import superseded_by
 from ..slots import REVISION_REVISED
@@ -26,8 +26,6 @@ from .common import audit, decide, lock
 from .errors import StaleBase
 from .publishing import revision_publish
 
-# Slugs that would collide with the wiki's own addresses (/wiki/new/).
-RESERVED_SLUGS = {"new"}
 REVISABLE = {
     RevisionStatus.REJECTED,
     RevisionStatus.WITHDRAWN,
@@ -64,10 +62,14 @@ def _write(
     summary: str,
     base: Revision | None,
     citations: Sequence[CitationInput],
+    names: Names,
     revises: Revision | None = None,
     submission: tuple[UUID, str] | None = None,
 ) -> Revision:
-    """Write a proposal; approve it at once when its author's proposals skip the queue."""
+    """Write a proposal; approve it at once when its author's proposals skip the queue
+    (not when it would give the article a name that leads to another one: a moderator
+    decides that)."""
+    check_names(article=article, names=names)
     revision = write_revision(
         article=article,
         author=author,
@@ -78,10 +80,13 @@ def _write(
         revises=revises,
         submission_key=submission[0] if submission else None,
         submission_digest=submission[1] if submission else None,
+        names=names,
     )
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
-    if approves_automatically(author):
+    if approves_automatically(author) and (
+        can_moderate(author) or not taken_over(article=article, names=names)
+    ):
         revision_publish(
             article=Article.objects.select_for_update().get(pk=article.pk),
             text=revision,
@@ -102,8 +107,12 @@ def article_create(
     citations: Sequence[CitationInput],
     episode: Episode | None = None,
     submission_key: UUID | None = None,
+    categories: str = "",
+    aliases: str = "",
 ) -> Revision:
     """Create an article with its first revision; pending unless the author is trusted.
+
+    ``categories`` and ``aliases`` are as the editor's fields take them (naming.py).
 
     ``submission_key`` is the editor form's one-time key: posted again with the
     same text, the proposal already stored is the answer.
@@ -111,19 +120,13 @@ def article_create(
     refusal = proposal_refusal(author, None)
     if refusal:
         raise PermissionDenied(refusal)
-    title = title.strip()
-    slug = slugify(title)[:200]
-    if not slug:
-        raise ValidationError({"title": "The title needs at least one letter or digit."})
-    if slug in RESERVED_SLUGS:
-        raise ValidationError(
-            {"title": f"“{title}” is reserved by the wiki; choose a longer title."}
-        )
+    names = Names.typed(title=title, categories=categories, aliases=aliases)
+    title, slug = clean_title(names.title)
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
     digest = submission_digest(
-        body=body, summary=summary, citations=citations, title=title, episode=episode
+        body=body, summary=summary, citations=citations, names=names, episode=episode
     )
     for attempt in (1, 2):
         try:
@@ -144,6 +147,7 @@ def article_create(
                     summary=summary,
                     base=None,
                     citations=citations,
+                    names=names,
                     submission=submission,
                 )
         except IntegrityError:
@@ -160,7 +164,7 @@ def submission_digest(
     body: str,
     summary: str,
     citations: Sequence[CitationInput],
-    title: str = "",
+    names: Names | None = None,
     episode: Episode | None = None,
 ) -> str:
     """A fingerprint of everything a fan submits with one editor page."""
@@ -173,7 +177,8 @@ def submission_digest(
         ]
         for c in citations
     ]
-    payload = [title.strip(), episode.pk if episode else None, body, summary.strip(), rows]
+    stored = names.stored if names is not None else {}
+    payload = [stored, episode.pk if episode else None, body, summary.strip(), rows]
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
@@ -242,8 +247,12 @@ def revision_propose(
     revises: Revision | None = None,
     submission_key: UUID | None = None,
     takes: str = "",
+    names: Names | None = None,
 ) -> Revision:
     """Propose a new text for an existing article.
+
+    ``names``: the title, categories and other names it gives the article (a new title
+    moves it); None keeps those of ``base``.
 
     ``revises`` names the author's earlier proposal this one starts from (a
     rejected or withdrawn one, or a pending one whose conflict this resolves:
@@ -269,7 +278,9 @@ def revision_propose(
             .get(pk=article.pk)
         )
         # After the lock: the same form posted twice at once waits here for the first.
-        digest = submission_digest(body=body, summary=summary, citations=citations)
+        if names is None:
+            names = names_of(base, article)
+        digest = submission_digest(body=body, summary=summary, citations=citations, names=names)
         submitted, submission = _prior_submission(author, submission_key, digest)
         if submitted is not None:
             return submitted
@@ -302,6 +313,7 @@ def revision_propose(
             summary=summary,
             base=base,
             citations=citations,
+            names=names,
             revises=revises,
             submission=submission,
         )

@@ -11,14 +11,21 @@ proposals). The caller holds the article's row lock.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from apps.accounts.models import User
+from apps.web import hooks
 from apps.web.pagecache import pages_changed
 
 from ..citing import CitationInput, write_revision
 from ..models import Article, AuditAction, Revision, RevisionStatus
+from ..naming import Names, apply_names
 from ..notify import after_decision
+from ..permissions import can_moderate
 from ..search import refresh_search_documents
+from ..slots import NAMES_PUBLISHED
 from .common import audit, decide
+from .errors import WikiConflict
 
 SUMMARY_LENGTH = Revision._meta.get_field("summary").max_length or 300
 
@@ -45,6 +52,8 @@ class Carried:
     proposal_reason: Callable[[Revision], str] | None = None
     proposal_action: AuditAction | None = None
     proposal_decided_after: bool = False
+    # The title, categories and other names it gives the article; None keeps the base's.
+    names: Names | None = None
 
 
 def revision_publish(
@@ -74,6 +83,7 @@ def revision_publish(
             base=text.base,
             citations=text.citations,
             merged_from=text.proposal,
+            names=text.names,
         )
         audit(revision=revision, actor=actor, action=AuditAction.CARRIED, from_status="")
     else:
@@ -90,9 +100,18 @@ def revision_publish(
     )
     if carried is not None and carried.proposal_decided_after:
         _decide_proposal(carried, revision, actor=actor)
+    previous = article.approved_revision
+    renamed = _give_names(article, revision, actor=actor)
     article.approved_revision = revision
     article.approved_at = revision.decided_at
-    article.save(update_fields=["approved_revision", "approved_at"])
+    article.save(update_fields=["approved_revision", "approved_at", *renamed])
+    hooks.run(
+        NAMES_PUBLISHED,
+        article=article,
+        revision=revision,
+        names=Names.of(revision),
+        previous=Names.of(previous) if previous is not None else None,
+    )
     refresh_search_documents([article.pk])
     # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
     # of theirs: those leave the cached pages alone).
@@ -102,6 +121,17 @@ def revision_publish(
         after_decision(carried.proposal, actor=actor)
     after_decision(revision, actor=actor)
     return revision
+
+
+def _give_names(article: Article, revision: Revision, *, actor: User) -> list[str]:
+    """The title and other names the version gives the article (naming.apply_names); a
+    refusal (a name another article holds, a category cycle) refuses the whole publish."""
+    try:
+        return apply_names(article=article, revision=revision, may_take_over=can_moderate(actor))
+    except ValidationError as error:
+        raise WikiConflict(
+            "This version cannot be published: " + " ".join(error.messages)
+        ) from error
 
 
 def _decide_proposal(carried: Carried, revision: Revision, *, actor: User) -> None:

@@ -13,7 +13,7 @@ from apps.citations.models import Source, SourceQuerySet
 from apps.web.refusals import FORBIDDEN, json_refusal
 
 from ..citing import cited_by_approved_text, reusable_sources
-from ..models import Article, ArticleQuerySet, Revision
+from ..models import Article, ArticleQuerySet, Redirect, Revision
 from ..permissions import can_moderate, can_open_unpublished, can_view_revision
 from ..policy import account_refusal
 
@@ -83,12 +83,31 @@ def get_article_for_user(
 ) -> Article:
     """The article; 404 if it is unpublished and the user neither proposed it nor moderates."""
     queryset = queryset if queryset is not None else Article.objects.with_episode()
-    article: Article = get_object_or_404(queryset.at_address(slug))
-    if article.is_published:
+    article: Article | None = queryset.at_address(slug).first()
+    if article is not None and (article.is_published or can_open_unpublished(user, article)):
         return article
-    if can_open_unpublished(user, article):
-        return article
+    moved_away(slug)
     raise Http404("No article with that address has been published.")
+
+
+class ArticleMoved(Exception):
+    """The address is a former title or another name of ``article``: the page is at its
+    address now (apps.wiki.middleware answers with a permanent redirect there)."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(article.slug)
+        self.article = article
+
+
+def moved_away(slug: str) -> None:
+    """Raise ArticleMoved when ``slug`` is a redirect to a published article."""
+    redirect = (
+        Redirect.objects.filter(slug=slug, article__approved_revision__isnull=False)
+        .select_related("article__episode__season__show")
+        .first()
+    )
+    if redirect is not None:
+        raise ArticleMoved(redirect.article)
 
 
 def get_revision_for_user(
@@ -99,7 +118,11 @@ def get_revision_for_user(
         "article__episode__season__show", "author", "decided_by"
     )
     if slug is not None:
-        queryset = queryset.filter(article__in=Article.objects.at_address(slug))
+        found = queryset.filter(article__in=Article.objects.at_address(slug)).filter(pk=pk).first()
+        if found is None:
+            moved_away(slug)
+            raise Http404("No such revision.")
+        queryset = queryset.filter(pk=found.pk)
     revision: Revision = get_object_or_404(queryset, pk=pk)
     if not can_view_revision(user, revision):
         raise Http404("No such revision.")

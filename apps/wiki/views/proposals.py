@@ -13,9 +13,11 @@ from apps.web.params import id_value, int_param, text_param
 from apps.web.refusals import CONFLICT, add_errors
 
 from .. import services
-from ..forms import ArticleCreateForm, CitationFormSet, ProposalForm, citation_initial
+from ..citing import CitationInput, names_of
+from ..forms import ArticleCreateForm, CitationFormSet, MoveForm, ProposalForm, citation_initial
 from ..merging import merge_revisions
 from ..models import Revision
+from ..naming import Names, merge_names
 from ..policy import protection_refusal
 from ..presenting import raw_text_spoils
 from ..revising import superseded_by
@@ -72,6 +74,8 @@ def article_create(request):
                 summary=data["summary"],
                 citations=formset.citation_inputs(),
                 submission_key=data.get("submission_key"),
+                categories=data["categories"],
+                aliases=data["aliases"],
             )
         except ValidationError as error:
             _show_refusal(error, form, formset)
@@ -91,7 +95,7 @@ def _starting_point(request, article):
     ``?from=<id>`` revises a rejected, withdrawn or pending proposal of the
     author's. A pending one that has gone stale opens as a three-way merge onto
     the current text, conflicts marked for the author to resolve.
-    Returns (revises, body, citation rows, notice).
+    Returns (revises, body, citation rows, names, notice).
     """
     current = article.approved_revision
     from_pk = int_param(request, "from")
@@ -100,6 +104,7 @@ def _starting_point(request, article):
             None,
             current.body if current else "",
             citation_initial(current) if current else None,
+            names_of(current, article),
             "",
         )
     revises = get_object_or_404(
@@ -110,6 +115,9 @@ def _starting_point(request, article):
         # Written against older text (whatever became of it): carry it onto the current
         # text, so that submitting it can never undo a newer approved change.
         merged = merge_revisions(revises.base, current, revises)
+        names, _problems = merge_names(
+            names_of(revises.base, article), Names.of(current), Names.of(revises)
+        )
         rows = [
             {"source": c.source.pk, "quote": c.quote, "locator": c.locator, "key": c.key}
             for c in merged.citations
@@ -122,8 +130,8 @@ def _starting_point(request, article):
             else "The article changed after you wrote this proposal; your changes have been "
             "carried onto the current text below. Check it and submit."
         )
-        return revises, merged.body, rows or citation_initial(revises), notice
-    return revises, revises.body, citation_initial(revises), ""
+        return revises, merged.body, rows or citation_initial(revises), names, notice
+    return revises, revises.body, citation_initial(revises), Names.of(revises), ""
 
 
 @login_required
@@ -138,7 +146,7 @@ def article_edit(request, slug):
             request, "wiki/protected.html", {"article": article, "message": refusal}, status=403
         )
     current = article.approved_revision
-    revises, body, rows, notice = _starting_point(request, article)
+    revises, body, rows, names, notice = _starting_point(request, article)
     newer = superseded_by(revises) if revises is not None else None
     if newer is not None:
         # Sent back and already revised: the review goes on with the revision.
@@ -175,7 +183,13 @@ def article_edit(request, slug):
         )
     form = ProposalForm(
         request.POST or None,
-        initial={"base_revision": current.pk if current else None, "body": body, "takes": take},
+        initial={
+            "base_revision": current.pk if current else None,
+            "body": body,
+            "takes": take,
+            "categories": names.category_text,
+            "aliases": "\n".join(names.aliases),
+        },
     )
     sources = sources_visible_to(request.user)
     formset = CitationFormSet(
@@ -185,8 +199,12 @@ def article_edit(request, slug):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
+            typed = Names.typed(
+                title=names.title, categories=data["categories"], aliases=data["aliases"]
+            )
             revision = services.revision_propose(
                 article=article,
+                names=typed,
                 author=request.user,
                 body=data["body"],
                 summary=data["summary"],
@@ -266,3 +284,68 @@ def revision_withdraw(request, pk):
         )
     messages.success(request, "Your proposal was withdrawn. Nothing of it was deleted.")
     return redirect("wiki:contributions")
+
+
+@login_required
+@proposer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_move(request, slug):
+    """Propose a new title: a version with the current text and citations and the new name,
+    reviewed like any edit (and approved at once for the authors whose edits are)."""
+    article = get_article_for_user(request.user, slug)
+    current = article.approved_revision
+    if current is None:
+        messages.info(request, "An article awaiting its first review is renamed by editing it.")
+        return redirect(article)
+    refusal = protection_refusal(request.user, article)
+    if refusal:
+        return render(
+            request, "wiki/protected.html", {"article": article, "message": refusal}, status=403
+        )
+    if request.method != "POST" and not request.GET.get("spoilers") and article.folded:
+        # The form starts from the title the reader has not reached yet.
+        reveal = request.GET.copy()
+        reveal["spoilers"] = "show"
+        return render(
+            request, "wiki/editor_spoilers.html", {"article": article, "reveal": reveal.urlencode()}
+        )
+    form = MoveForm(request.POST or None, initial={"title": current.title})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        names = names_of(current, article)
+        try:
+            new = Names.typed(
+                title=data["title"],
+                categories=names.category_text,
+                aliases="\n".join(a for a in names.aliases if a != data["title"].strip()),
+            )
+            if new.title == names.title:
+                raise ValidationError({"title": "That is the article's title already."})
+            revision = services.revision_propose(
+                article=article,
+                author=request.user,
+                body=current.body,
+                summary=f"Moved “{names.title}” to “{new.title}”: {data['reason'].strip()}"[:300],
+                citations=[
+                    CitationInput(
+                        source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
+                    )
+                    for c in current.citations.select_related("source").order_by("position")
+                ],
+                base=current,
+                names=new,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except services.StaleBase as stale:
+            form.add_error(None, stale.message)
+        else:
+            _thank(request, revision)
+            article.refresh_from_db()
+            return redirect(article)
+    return render(
+        request,
+        "wiki/move.html",
+        {"form": form, "article": article, "current": current},
+        status=400 if request.method == "POST" else 200,
+    )

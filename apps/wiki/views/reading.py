@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
@@ -107,6 +107,7 @@ def article_history(request, slug):
     approved = (
         article.revisions.approved()
         .select_related("author", "decided_by")
+        .annotate(base_title=F("base__title"))
         .defer("body", "rendered_html")
         .order_by("-decided_at", "-id")
     )
@@ -220,7 +221,7 @@ def search(request):
     more_results = len(results) > PAGE_SIZE
     # An article beyond the reader's point shows neither its title nor its text.
     results = [
-        replace(result, title=[(result.article.display_title, False)], snippet=[])
+        replace(result, title=[(result.article.display_title, False)], snippet=[], alias=None)
         if result.article.folded
         else result
         for result in results[:PAGE_SIZE]

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -64,6 +65,8 @@ def recent_changes(filters: RecentFilters):
     revisions = (
         Revision.objects.approved()
         .select_related("article__episode__season__show", "author", "decided_by")
+        # A move shows as one (the title it had before), in the same query.
+        .annotate(base_title=F("base__title"))
         .order_by("-decided_at", "-id")
     )
     return filters.apply(revisions)
