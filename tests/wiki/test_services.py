@@ -135,6 +135,19 @@ def test_the_database_refuses_to_rewrite_a_revision(article, fan):
     assert proposal.body == "Changed text. [@1]"
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [("title", "Renamed behind the service"), ("categories", "Kisses"), ("aliases", "Other")],
+)
+def test_the_database_refuses_to_rename_or_recategorise_a_proposal(article, fan, field, value):
+    """A version's names are its content, as its text is (migration 0017 guards them)."""
+    proposal = factories.propose_edit(article, fan)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Revision.objects.filter(pk=proposal.pk).update(**{field: value})
+    proposal.refresh_from_db()
+    assert getattr(proposal, field) != value
+
+
 def test_the_database_refuses_to_change_a_decided_revision(article):
     with pytest.raises(IntegrityError), transaction.atomic():
         Revision.objects.filter(pk=article.approved_revision_id).update(status="rejected")
