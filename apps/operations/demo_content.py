@@ -81,6 +81,9 @@ RUMOURS_SECTION = "section “The rumors that Jenna Fischer and John Krasinski w
 ARTICLE_TITLE = "Casino Night: first kiss trivia"
 ARTICLE_SLUG = "casino-night-first-kiss-trivia"
 ARTICLE_SUMMARY = "New article: how Jim and Pam's first kiss was filmed, with sources."
+# Filed under these (the categories' pages list it) and found by this other name too.
+ARTICLE_CATEGORIES = "Behind the scenes\nFirst kisses\nSeason finales"
+ARTICLE_ALIASES = "Jim and Pam's first kiss"
 
 _MARRIAGE_ITEM = (
     "- Both actors got married in July 2010, a week apart: Fischer to the writer Lee Kirk, "

@@ -31,6 +31,9 @@ def edit_post(article, client, **overrides):
         "summary": "",
         "base_revision": article.approved_revision_id,
         "submission_key": response.context["form"]["submission_key"].value(),
+        # What the editor opens with: the article's categories and other names as they are.
+        "categories": response.context["form"]["categories"].value() or "",
+        "aliases": response.context["form"]["aliases"].value() or "",
     }
     data.update(
         {

@@ -195,6 +195,8 @@ class Command(BaseCommand):
                 summary=demo.ARTICLE_SUMMARY,
                 citations=self._citations(demo.ARTICLE_CITATIONS, sources),
                 episode=episode,
+                categories=demo.ARTICLE_CATEGORIES,
+                aliases=demo.ARTICLE_ALIASES,
             )
             moderation.revision_approve(revision=revision, moderator=moderator)
             self._say(f"Article “{demo.ARTICLE_TITLE}”: created, proposed by {fan} and approved")
