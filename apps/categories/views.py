@@ -9,7 +9,6 @@ from django.views.decorators.http import require_safe
 
 from apps.web.pagecache import cached_for_readers
 from apps.web.params import text_param
-from apps.wiki.presenting import reader_html
 
 from .maintenance import MAINTENANCE
 from .models import Category, Membership
@@ -55,7 +54,10 @@ def category_index(request: HttpRequest) -> HttpResponse:
 @cached_for_readers
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(
-        Category.objects.select_related("page__approved_revision", "merged_into"), slug=slug
+        Category.objects.select_related(
+            "page__approved_revision", "page__episode__season__show", "merged_into"
+        ),
+        slug=slug,
     )
     if category.merged_into is not None:
         return redirect(category.merged_into, permanent=True)
@@ -88,11 +90,6 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "subcategories": subcategories,
             "parents": parents,
             "description": description,
-            "description_html": (
-                reader_html(description.approved_revision.rendered_html)
-                if description is not None and description.approved_revision is not None
-                else ""
-            ),
         },
     )
 

@@ -29,6 +29,8 @@ _FIELDS = (
     "claim__moderator__username",
     "claim__expires_at",
     "revises__status",
+    "title",
+    "base__title",
 )
 _UNITS = ((86_400 * 7, "week"), (86_400, "day"), (3_600, "hour"), (60, "minute"))
 
@@ -48,6 +50,7 @@ class QueueRow:
     claimed_by: str  # "you", a moderator's name, or "" when unclaimed or expired
     claim_until: datetime | None
     revised: bool = False  # the author's revision of a proposal sent back for changes
+    moves: bool = False  # gives the article a new title
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -90,6 +93,7 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
                 claimed_by=claimed_by,
                 claim_until=values["claim__expires_at"] if claim_live else None,
                 revised=values["revises__status"] == RevisionStatus.CHANGES_REQUESTED,
+                moves=values["base__title"] is not None and values["base__title"] != values["title"],
             )
         )
     return rows

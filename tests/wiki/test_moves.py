@@ -68,6 +68,8 @@ def test_a_fan_proposes_a_move_and_nothing_changes_until_a_moderator_approves(
     assert client.get(old_url).status_code == 200
 
     client.force_login(moderator)
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert '<td data-label="Kind">Move' in queue
     review = client.get(reverse("moderation:review", args=[proposal.pk])).content.decode()
     assert "Title, categories and other names" in review
     assert "“Casino Night trivia” → “Casino Night: the first kiss”" in review
