@@ -93,6 +93,17 @@ def test_proposals_are_limited_per_account(client, settings, fan):
     assert client.post(reverse("wiki:article-create"), {"title": "B"}).status_code == 429
 
 
+def test_moves_count_with_proposals(client, settings, fan, article):
+    """A move is a proposal: an account's moves and edits share one limit."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "propose": "1/h"}
+    client.force_login(fan)
+    client.post(reverse("wiki:article-create"), {"title": "A"})  # invalid, but counted
+    move = reverse("wiki:article-move", args=[article.slug])
+    response = client.post(move, {"title": "Spree", "reason": "Again"})
+    assert response.status_code == 429
+    assert not article.revisions.filter(title="Spree").exists()
+
+
 def test_an_empty_rate_turns_a_limit_off(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": ""}
     for _ in range(5):
