@@ -159,7 +159,10 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
         return []
     texts = [plain_text(article.approved_revision.body) for article in articles]
     lexemes = _positive_lexemes(ranked[0][2])
-    matching = _words_stemming_to(lexemes, [article.title for article in articles] + texts)
+    names = [article.title for article in articles] + [
+        article.approved_revision.aliases for article in articles
+    ]
+    matching = _words_stemming_to(lexemes, names + texts)
     # One pattern for the page's matching words: the regex engine finds them, instead
     # of a Python loop over every word of 50 texts.
     pattern = (

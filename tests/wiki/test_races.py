@@ -8,7 +8,8 @@ from django.db import connection, connections
 
 from apps.moderation import services as moderation
 from apps.wiki import services
-from apps.wiki.models import AuditEvent, Revision, RevisionStatus
+from apps.wiki.models import Article, AuditEvent, Redirect, Revision, RevisionStatus
+from apps.wiki.naming import Names
 from tests import factories
 
 pytestmark = [
@@ -139,3 +140,38 @@ def test_a_new_article_form_posted_twice_at_once(setting, already_proposed):
     results = race(submit, submit)
     assert not any(isinstance(r, Exception) for r in results), results
     assert Revision.objects.filter(author=fan).count() == 1
+
+
+def test_two_moves_to_the_same_title_at_once(setting):
+    """Each article is locked by its own approval: the unique address decides, and the
+    second approval is refused whole (no half-renamed article, no stray redirect)."""
+    article, (first, second) = setting
+    other = factories.published_article(article.created_by, first, title="Another article")
+
+    def proposal(target):
+        target.refresh_from_db()
+        current = target.approved_revision
+        return services.revision_propose(
+            article=target,
+            author=factories.make_user(f"mover{target.pk}"),
+            body=current.body,
+            summary="Move",
+            citations=[
+                services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
+                for c in current.citations.all()
+            ],
+            base=current,
+            names=Names(title="The one title"),
+        )
+
+    moves = [proposal(article), proposal(other)]
+    results = race(
+        lambda: moderation.revision_approve(revision=moves[0], moderator=first),
+        lambda: moderation.revision_approve(revision=moves[1], moderator=second),
+    )
+    assert sum(isinstance(r, services.WikiConflict) for r in results) == 1, results
+    assert Article.objects.filter(slug="the-one-title").count() == 1
+    loser = [m for m, r in zip(moves, results, strict=True) if isinstance(r, Exception)][0]
+    loser.refresh_from_db()
+    assert loser.status == RevisionStatus.PENDING
+    assert not Redirect.objects.filter(article_id=loser.article_id).exists()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.web import hooks
@@ -101,10 +102,10 @@ def revision_publish(
     if carried is not None and carried.proposal_decided_after:
         _decide_proposal(carried, revision, actor=actor)
     previous = article.approved_revision
-    renamed = _give_names(article, revision, actor=actor)
+    _give_names(article, revision, actor=actor)
     article.approved_revision = revision
     article.approved_at = revision.decided_at
-    article.save(update_fields=["approved_revision", "approved_at", *renamed])
+    article.save(update_fields=["approved_revision", "approved_at"])
     hooks.run(
         NAMES_PUBLISHED,
         article=article,
@@ -123,14 +124,26 @@ def revision_publish(
     return revision
 
 
-def _give_names(article: Article, revision: Revision, *, actor: User) -> list[str]:
-    """The title and other names the version gives the article (naming.apply_names); a
-    refusal (a name another article holds, a category cycle) refuses the whole publish."""
+def _give_names(article: Article, revision: Revision, *, actor: User) -> None:
+    """Give the article the title and other names the version carries (naming.apply_names).
+    A refusal (a name another article holds, a category loop) refuses the whole publish,
+    and so does a name another article took in a transaction that committed meanwhile
+    (the unique addresses in the database tell: nothing is half written)."""
     try:
-        return apply_names(article=article, revision=revision, may_take_over=can_moderate(actor))
+        with transaction.atomic():
+            changed = apply_names(
+                article=article, revision=revision, may_take_over=can_moderate(actor)
+            )
+            if changed:
+                article.save(update_fields=changed)
     except ValidationError as error:
         raise WikiConflict(
             "This version cannot be published: " + " ".join(error.messages)
+        ) from error
+    except IntegrityError as error:
+        raise WikiConflict(
+            "Another article has just been given this title or one of these other names: "
+            "review the proposal again."
         ) from error
 
 
