@@ -93,7 +93,8 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
                 claimed_by=claimed_by,
                 claim_until=values["claim__expires_at"] if claim_live else None,
                 revised=values["revises__status"] == RevisionStatus.CHANGES_REQUESTED,
-                moves=values["base__title"] is not None and values["base__title"] != values["title"],
+                moves=values["base__title"] is not None
+                and values["base__title"] != values["title"],
             )
         )
     return rows

@@ -373,7 +373,9 @@ def test_every_foreign_key_points_at_a_model_written_before():
 def add_revisions(article, count):
     text = "Jim and Pam. " * 200
     Revision.objects.bulk_create(
-        Revision(article=article, author=article.created_by, body=text, summary="Bulk", title="Bulk")
+        Revision(
+            article=article, author=article.created_by, body=text, summary="Bulk", title="Bulk"
+        )
         for _ in range(count)
     )
 
