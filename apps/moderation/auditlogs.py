@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from apps.web import hooks
 from apps.wiki.models import AuditAction, AuditEvent
@@ -46,6 +46,8 @@ def _decisions() -> QuerySet[AuditEvent]:
             "actor", "article__episode__season__show", "revision__article__episode__season__show"
         )
         .defer("revision__body", "revision__rendered_html")
+        # A move shows as one: the title the version it was written on gave the article.
+        .annotate(base_title=F("revision__base__title"))
         .order_by("-created_at", "-id")
     )
 

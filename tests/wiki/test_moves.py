@@ -169,6 +169,9 @@ def test_the_talk_page_followers_and_history_move_with_the_article(
     assert Follow.objects.get(user=fan).article_id == article.pk
     # The audit log keeps the move as an approval of the version that carries it.
     assert AuditEvent.objects.filter(revision__title="The first kiss").exists()
+    client.force_login(moderator)
+    log = client.get(reverse("moderation:audit")).content.decode()
+    assert "“Casino Night trivia” → “The first kiss”" in log
 
 
 def test_a_trusted_fans_move_is_approved_by_the_same_rule_as_their_edits(
