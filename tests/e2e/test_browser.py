@@ -310,6 +310,10 @@ PAGES = {
     "comment": "COMMENT",
     "password-change": "/accounts/password/",
     "password-reset": "/accounts/password-reset/",
+    "categories": "/categories/",
+    "category": "/categories/first-kisses/",
+    "maintenance": "/categories/maintenance/citation-needed/",
+    "move": f"/wiki/{SLUG}/move/",
 }
 
 
@@ -913,3 +917,41 @@ def test_the_readme_tour(demo, new_page, width, height):
     page.goto(f"{demo}/citation-needed/")
     assert page.locator(".statement-list li").count() == 0
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_filing_under_a_suggested_category_and_moving(demo, new_page, width, height):
+    """The editor suggests the categories in use as the fan types one; a move proposed on
+    its page is approved by the moderator, and the old address then leads to the new one."""
+    page = new_page(width=width, height=height)
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/wiki/new/")
+    field = page.locator("#id_categories")
+    field.fill("Trivia, fir")
+    field.press("End")
+    field.type("s")  # an input event, as typing makes
+    page.get_by_role("option", name="First kisses").click()
+    assert field.input_value() == "Trivia, First kisses"
+    assert not page.console_errors
+
+    page.goto(f"{demo}/wiki/{SLUG}/move/")
+    page.fill("#id_title", "Casino Night: the first kiss")
+    page.fill("#id_reason", "Shorter")
+    page.get_by_role("button", name="Propose the move").click()
+    page.wait_for_url(f"{demo}/wiki/{SLUG}/")
+    moved = Revision.objects.get(title="Casino Night: the first kiss")
+
+    moderator = new_page(width=width, height=height)
+    log_in(moderator, demo, "demo-moderator")
+    moderator.goto(f"{demo}/moderation/revisions/{moved.pk}/")
+    assert "“Casino Night: first kiss trivia” → “Casino Night: the first kiss”" in (
+        moderator.locator(".names-diff").inner_text()
+    )
+    moderator.get_by_role("button", name="Approve", exact=True).click()
+    moderator.wait_for_load_state()
+    reader = new_page(width=width, height=height)
+    reader.goto(f"{demo}/wiki/{SLUG}/")
+    assert reader.url == f"{demo}/wiki/casino-night-the-first-kiss/"
+    assert reader.locator("h1").inner_text() == "Casino Night: the first kiss"
+    foot = reader.locator("footer.article-categories")
+    assert "First kisses" in foot.inner_text()
