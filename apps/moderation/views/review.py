@@ -188,8 +188,11 @@ def _review_context(
         "author_trusted": is_trusted(revision.author),
         "trust_form": TrustForm(prefix="trust", initial={"trust": revision.author.trust}),
         "revised": revision.revises,
-        # Against the names readers see now, as the text diff is against their text.
-        "name_changes": names.changes_from(Names.of(current) if current else None),
+        # What the proposal changes of the names it was written on (a stale one's changes
+        # are carried onto newer names by the merge, as its text's are).
+        "name_changes": names.changes_from(
+            Names.of(revision.base) if revision.base is not None else None
+        ),
         "takes_over": taken_over(article=article, names=names) if revision.is_pending else [],
     }
 
