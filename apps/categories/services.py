@@ -24,9 +24,13 @@ MAX_DEPTH = 50
 
 
 def described_name(title: str) -> str | None:
-    """The category an article describes, from its title ("Category:Name"), or None."""
+    """The category an article describes, from its title ("Category:Name"), or None; its
+    first letter upper-cased, as the categories field names it (naming.parse_categories)."""
     match = _DESCRIPTION_TITLE.match(title)
-    return " ".join(match[1].split()) if match else None
+    if not match:
+        return None
+    name = " ".join(match[1].split())
+    return name[0].upper() + name[1:] if name else None
 
 
 def _kept(category: Category) -> Category:
@@ -48,7 +52,10 @@ def categories_named(entries: Iterable[CategoryEntry], *, create: bool) -> dict[
         if category is None:
             if not create:
                 continue
-            category = Category.objects.create(name=entry.name, slug=entry.slug)
+            # Two versions naming one new category at once: the second finds the first's.
+            category, _created = Category.objects.get_or_create(
+                slug=entry.slug, defaults={"name": entry.name}
+            )
         result[entry.slug] = _kept(category) if category.merged_into_id else category
     return result
 
@@ -79,16 +86,20 @@ def _describe(article: Article, title: str) -> None:
     """Link the category an article titled "Category:Name" describes (created if new); a
     description page moved to another title stops describing its old category."""
     name = described_name(title)
-    Category.objects.filter(page=article).exclude(slug=slugify(name or "")).update(page=None)
-    if name is None or not slugify(name):
-        return
-    category, _created = Category.objects.get_or_create(
-        slug=slugify(name)[:100], defaults={"name": name[:100]}
-    )
-    category = _kept(category)
-    if category.page_id is None:
-        category.page = article
-        category.save(update_fields=["page"])
+    slug = slugify(name or "")[:100]
+    described = None
+    if name is not None and slug:
+        named, _created = Category.objects.get_or_create(slug=slug, defaults={"name": name[:100]})
+        # A category merged after its page was written stays the one the page describes
+        # (giving the page to the kept one too would break the one-page-per-category rule).
+        described = named if named.page_id == article.pk else _kept(named)
+    others = Category.objects.filter(page=article)
+    if described is not None:
+        others = others.exclude(pk=described.pk)
+    others.update(page=None)
+    if described is not None and described.page_id is None:
+        described.page = article
+        described.save(update_fields=["page"])
 
 
 def parents_of(categories: Iterable[Category]) -> dict[int, set[int]]:
@@ -136,6 +147,8 @@ def refusals(*, article: Article, names: Names) -> dict[str, list[str]] | None:
     if reserved:
         return {"categories": [f"“{reserved[0]}” is reserved by the wiki: choose another name."]}
     name = described_name(names.title)
+    if name is not None and CategoryEntry(name).slug in RESERVED_SLUGS:
+        return {"title": [f"“{name}” is reserved by the wiki: choose another name."]}
     if name is None or not names.categories:
         return None
     own = categories_named([CategoryEntry(name)], create=False).get(CategoryEntry(name).slug)

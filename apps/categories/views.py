@@ -60,7 +60,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     if category.merged_into is not None:
-        return redirect(category.merged_into, permanent=True)
+        target = category.merged_into.get_absolute_url()
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
     members = (
         _published_members()
         .filter(category=category)
@@ -73,6 +75,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Category.objects.filter(
             page__category_memberships__category=category,
             page__approved_revision__isnull=False,
+            merged_into__isnull=True,
         ).order_by("name")
     )
     description = category.page if category.page and category.page.is_published else None

@@ -40,7 +40,9 @@ def test_a_parent_cannot_be_filed_under_its_child(fan, author, moderator):
     assert filed(category("A").page) == ["B"]
     with pytest.raises(ValidationError) as error:
         propose(author, "Category:B", body="About B.", categories="A")
-    assert refused(error) == ["“A” is already inside “B” (A › B): filing “B” under it would make a loop."]
+    assert refused(error) == [
+        "“A” is already inside “B” (A › B): filing “B” under it would make a loop."
+    ]
     assert not Article.objects.filter(title="Category:B").exists()
 
 
@@ -149,3 +151,27 @@ def test_an_ordinary_article_may_share_a_category_s_name(fan, moderator):
     assert category("Kisses").page is None
     assert Membership.objects.count() == 1
     assert Category.objects.count() == 1
+
+
+def test_a_description_page_cannot_take_a_reserved_name(client, fan):
+    with pytest.raises(ValidationError) as error:
+        propose(fan, "Category:Suggest", body="Suggestions.")
+    assert error.value.message_dict["title"] == [
+        "“Suggest” is reserved by the wiki: choose another name."
+    ]
+    assert not Category.objects.exists() and not Article.objects.exists()
+
+
+def test_moving_a_description_page_under_its_own_new_name_is_refused(client, fan, moderator):
+    page = publish(fan, moderator, "Category:A", body="About A.", categories="B")
+    client.force_login(fan)
+    response = client.post(
+        reverse("wiki:article-move", args=[page.slug]),
+        {"title": "Category:B", "reason": "Renamed"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "The category “B” cannot be filed under itself."
+    ]
+    assert "cannot be filed under itself" in response.content.decode()
+    assert page.revisions.count() == 1

@@ -29,9 +29,7 @@ def listed(client, name):
     return members(response.content.decode())
 
 
-def test_a_proposal_files_nothing_until_approved_then_both_pages_list_it(
-    client, fan, moderator
-):
+def test_a_proposal_files_nothing_until_approved_then_both_pages_list_it(client, fan, moderator):
     proposal = propose(fan, "The kiss", categories="Kisses, Season finales")
     assert not Membership.objects.exists()
     assert not Category.objects.exists()
@@ -75,9 +73,7 @@ def test_the_review_page_shows_the_category_change(client, fan, author, moderato
         "name_changes"
     ]
     page = response.content.decode()
-    assert (
-        '<th scope="row">Categories</th><td>added Pranks; removed Season finales</td>' in page
-    )
+    assert '<th scope="row">Categories</th><td>added Pranks; removed Season finales</td>' in page
 
 
 def test_the_review_page_of_a_new_article_lists_its_categories(client, fan, moderator):
@@ -176,15 +172,14 @@ def test_a_description_page_describes_its_category(client, fan, author, moderato
 
     page = client.get(page_article.get_absolute_url()).content.decode()
     assert (
-        f'This page describes the category <a href="{kisses.get_absolute_url()}">Kisses</a>'
-        in page
+        f'This page describes the category <a href="{kisses.get_absolute_url()}">Kisses</a>' in page
     )
     # Its own categories are the category's parents, shown at its foot as usual.
     assert f'<a href="{category("Romance").get_absolute_url()}">Romance</a>' in page
 
     listing = client.get(kisses.get_absolute_url())
     html = listing.content.decode()
-    assert "Every kiss." in html  # the description
+    assert '<div class="category-description"><p>Every kiss.' in html  # as HTML
     assert [p.name for p in listing.context["parents"]] == ["Romance"]
     assert [m.article for m in listing.context["page"].object_list] == [member]
 
@@ -206,7 +201,6 @@ def test_a_description_page_written_before_its_category_creates_it(client, fan, 
 def test_a_description_page_moved_to_another_title_stops_describing(fan, author, moderator):
     page_article = publish(fan, moderator, "Category:Kisses", body="Every kiss.")
     assert category("Kisses").page == page_article
-    refile(page_article, author, moderator, "")  # nothing changes but the title below
     moved = propose_names(page_article, author, categories="", title="Kisses (list)")
     approve(moved, moderator)
     assert category("Kisses").page is None
@@ -220,3 +214,34 @@ def test_only_published_versions_decide_even_when_several_wait(fan, author, mode
     assert filed(article) == ["Kisses"]
     assert Revision.objects.filter(article=article, status="pending").count() == 2
     assert list(Category.objects.values_list("name", flat=True)) == ["Kisses"]
+
+
+def test_a_description_page_names_its_category_as_the_editor_would(client, fan, moderator):
+    """ "Category:bloopers" makes the category "Bloopers", as "bloopers" typed in the
+    categories field does: one name, listed in its place on the index."""
+    publish(fan, moderator, "Category:bloopers", body="Mistakes on set.")
+    publish(fan, moderator, "The fire drill", categories="Accidents")
+    assert Category.objects.get(slug="bloopers").name == "Bloopers"
+    index = client.get(reverse("categories:index")).content.decode()
+    assert index.index(">Accidents</a>") < index.index(">Bloopers</a>")
+
+
+def test_a_moved_article_sorts_under_its_new_title(client, fan, author, moderator):
+    article = publish(fan, moderator, "Zany kiss", categories="Kisses")
+    publish(fan, moderator, "Middle kiss", categories="Kisses")
+    assert listed(client, "Kisses") == ["Middle kiss", "Zany kiss"]
+    approve(propose_names(article, author, categories="Kisses", title="A kiss"), moderator)
+    assert Membership.objects.get(article=article).sort_key == "a kiss"
+    assert listed(client, "Kisses") == ["A kiss", "Middle kiss"]
+
+
+def test_a_stale_proposal_s_category_change_is_merged_onto_the_newer_version(
+    fan, author, moderator
+):
+    article = publish(fan, moderator, "The kiss", categories="Kisses")
+    stale = propose_names(article, fan, categories="Pranks")  # Kisses removed, Pranks added
+    refile(article, author, moderator, "Kisses, Bloopers")
+    moderation.revision_approve_merged(revision=stale, moderator=moderator)
+    article.refresh_from_db()
+    assert article.approved_revision.categories == "Bloopers\nPranks"
+    assert filed(article) == ["Bloopers", "Pranks"]

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ def watch_up_to(client, season=1, number=1):
     client.post(reverse("wiki:spoilers"), {"show": "the-office", "episode": point.pk})
 
 
-def test_members_are_sorted_by_sort_key_then_title(client, fan, moderator):
+def test_members_are_sorted_by_their_sort_keys(client, fan, moderator):
     publish(fan, moderator, "Alpha kiss", categories="Kisses|zzz")
     publish(fan, moderator, "beta kiss", categories="Kisses")
     publish(fan, moderator, "Gamma kiss", categories="Kisses")
@@ -54,8 +55,11 @@ def test_the_index_lists_categories_with_their_article_counts(client, fan, moder
     publish(fan, moderator, "Another kiss", categories="Kisses")
     publish(fan, moderator, "Category:Kisses", body="Every kiss.", categories="Romance")
     page = client.get(reverse("categories:index")).content.decode()
-    items = re.findall(r'<li><a href="/categories/([^/]+)/">([^<]+)</a> <span class="muted">'
-                       r"(\d+) articles?</span>", page)  # fmt: skip
+    items = re.findall(
+        r'<li><a href="/categories/([^/]+)/">([^<]+)</a> <span class="muted">'
+        r"(\d+) articles?</span>",
+        page,
+    )
     # A description page counts as a subcategory, not an article.
     assert items == [
         ("kisses", "Kisses", "2"),
@@ -99,26 +103,24 @@ def test_a_reader_before_the_episode_sees_no_title_of_a_later_member(
     assert f'<a href="/wiki/{early.slug}/">Pilot kiss</a>' in page
     # Served again from the cache to this reader: still folded; another reader sees it.
     assert "The first kiss" not in client.get(url).content.decode()
-    assert "The first kiss" in factories_client().get(url).content.decode()
-
-
-def factories_client():
-    from django.test import Client
-
-    return Client()
+    assert "The first kiss" in Client().get(url).content.decode()
 
 
 def test_a_description_about_a_later_episode_folds(client, fan, moderator, episode):
     """A description page about an episode is an article like any other: after the reader's
     point its text is not shown on the category's page either."""
     publish(fan, moderator, "The kiss", categories="Kisses")
-    publish(fan, moderator, "Category:Kisses", body="Jim kisses Pam at the casino.", episode=episode)
+    publish(
+        fan, moderator, "Category:Kisses", body="Jim kisses Pam at the casino.", episode=episode
+    )
     url = category("Kisses").get_absolute_url()
     assert "Jim kisses Pam" in client.get(url).content.decode()
     watch_up_to(client)
     page = client.get(url).content.decode()
     assert "Spoilers for The Office S02E22" in page
-    outside = re.sub(r'<details class="spoiler spoiler-article">.*?</details>', "", page, flags=re.S)
+    outside = re.sub(
+        r'<details class="spoiler spoiler-article">.*?</details>', "", page, flags=re.S
+    )
     assert "Jim kisses Pam" in page and "Jim kisses Pam" not in outside
     assert "Category:Kisses" not in page
 
@@ -225,3 +227,17 @@ def test_the_index_costs_the_same_for_one_category_or_six(
     with django_assert_num_queries(small):
         client.get(reverse("categories:index"))
     assert small == 2  # the categories with their counts, and how many there are
+
+
+def test_the_editor_offers_suggestions_and_starts_from_the_categories_readers_see(
+    client, fan, moderator
+):
+    article = publish(fan, moderator, "The kiss", categories="Kisses, Season finales|finale")
+    client.force_login(fan)
+    new = client.get(reverse("wiki:article-create")).content.decode()
+    assert (
+        f'id="category-suggestions" data-url="{reverse("categories:suggest")}"' in new
+        and "js/categories.js" in new
+    )
+    edit = client.get(reverse("wiki:article-edit", args=[article.slug]))
+    assert edit.context["form"]["categories"].value() == "Kisses\nSeason finales|finale"

@@ -4,19 +4,25 @@ HTML outside a closed spoiler fold names, quotes or summarises what comes after.
 The later article (S02E22) leaves its words everywhere a wiki shows them: its title and
 address, statements cited, disputed and needing a citation, edit summaries, a source cited
 by it alone, a talk topic, a review thread, a follower's notifications, and a link from an
-earlier article. An earlier talk post has a spoiler section for S09E01. The crawl visits
-every URL pattern the site has, filling each argument with every value that could name
-those things (the later article's slug and neutral key, every id), as an anonymous reader
-and as a signed-in fan following the later article.
+earlier article. An earlier talk post has a spoiler section for S09E01. The later article
+is filed under a category (its title as sort key) beside an earlier one, and a category's
+description page is about the later episode. The crawl visits every URL pattern the site
+has, filling each argument with every value that could name those things (the later
+article's slug and neutral key, every id, every category and maintenance list), as an
+anonymous reader and as a signed-in fan following the later article.
 """
 
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.categories import maintenance
+from apps.categories.maintenance import MAINTENANCE
+from apps.categories.models import Category
 from apps.citations.models import Source
 from apps.moderation import services as moderation
 from apps.notifications.models import Notification
@@ -24,6 +30,7 @@ from apps.talk import services as talk
 from apps.talk.models import Post, Topic
 from apps.wiki import services
 from apps.wiki.models import Article, Follow, Revision
+from apps.wiki.naming import Names
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +49,7 @@ SECRETS = [
     "Xerusreply",  # a reply in it
     "Ibexsection",  # a spoiler section for S09E01 in an earlier talk post
     "Tapirpending",  # a pending proposal's summary
+    "Dugongdescription",  # the text of a category's description page about S02E22
 ]
 
 # Pages that are not the reader's: other tools, files, or forms only a moderator opens.
@@ -89,7 +97,9 @@ def folded_away(html: str) -> str:
 
 
 @pytest.fixture
-def world(author, moderator, fan, django_capture_on_commit_callbacks):
+def world(author, moderator, fan, django_capture_on_commit_callbacks, monkeypatch):
+    # Every waiting proposal counts as stale: the later article is in that list too.
+    monkeypatch.setattr(maintenance, "STALE_AFTER", timedelta(0))
     with django_capture_on_commit_callbacks(execute=True):
         return _world(author, moderator, fan)
 
@@ -121,6 +131,7 @@ def _world(author, moderator, fan):
         summary="Pangolinsummary first",
         episode=later_episode,
         citations=citations(),
+        categories="Season finales|Zebrakiss trivia",
     )
     moderation.revision_approve(revision=first, moderator=moderator)
     later = first.article
@@ -154,6 +165,30 @@ def _world(author, moderator, fan):
         body="See [[Zebrakiss trivia]] for later.",
         episode=early_episode,
     )
+    filing = services.revision_propose(
+        article=early,
+        author=author,
+        body=_current(early).body,
+        summary="Filed",
+        citations=[factories.cite(other_source)],
+        base=_current(early),
+        names=Names.typed(title=early.title, categories="Season finales", aliases=""),
+    )
+    moderation.revision_approve(revision=filing, moderator=moderator)
+    # A category whose description page is about the later episode, inside Season finales.
+    description = services.article_create(
+        author=author,
+        title="Category:Casino games",
+        body="Dugongdescription of the games. [@1]",
+        summary="Described",
+        episode=later_episode,
+        citations=[factories.cite(other_source)],
+        categories="Season finales",
+    )
+    moderation.revision_approve(revision=description, moderator=moderator)
+    factories.published_article(
+        author, moderator, title="Category:Season finales", body="Finales.", source=other_source
+    )
     talk.topic_start(
         article=early,
         author=author,
@@ -178,7 +213,13 @@ def _values(later, early):
     for model in (ReviewThread, ReviewComment):
         ids.update(model.objects.values_list("pk", flat=True))
     return {
-        "slug": [later.slug, later.neutral_key, early.slug],
+        "slug": [
+            later.slug,
+            later.neutral_key,
+            early.slug,
+            *Category.objects.values_list("slug", flat=True),
+        ],
+        "key": list(MAINTENANCE),
         "pk": sorted(ids),
         "post_pk": sorted(Post.objects.values_list("pk", flat=True)),
         "show": ["the-office"],
@@ -221,6 +262,10 @@ def test_an_anonymous_reader_with_a_point_sees_nothing_later_anywhere(client, wo
     _watch_up_to_s02e11(client)
     addresses = list(_addresses(_values(later, early)))
     assert len(addresses) > 60
+    # The category pages are crawled, and list the later articles folded.
+    for address in ("/categories/season-finales/", "/categories/maintenance/stale-proposals/"):
+        assert address in addresses
+        assert "An article about S02E22 (after your point)" in client.get(address).content.decode()
     leaks = _leaks(client, addresses)
     assert not leaks, "\n".join(f"{address}: {words}" for address, words in leaks.items())
 
