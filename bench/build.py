@@ -26,6 +26,7 @@ from django.utils.text import slugify  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.catalog.models import Episode, Season, Show  # noqa: E402
+from apps.categories.models import Category, Membership  # noqa: E402
 from apps.citations.models import Source  # noqa: E402
 from apps.moderation.models import TrustChange  # noqa: E402
 from apps.notifications.models import Notification  # noqa: E402
@@ -34,7 +35,7 @@ from apps.wiki.search import refresh_search_documents  # noqa: E402
 
 from . import corpus  # noqa: E402
 from .config import env_int  # noqa: E402
-from .history import HistoryWriter  # noqa: E402
+from .history import HistoryWriter, category_count  # noqa: E402
 from .rows import Rows, insert  # noqa: E402
 from .world import World, build_world  # noqa: E402
 
@@ -102,10 +103,30 @@ def refresh_derived(article_ids: list[int]) -> None:
         refresh_search_documents(article_ids[start : start + 2000])
 
 
+def file_in_categories(articles: int, planned: list[tuple[str, str, Episode | None]]) -> None:
+    """The categories and memberships publishing would have written for what the versions
+    say (bench.history.category_name), in two inserts."""
+    Category.objects.bulk_create(
+        Category(id=n + 1, name=f"Bench topic {n + 1}", slug=f"bench-topic-{n + 1}")
+        for n in range(category_count(articles))
+    )
+    Membership.objects.bulk_create(
+        (
+            Membership(
+                category_id=index % category_count(articles) + 1,
+                article_id=index + 1,
+                sort_key=title.casefold()[:200],
+            )
+            for index, (title, _slug, _episode) in enumerate(planned)
+        ),
+        batch_size=2000,
+    )
+
+
 def reset_sequences() -> None:
     """The rows came with explicit ids: move PostgreSQL's sequences past them."""
     touched: list[type[models.Model]] = [Show, Season, Episode, User, Source, TrustChange]
-    touched += [Article, Revision, Citation, Statement, AuditEvent, Notification]
+    touched += [Article, Revision, Citation, Statement, AuditEvent, Notification, Category]
     touched.append(Statement.citations.through)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), touched):
@@ -124,6 +145,7 @@ def build(articles: int) -> int:
             for index in range(start, min(start + BATCH, articles)):
                 writer.write(index, *planned[index], rows)
             insert(rows)
+        file_in_categories(articles, planned)
         reset_sequences()
     refresh_derived(list(range(1, articles + 1)))
     if connection.vendor == "postgresql":

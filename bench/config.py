@@ -57,6 +57,7 @@ PAGES = {
     "article-signed-in": "fan",
     "history": "anonymous",
     "episode": "anonymous",
+    "category": "anonymous",
     "home": "anonymous",
     "source": "anonymous",
     "search-common": "anonymous",

@@ -88,6 +88,19 @@ class Ids:
     statement: Iterator[int] = field(default_factory=lambda: count(1))
 
 
+# Articles per category of the built wiki: every category page has about one page of them.
+PER_CATEGORY = 100
+
+
+def category_count(articles: int) -> int:
+    return max(1, articles // PER_CATEGORY)
+
+
+def category_name(index: int, articles: int) -> str:
+    """The category the article at ``index`` is filed under."""
+    return f"Bench topic {index % category_count(articles) + 1}"
+
+
 class HistoryWriter:
     """Writes each article's five revisions, and what comes with them, into a Rows batch."""
 
@@ -187,6 +200,8 @@ class HistoryWriter:
         revision = Revision(
             id=next(self.ids.revision),
             article=context.article,
+            title=context.article.title,
+            categories=category_name(context.index, self.articles),
             body=context.fill(self.families[family].bodies[body]),
             summary=SUMMARIES[body],
             author=author,

@@ -29,6 +29,7 @@ from django.urls import reverse  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.catalog.models import Episode  # noqa: E402
+from apps.categories.models import Category  # noqa: E402
 from apps.markup import render_with_references  # noqa: E402
 from apps.wiki.diff import text_diff, uncited_statements  # noqa: E402
 from apps.wiki.models import Article, Citation, Revision  # noqa: E402
@@ -79,6 +80,13 @@ def paths() -> tuple[dict[str, list[str]], list[str]]:
         ],
         "episode": spread(
             [e.get_absolute_url() for e in episodes.select_related("season__show").order_by("pk")],
+            URLS_PER_PAGE,
+        ),
+        "category": spread(
+            [
+                reverse("categories:category", args=[slug])
+                for slug in Category.objects.order_by("pk").values_list("slug", flat=True)
+            ],
             URLS_PER_PAGE,
         ),
         "home": [reverse("home")],

@@ -17,7 +17,7 @@ from apps.markup import (
 )
 from apps.web import spoilers
 
-from .models import Article, Citation, Statement, StatementKind
+from .models import Article, Citation, Redirect, Statement, StatementKind
 
 
 @dataclass
@@ -170,6 +170,10 @@ class LinkTarget(NamedTuple):
     moved: bool = False
 
 
+def _target(article: Article) -> LinkTarget:
+    return LinkTarget(article.get_absolute_url(), article.display_title, folded=article.folded)
+
+
 def _link_targets(slugs: set[str]) -> dict[str, LinkTarget | None]:
     """Slug -> the published article it leads to (directly, or through a redirect: a former
     title, another name), None when none. One query for the slugs not asked yet in this
@@ -180,23 +184,25 @@ def _link_targets(slugs: set[str]) -> dict[str, LinkTarget | None]:
     )
     missing = slugs - memo.keys()
     if missing:
+        redirected = Redirect.objects.filter(slug__in=missing).values("article_id")
         found: dict[str, LinkTarget] = {}
+        # Each side of the OR by an index (the slug; a redirect's slug, then the id): an OR
+        # across the join itself scanned every article (1.0 ms a call at 1,000 articles,
+        # against 0.58 ms before redirects; this is 0.85 ms).
         articles = (
             Article.objects.published()
             .with_episode()
             .annotate(named=FilteredRelation("redirects", condition=Q(redirects__slug__in=missing)))
-            .filter(Q(slug__in=missing) | Q(named__slug__isnull=False))
+            .filter(Q(slug__in=missing) | Q(pk__in=redirected))
             .annotate(via=F("named__slug"))
+            .order_by()
         )
         for article in articles:
-            target = LinkTarget(
-                article.get_absolute_url(), article.display_title, folded=article.folded
-            )
             if article.slug in missing:
-                found[article.slug] = target
+                found[article.slug] = _target(article)
             via = getattr(article, "via", None)  # the redirect's slug it was found by
             if via:
-                found[via] = target._replace(moved=True)
+                found[via] = _target(article)._replace(moved=True)
         for slug in missing:
             memo[slug] = found.get(slug)
     return {slug: memo[slug] for slug in slugs}
