@@ -147,6 +147,14 @@ def refusals(*, article: Article, names: Names) -> dict[str, list[str]] | None:
     if reserved:
         return {"categories": [f"“{reserved[0]}” is reserved by the wiki: choose another name."]}
     name = described_name(names.title)
+    if name is not None and article.episode_id is not None:
+        # A category gathers articles; its page is about no single episode (and its name,
+        # shown on every list of categories, must never be a spoiler).
+        return {
+            "episode": [
+                "A category's description is about no single episode: leave the episode empty."
+            ]
+        }
     if name is not None and CategoryEntry(name).slug in RESERVED_SLUGS:
         return {"title": [f"“{name}” is reserved by the wiki: choose another name."]}
     if name is None or not names.categories:

@@ -11,7 +11,7 @@ def apply_reader_settings(
     watched: tuple[int, int] | None,
     existing: set[str],
     folded: dict[str, tuple[str, str]] | None = None,
-    moved: dict[str, tuple[str, str]] | None = None,
+    moved: dict[str, tuple[str, str, bool]] | None = None,
 ) -> str:
     """Close spoilers beyond what the reader has watched; mark links to missing articles;
     point links to an article's former title (``moved``) at where it is now.

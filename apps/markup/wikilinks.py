@@ -92,18 +92,24 @@ _WIKILINK_PARTS = re.compile(
 )
 
 
-def retarget_links(html: str, *, moved: dict[str, tuple[str, str]]) -> str:
-    """Point wiki links to the slugs in ``moved`` (slug -> (address, current title)) at the
-    article's address now; a link showing the title it was written with shows the current
-    title (one with its own words, ``[[Old|that kiss]]``, keeps them)."""
+def retarget_links(html: str, *, moved: dict[str, tuple[str, str, bool]]) -> str:
+    """Point wiki links to the slugs in ``moved`` (slug -> (address, current title, renamed))
+    at the article's address now. A link to a former title (``renamed``) that shows the
+    title it was written with shows the current title; one with its own words
+    (``[[Old|that kiss]]``), or written with another name of the article, keeps its words."""
 
     def link(match: re.Match[str]) -> str:
         slug, title, rest, text = match[1], match[2], match[3], match[4]
         if slug not in moved:
             return match[0]
-        address, current = (escape(part) for part in moved[slug])
-        shown = current if text == title else text
-        return f'<a class="wikilink" href="{address}" title="{current}"{rest}>{shown}</a>'
+        address, current, renamed = moved[slug]
+        # Both sides as the sanitiser wrote them (an attribute and text escape differently).
+        shows_title = unescape(text) == unescape(title)
+        shown = escape(current) if renamed and shows_title else text
+        return (
+            f'<a class="wikilink" href="{escape(address)}" title="{escape(current)}"{rest}>'
+            f"{shown}</a>"
+        )
 
     return _WIKILINK_PARTS.sub(link, html)
 

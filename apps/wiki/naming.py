@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.text import slugify
 
 from apps.web import hooks
@@ -242,18 +243,18 @@ def merge_names(base: Names, current: Names, proposal: Names) -> tuple[Names, li
 
 def check_names(*, article: Article, names: Names) -> None:
     """Refuse names that cannot be given to ``article``: a title or other name whose address
-    another article uses, and whatever the apps that keep categories refuse (a cycle)."""
+    another article uses, and whatever the apps that keep categories refuse (a loop). The
+    messages name no other article: it may be unpublished, or after the reader's point."""
     errors: dict[str, list[str]] = {}
     _title, slug = clean_title(names.title)
-    taken = Article.objects.filter(slug=slug).exclude(pk=article.pk).first()
-    if taken is not None:
-        errors["title"] = [
-            f"An article called “{taken.title}” already has that address: choose another title."
-        ]
-    alias_slugs = {slugify(alias): alias for alias in names.aliases}
-    for other in Article.objects.filter(slug__in=alias_slugs).exclude(pk=article.pk):
+    if Article.objects.filter(slug=slug).exclude(pk=article.pk).exists():
+        errors["title"] = ["Another article already has that title: choose another one."]
+    alias_slugs = {slugify(alias)[:TITLE_LENGTH]: alias for alias in names.aliases}
+    for other in (
+        Article.objects.filter(slug__in=alias_slugs).exclude(pk=article.pk).values_list("slug")
+    ):
         errors.setdefault("aliases", []).append(
-            f"“{alias_slugs[other.slug]}” is the title of another article (“{other.title}”)."
+            f"“{alias_slugs[other[0]]}” is the title of another article."
         )
     for found in hooks.run(NAMES_CHECK, article=article, names=names):
         for field, messages in (found or {}).items():
@@ -262,56 +263,111 @@ def check_names(*, article: Article, names: Names) -> None:
         raise ValidationError(errors)
 
 
-def taken_over(*, article: Article, names: Names) -> list[Redirect]:
+def _claimed(names: Names, before: Names | None) -> set[str]:
+    """The addresses a version claims anew: its title's when it renames (or is the first),
+    and each other name the version before did not have."""
+    claimed = set()
+    if before is None or slugify(before.title) != slugify(names.title):
+        claimed.add(slugify(names.title)[:TITLE_LENGTH])
+    had = {slugify(alias) for alias in (before.aliases if before is not None else ())}
+    claimed |= {slugify(alias)[:TITLE_LENGTH] for alias in names.aliases} - had
+    return claimed
+
+
+def taken_over(*, article: Article, names: Names, before: Names | None) -> list[Redirect]:
     """The redirects to other articles that these names would take over (a title or other
-    name that used to lead elsewhere): only a moderator's approval may do that."""
-    slugs = {slugify(names.title)[:TITLE_LENGTH]} | {slugify(a) for a in names.aliases}
+    name that now leads elsewhere, which the version ``before`` did not have): only a
+    moderator's approval may do that. A name the article kept while a moderator gave it to
+    another article is not taken back: it is dropped (apply_names)."""
     return list(
-        Redirect.objects.filter(slug__in=slugs).exclude(article=article).select_related("article")
+        Redirect.objects.filter(slug__in=_claimed(names, before))
+        .exclude(article=article)
+        .select_related("article")
     )
 
 
-TAKE_OVER = (
-    "“{title}” used to lead to the article “{article}”: only a moderator can give the name "
-    "to another article."
-)
+TAKE_OVER = "“{title}” leads to another article: only a moderator can give the name to this one."
 
 
-def apply_names(*, article: Article, revision: Revision, may_take_over: bool) -> list[str]:
+def _lock_addresses(slugs: set[str]) -> None:
+    """Serialise the transactions that give out these addresses (PostgreSQL: one advisory
+    lock each, held to the end of the transaction), so that a title and another article's
+    other name cannot both take one address at once. SQLite serialises every write."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for slug in sorted(slugs):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"wiki-address:{slug}"])
+
+
+def apply_names(
+    *, article: Article, revision: Revision, before: Names | None, may_take_over: bool
+) -> list[str]:
     """Give ``article`` (locked by the caller) the title and other names ``revision``
-    carries: its slug follows the title, the address it leaves becomes a redirect to it,
-    its other names become redirects, and names it no longer has stop leading to it.
-    Returns the fields of the article that changed (for its save)."""
+    carries (``before``: those of the version readers saw until now): its slug follows the
+    title, the address it leaves becomes a redirect to it, its other names become
+    redirects, and names it no longer has stop leading to it (a former title given up as
+    another name leads to it again, as a former title). Returns the fields of the article
+    that changed (for its save)."""
     names = Names.of(revision)
     title, slug = clean_title(names.title)
+    wanted = {slugify(alias)[:TITLE_LENGTH]: alias for alias in names.aliases}
+    _lock_addresses({slug, *wanted})
     check_names(article=article, names=names)
-    if not may_take_over:
-        for redirect in taken_over(article=article, names=names):
-            raise ValidationError(
-                TAKE_OVER.format(title=redirect.title, article=redirect.article.title)
-            )
+    takes = taken_over(article=article, names=names, before=before)
+    if takes and not may_take_over:
+        raise ValidationError(TAKE_OVER.format(title=takes[0].title))
+    # Names kept from before that a moderator has since given to another article stay there.
+    held = set(
+        Redirect.objects.filter(slug__in=set(wanted) - _claimed(names, before))
+        .exclude(article=article)
+        .values_list("slug", flat=True)
+    )
+    wanted = {alias_slug: alias for alias_slug, alias in wanted.items() if alias_slug not in held}
     changed = []
     old_title, old_slug = article.title, article.slug
     if title != old_title:
         article.title = title
         changed.append("title")
-    wanted = {slugify(alias)[:TITLE_LENGTH]: alias for alias in names.aliases}
     # The names this article takes: any redirect at them now leads here (a move back, an
-    # alias becoming the title, or, approved by a moderator, another article's old name).
-    Redirect.objects.filter(slug__in=[slug, *wanted]).delete()
+    # other name becoming the title, or, approved by a moderator, another article's name).
+    Redirect.objects.filter(slug__in=[slug, *wanted]).exclude(
+        article=article, slug__in=list(wanted)
+    ).delete()
     if slug != old_slug:
         article.slug = slug
         changed.append("slug")
-        if article.is_published and old_slug not in wanted:
-            Redirect.objects.create(
-                slug=old_slug, title=old_title, article=article, kind=RedirectKind.MOVED
+        if article.is_published:
+            Redirect.objects.update_or_create(
+                slug=old_slug,
+                defaults={"title": old_title, "article": article, "kind": RedirectKind.MOVED},
             )
-    Redirect.objects.filter(article=article, kind=RedirectKind.ALIAS).exclude(
+    # Other names given up: a former title stays a redirect (as one), the rest go.
+    dropped = Redirect.objects.filter(article=article, kind=RedirectKind.ALIAS).exclude(
         slug__in=wanted
-    ).delete()
+    )
+    former = _former_titles(article, {r.slug for r in dropped})
+    for redirect in dropped:
+        if redirect.slug in former and redirect.slug != slug:
+            redirect.kind, redirect.title = RedirectKind.MOVED, former[redirect.slug]
+            redirect.save(update_fields=["kind", "title"])
+        else:
+            redirect.delete()
+    existing = set(Redirect.objects.filter(article=article).values_list("slug", flat=True))
+    Redirect.objects.filter(article=article, kind=RedirectKind.MOVED, slug__in=wanted).update(
+        kind=RedirectKind.ALIAS
+    )
     Redirect.objects.bulk_create(
         Redirect(slug=alias_slug, title=alias, article=article, kind=RedirectKind.ALIAS)
         for alias_slug, alias in wanted.items()
-        if alias_slug != slug
+        if alias_slug != slug and alias_slug not in existing
     )
     return changed
+
+
+def _former_titles(article: Article, slugs: set[str]) -> dict[str, str]:
+    """Of these addresses, those a published version of the article had as its title."""
+    if not slugs:
+        return {}
+    titles = article.revisions.approved().values_list("title", flat=True).distinct()
+    return {slugify(t)[:TITLE_LENGTH]: t for t in titles if slugify(t)[:TITLE_LENGTH] in slugs}

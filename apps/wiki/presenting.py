@@ -17,7 +17,7 @@ from apps.markup import (
 )
 from apps.web import spoilers
 
-from .models import Article, Citation, Redirect, Statement, StatementKind
+from .models import Article, Citation, Redirect, RedirectKind, Statement, StatementKind
 
 
 @dataclass
@@ -128,7 +128,7 @@ def reader_view(html: str) -> str:
 
 def _linked(
     html: str,
-) -> tuple[set[str], dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+) -> tuple[set[str], dict[str, tuple[str, str]], dict[str, tuple[str, str, bool]]]:
     """The slugs of the published articles that the text's wiki links name; for those the
     reader must not see, the address and label that stand for them; for those named by a
     former title or another name, the article's address and title now."""
@@ -137,7 +137,7 @@ def _linked(
         return set(), {}, {}
     existing: set[str] = set()
     folded: dict[str, tuple[str, str]] = {}
-    moved: dict[str, tuple[str, str]] = {}
+    moved: dict[str, tuple[str, str, bool]] = {}
     for slug, target in _link_targets(slugs).items():
         if target is None:
             continue
@@ -145,7 +145,7 @@ def _linked(
         if target.folded:
             folded[slug] = (target.address, target.label)
         elif target.moved:
-            moved[slug] = (target.address, target.label)
+            moved[slug] = (target.address, target.label, target.renamed)
     return existing, folded, moved
 
 
@@ -162,12 +162,15 @@ def prefetch_links(htmls: list[str]) -> None:
 class LinkTarget(NamedTuple):
     """Where a wiki link leads for the active reader. ``folded``: to an article after their
     point (``label`` stands for its title); ``moved``: to an article by a former title or
-    another name (``label`` is its title now). Neither: to the article at that slug."""
+    another name (``label`` is its title now; ``renamed``: a former title, so a link showing
+    it shows the title now, where a link by another name keeps its words). Neither: to the
+    article at that slug."""
 
     address: str
     label: str
     folded: bool = False
     moved: bool = False
+    renamed: bool = False
 
 
 def _target(article: Article) -> LinkTarget:
@@ -194,15 +197,16 @@ def _link_targets(slugs: set[str]) -> dict[str, LinkTarget | None]:
             .with_episode()
             .annotate(named=FilteredRelation("redirects", condition=Q(redirects__slug__in=missing)))
             .filter(Q(slug__in=missing) | Q(pk__in=redirected))
-            .annotate(via=F("named__slug"))
+            .annotate(via=F("named__slug"), via_kind=F("named__kind"))
             .order_by()
         )
         for article in articles:
-            if article.slug in missing:
+            if article.slug in missing:  # an article's own address wins over any redirect
                 found[article.slug] = _target(article)
             via = getattr(article, "via", None)  # the redirect's slug it was found by
-            if via:
-                found[via] = _target(article)._replace(moved=True)
+            if via and via not in found:
+                renamed = getattr(article, "via_kind", "") == RedirectKind.MOVED
+                found[via] = _target(article)._replace(moved=True, renamed=renamed)
         for slug in missing:
             memo[slug] = found.get(slug)
     return {slug: memo[slug] for slug in slugs}

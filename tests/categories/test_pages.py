@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,9 +13,12 @@ from django.urls import reverse
 
 from apps.categories import views
 from apps.categories.models import Category
+from apps.wiki import services
+from apps.wiki.models import Revision
+from apps.wiki.naming import Names
 from tests import factories
 
-from .helpers import category, members, publish, refile
+from .helpers import category, members, propose, publish, refile
 
 pytestmark = pytest.mark.django_db
 
@@ -106,33 +110,26 @@ def test_a_reader_before_the_episode_sees_no_title_of_a_later_member(
     assert "The first kiss" in Client().get(url).content.decode()
 
 
-def test_a_description_about_a_later_episode_folds(client, fan, moderator, episode):
-    """A description page about an episode is an article like any other: after the reader's
-    point its text is not shown on the category's page either."""
-    publish(fan, moderator, "The kiss", categories="Kisses")
-    publish(
-        fan, moderator, "Category:Kisses", body="Jim kisses Pam at the casino.", episode=episode
-    )
-    url = category("Kisses").get_absolute_url()
-    assert "Jim kisses Pam" in client.get(url).content.decode()
-    watch_up_to(client)
-    page = client.get(url).content.decode()
-    assert "Spoilers for The Office S02E22" in page
-    outside = re.sub(
-        r'<details class="spoiler spoiler-article">.*?</details>', "", page, flags=re.S
-    )
-    assert "Jim kisses Pam" in page and "Jim kisses Pam" not in outside
-    assert "Category:Kisses" not in page
-
-
-def test_spoiler_sections_in_a_description_close_at_the_reader_s_point(
-    client, fan, moderator, episode
-):
-    body = "Kisses on the show.\n\n!!! spoiler S02E22\n    Jim kisses Pam.\n"
-    publish(fan, moderator, "Category:Kisses", body=body, episode=episode)
-    watch_up_to(client)
-    page = client.get(category("Kisses").get_absolute_url()).content.decode()
-    assert '<details class="spoiler spoiler-later" data-spoiler="S02E22">' in page
+def test_a_description_is_about_no_single_episode(client, fan, moderator, episode):
+    """A category's name shows on every list of categories: its page cannot be about an
+    episode (whose readers before it must not see the name). Refused, nothing written."""
+    with pytest.raises(ValidationError) as refused:
+        propose(fan, "Category:Kisses", body="Jim kisses Pam at the casino.", episode=episode)
+    assert "about no single episode" in str(refused.value)
+    assert not Revision.objects.filter(title="Category:Kisses").exists()
+    article = publish(fan, moderator, "Casino trivia", episode=episode)
+    article.refresh_from_db()
+    current = article.approved_revision
+    with pytest.raises(ValidationError, match="about no single episode"):
+        services.revision_propose(
+            article=article,
+            author=fan,
+            body=current.body,
+            summary="Move",
+            citations=[factories.cite()],
+            base=current,
+            names=Names(title="Category:Casino"),
+        )
 
 
 def test_a_change_is_seen_at_once_by_cached_readers(client, fan, author, moderator):

@@ -5,8 +5,8 @@ The later article (S02E22) leaves its words everywhere a wiki shows them: its ti
 address, statements cited, disputed and needing a citation, edit summaries, a source cited
 by it alone, a talk topic, a review thread, a follower's notifications, and a link from an
 earlier article. An earlier talk post has a spoiler section for S09E01. The later article
-is filed under a category (its title as sort key) beside an earlier one, and a category's
-description page is about the later episode. The crawl visits every URL pattern the site
+is filed under a category (its title as sort key) beside an earlier one, inside a category
+with a description page. The crawl visits every URL pattern the site
 has, filling each argument with every value that could name those things (the later
 article's slug and neutral key, every id, every category and maintenance list), as an
 anonymous reader and as a signed-in fan following the later article.
@@ -49,7 +49,6 @@ SECRETS = [
     "Xerusreply",  # a reply in it
     "Ibexsection",  # a spoiler section for S09E01 in an earlier talk post
     "Tapirpending",  # a pending proposal's summary
-    "Dugongdescription",  # the text of a category's description page about S02E22
 ]
 
 # Pages that are not the reader's: other tools, files, or forms only a moderator opens.
@@ -175,13 +174,12 @@ def _world(author, moderator, fan):
         names=Names.typed(title=early.title, categories="Season finales", aliases=""),
     )
     moderation.revision_approve(revision=filing, moderator=moderator)
-    # A category whose description page is about the later episode, inside Season finales.
+    # A category with a description page (about no episode: refused), inside Season finales.
     description = services.article_create(
         author=author,
         title="Category:Casino games",
-        body="Dugongdescription of the games. [@1]",
+        body="Games at the casino night. [@1]",
         summary="Described",
-        episode=later_episode,
         citations=[factories.cite(other_source)],
         categories="Season finales",
     )

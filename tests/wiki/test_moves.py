@@ -105,7 +105,7 @@ def test_a_move_needs_a_reason_and_a_new_free_title(client, article, fan, author
     assert 'value="Somewhere else"' in response.content.decode()
     response = client.post(url, {"title": other.title, "reason": "Why not"})
     assert response.status_code == 400
-    assert "already has that address" in response.content.decode()
+    assert "Another article already has that title" in response.content.decode()
     response = client.post(url, {"title": "casino night trivia", "reason": "Lower case"})
     # A change of case keeps the address: a move like any other.
     assert response.status_code == 302
@@ -349,3 +349,116 @@ def test_a_folded_article_keeps_its_neutral_address_after_a_move(
     assert response.status_code == 301
     assert response["Location"] == f"/wiki/S02E22-{article.pk}/"
     assert "first-kiss" not in response["Location"]
+
+
+def rename(article, author, moderator, *, title=None, aliases=()):
+    """Publish a version with this title and these other names (text and citations kept)."""
+    article.refresh_from_db()
+    current = article.approved_revision
+    revision = services.revision_propose(
+        article=article,
+        author=author,
+        body=current.body,
+        summary="Names",
+        citations=[
+            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
+            for c in current.citations.all()
+        ],
+        base=current,
+        names=Names(title=title or current.title, aliases=tuple(aliases)),
+    )
+    moderation.revision_approve(revision=revision, moderator=moderator)
+    article.refresh_from_db()
+    return revision
+
+
+def test_a_former_title_given_up_as_an_other_name_still_leads_to_the_article(
+    client, article, author, moderator
+):
+    rename(article, author, moderator, title="The first kiss")
+    rename(article, author, moderator, aliases=["Casino Night trivia"])
+    assert Redirect.objects.get(slug="casino-night-trivia").kind == RedirectKind.ALIAS
+    rename(article, author, moderator, aliases=[])
+    redirect = Redirect.objects.get(slug="casino-night-trivia")
+    assert (redirect.kind, redirect.title) == (RedirectKind.MOVED, "Casino Night trivia")
+    assert client.get("/wiki/casino-night-trivia/").status_code == 301
+
+
+def test_a_name_a_moderator_gave_to_another_article_is_not_taken_back_by_an_edit(
+    client, article, author, moderator
+):
+    rename(article, author, moderator, aliases=["The kiss"])
+    other = factories.published_article(author, moderator, title="Dundies trivia")
+    rename(other, author, moderator, aliases=["The kiss"])  # a moderator's approval
+    assert Redirect.objects.get(slug="the-kiss").article == other
+    # An edit of the first article, still listing the name, leaves it where it is...
+    edit = factories.propose_edit(article, author, body="A typo fixed.")
+    assert Names.of(edit).aliases == ("The kiss",)
+    moderation.revision_approve(revision=edit, moderator=moderator)
+    assert Redirect.objects.get(slug="the-kiss").article == other
+    # ...and does not keep a trusted author's edit from being approved at once.
+    from apps.accounts.models import Trust
+    from apps.moderation import services as moderation_services
+
+    moderation_services.user_set_trust(
+        user=author, trust=Trust.TRUSTED, moderator=moderator, reason="Reliable"
+    )
+    again = factories.propose_edit(article, author, body="Another typo fixed.")
+    assert again.status == RevisionStatus.APPROVED
+
+
+def test_a_link_by_an_other_name_keeps_its_words_and_a_renamed_title_with_quotes_updates(
+    client, author, moderator
+):
+    quoted = factories.published_article(author, moderator, title='The "Dundies"')
+    kiss = factories.published_article(author, moderator, title="Casino kiss")
+    rename(kiss, author, moderator, aliases=["Jim and Pam's first kiss"])
+    rename(quoted, author, moderator, title="Dundies night")
+    linking = factories.published_article(
+        author,
+        moderator,
+        title="Links",
+        body='Everyone remembers [[Jim and Pam\'s first kiss]] and [[The "Dundies"]].',
+    )
+    page = client.get(linking.get_absolute_url()).content.decode()
+    assert 'href="/wiki/casino-kiss/" title="Casino kiss"' in page
+    assert "Jim and Pam&#x27;s first kiss</a>" in page or "Jim and Pam's first kiss</a>" in page
+    assert 'href="/wiki/dundies-night/" title="Dundies night"' in page
+    assert ">Dundies night</a>" in page
+    assert "&quot;Dundies&quot;</a>" not in page
+
+
+def test_an_edit_refused_as_stale_keeps_the_categories_approved_meanwhile(
+    client, article, fan, author, moderator
+):
+    from tests.wiki.test_loop import edit_post
+
+    client.force_login(fan)
+    data = edit_post(article, client, body="My change. [@1]", summary="Mine", categories="Kisses")
+    # Meanwhile another edit files the article under another category.
+    current = article.approved_revision
+    other = services.revision_propose(
+        article=article,
+        author=author,
+        body=current.body,
+        summary="Filed",
+        citations=[
+            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
+            for c in current.citations.all()
+        ],
+        base=current,
+        names=Names.typed(title=current.title, categories="Season finales", aliases=""),
+    )
+    moderation.revision_approve(revision=other, moderator=moderator)
+    response = client.post(reverse("wiki:article-edit", args=[article.slug]), data)
+    assert response.status_code == 409
+    assert response.context["form"]["categories"].value() == "Kisses\nSeason finales"
+
+
+def test_a_long_move_summary_keeps_the_reason(client, article, fan):
+    client.force_login(fan)
+    title = "A" * 190
+    propose_move(client, article, title, reason="The episode's own name")
+    proposal = Revision.objects.get(status=RevisionStatus.PENDING)
+    assert proposal.summary.endswith(": The episode's own name")
+    assert len(proposal.summary) <= 300

@@ -193,7 +193,13 @@ def _review_context(
         "name_changes": names.changes_from(
             Names.of(revision.base) if revision.base is not None else None
         ),
-        "takes_over": taken_over(article=article, names=names) if revision.is_pending else [],
+        "takes_over": taken_over(
+            article=article,
+            names=names,
+            before=Names.of(revision.base) if revision.base is not None else None,
+        )
+        if revision.is_pending
+        else [],
     }
 
 

@@ -85,7 +85,10 @@ def _write(
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     if approves_automatically(author) and (
-        can_moderate(author) or not taken_over(article=article, names=names)
+        can_moderate(author)
+        or not taken_over(
+            article=article, names=names, before=Names.of(base) if base is not None else None
+        )
     ):
         revision_publish(
             article=Article.objects.select_for_update().get(pk=article.pk),

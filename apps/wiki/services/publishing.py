@@ -102,7 +102,8 @@ def revision_publish(
     if carried is not None and carried.proposal_decided_after:
         _decide_proposal(carried, revision, actor=actor)
     previous = article.approved_revision
-    _give_names(article, revision, actor=actor)
+    before = Names.of(previous) if previous is not None else None
+    _give_names(article, revision, before=before, actor=actor)
     article.approved_revision = revision
     article.approved_at = revision.decided_at
     article.save(update_fields=["approved_revision", "approved_at"])
@@ -111,7 +112,7 @@ def revision_publish(
         article=article,
         revision=revision,
         names=Names.of(revision),
-        previous=Names.of(previous) if previous is not None else None,
+        previous=before,
     )
     refresh_search_documents([article.pk])
     # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
@@ -124,7 +125,7 @@ def revision_publish(
     return revision
 
 
-def _give_names(article: Article, revision: Revision, *, actor: User) -> None:
+def _give_names(article: Article, revision: Revision, *, before: Names | None, actor: User) -> None:
     """Give the article the title and other names the version carries (naming.apply_names).
     A refusal (a name another article holds, a category loop) refuses the whole publish,
     and so does a name another article took in a transaction that committed meanwhile
@@ -132,7 +133,7 @@ def _give_names(article: Article, revision: Revision, *, actor: User) -> None:
     try:
         with transaction.atomic():
             changed = apply_names(
-                article=article, revision=revision, may_take_over=can_moderate(actor)
+                article=article, revision=revision, before=before, may_take_over=can_moderate(actor)
             )
             if changed:
                 article.save(update_fields=changed)

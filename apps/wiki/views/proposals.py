@@ -21,6 +21,7 @@ from ..naming import Names, merge_names
 from ..policy import protection_refusal
 from ..presenting import raw_text_spoils
 from ..revising import superseded_by
+from ..services.publishing import SUMMARY_LENGTH
 from ..slots import EDITOR_TAKING
 from .access import get_article_for_user, proposer_required, sources_visible_to
 
@@ -63,6 +64,7 @@ def article_create(request):
     formset = CitationFormSet(
         request.POST or None, prefix="citations", sources=sources_visible_to(request.user)
     )
+    status = 0
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -79,13 +81,18 @@ def article_create(request):
             )
         except ValidationError as error:
             _show_refusal(error, form, formset)
+        except services.WikiConflict as refusal:
+            # Written, but refused on its way to readers (a trusted author's title taken by
+            # another article meanwhile): nothing was kept; the form comes back as typed.
+            form.add_error(None, refusal.message)
+            status = CONFLICT
         else:
             _thank(request, revision)
             return redirect(revision)
     return _render_editor(
         request,
         {"form": form, "formset": formset, "article": None},
-        status=400 if request.method == "POST" else 200,
+        status=status or (400 if request.method == "POST" else 200),
     )
 
 
@@ -115,7 +122,7 @@ def _starting_point(request, article):
         # Written against older text (whatever became of it): carry it onto the current
         # text, so that submitting it can never undo a newer approved change.
         merged = merge_revisions(revises.base, current, revises)
-        names, _problems = merge_names(
+        names, naming_problems = merge_names(
             names_of(revises.base, article), Names.of(current), Names.of(revises)
         )
         rows = [
@@ -130,6 +137,12 @@ def _starting_point(request, article):
             else "The article changed after you wrote this proposal; your changes have been "
             "carried onto the current text below. Check it and submit."
         )
+        if naming_problems:
+            notice += (
+                " Its title changed too: "
+                + "; ".join(naming_problems)
+                + ". Your proposal keeps your title; move the article back if that is wrong."
+            )
         return revises, merged.body, rows or citation_initial(revises), names, notice
     return revises, revises.body, citation_initial(revises), Names.of(revises), ""
 
@@ -220,13 +233,24 @@ def article_edit(request, slug):
             # Keep everything typed; point the form at the current text so that
             # submitting again, after comparing, goes through.
             conflict = stale.message
+            written_on = _base_revision(article, form.cleaned_data.get("base_revision"))
             article.refresh_from_db()
             data = request.POST.copy()
             data["base_revision"] = article.approved_revision_id or ""
+            if article.approved_revision is not None:
+                # The categories and other names approved meanwhile join the typed ones
+                # (a three-way merge, as the review does): submitting again keeps both.
+                merged, _problems = merge_names(
+                    names_of(written_on, article), Names.of(article.approved_revision), typed
+                )
+                data["categories"] = merged.category_text
+                data["aliases"] = "\n".join(merged.aliases)
             form = ProposalForm(data)
             formset = CitationFormSet(data, prefix="citations", sources=sources)
             form.is_valid()
             formset.is_valid()
+        except services.WikiConflict as refusal:
+            conflict = refusal.message
         else:
             _thank(request, revision)
             return redirect(article)
@@ -295,7 +319,11 @@ def article_move(request, slug):
     article = get_article_for_user(request.user, slug)
     current = article.approved_revision
     if current is None:
-        messages.info(request, "An article awaiting its first review is renamed by editing it.")
+        messages.info(
+            request,
+            "This article awaits its first review: it can be moved once a moderator has "
+            "approved it.",
+        )
         return redirect(article)
     refusal = protection_refusal(request.user, article)
     if refusal:
@@ -325,7 +353,7 @@ def article_move(request, slug):
                 article=article,
                 author=request.user,
                 body=current.body,
-                summary=f"Moved “{names.title}” to “{new.title}”: {data['reason'].strip()}"[:300],
+                summary=_move_summary(names.title, new.title, data["reason"]),
                 citations=[
                     CitationInput(
                         source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
@@ -337,8 +365,8 @@ def article_move(request, slug):
             )
         except ValidationError as error:
             add_errors(form, error)
-        except services.StaleBase as stale:
-            form.add_error(None, stale.message)
+        except services.WikiConflict as refusal:  # a stale base, or a title taken meanwhile
+            form.add_error(None, refusal.message)
         else:
             _thank(request, revision)
             article.refresh_from_db()
@@ -349,3 +377,13 @@ def article_move(request, slug):
         {"form": form, "article": article, "current": current},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _move_summary(old: str, new: str, reason: str) -> str:
+    """The edit summary of a move: both titles and the reason, the reason kept whole when
+    long titles would not leave room for it."""
+    reason = reason.strip()
+    for summary in (f"Moved “{old}” to “{new}”: {reason}", f"Moved to “{new}”: {reason}"):
+        if len(summary) <= SUMMARY_LENGTH:
+            return summary
+    return f"Moved: {reason}"[:SUMMARY_LENGTH]
