@@ -13,6 +13,7 @@ from django.urls import reverse
 from apps.web import hooks
 from apps.web.usertext import MAX_REASON_LENGTH
 from apps.wiki.models import Article, Revision, RevisionStatus
+from apps.wiki.naming import Names
 from apps.wiki.permissions import can_moderate
 
 from . import carrying  # noqa: F401 - registers the threads' move to a revised proposal
@@ -53,9 +54,12 @@ def revision_actions(
             "moderation/slots/review_link.html", {"url": review_url(revision=revision)}
         )
     if revision.status == RevisionStatus.APPROVED and not is_current:
+        current = revision.article.approved_revision
+        # A revert restores the version's title, categories and other names with its text.
+        names = Names.of(revision).changes_from(Names.of(current)) if current is not None else []
         return render_to_string(
             "moderation/slots/revert_form.html",
-            {"max_length": MAX_REASON_LENGTH, "revision": revision},
+            {"max_length": MAX_REASON_LENGTH, "revision": revision, "name_changes": names},
             request=request,
         )
     return None

@@ -290,6 +290,10 @@ def test_a_title_held_by_a_redirect_is_taken_over_only_through_a_moderator(
 def test_a_revert_restores_the_title_and_its_address(client, article, author, moderator):
     first = article.approved_revision
     move(article, "The first kiss", author=author, moderator=moderator)
+    client.force_login(moderator)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Restoring it also changes: title “The first kiss” → “Casino Night trivia”" in page
+    client.logout()
     moderation.revision_revert(article=article, to=first, moderator=moderator, reason="Bad move")
     article.refresh_from_db()
     assert (article.title, article.slug) == ("Casino Night trivia", "casino-night-trivia")
