@@ -27,8 +27,8 @@ OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
     ARTICLE_NOTICES: "the article page, above its text (after the reader's own proposals); "
     "gets article",
-    ARTICLE_FOOT: "the article page, under its text (published articles only); gets article, "
-    "revision (the approved one)",
+    ARTICLE_FOOT: "the article page, under its text and inside its spoiler fold (published "
+    "articles only); gets article, revision (the approved one)",
     REVISION_ACTIONS: "the page of one version, under its status; gets revision, is_current",
     REVISION_CONVERSATION: "the page of one version, above its text; gets revision, is_open",
     HISTORY_LINKS: "an article's history page, above the decisions; gets article",

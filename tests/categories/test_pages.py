@@ -238,3 +238,16 @@ def test_the_editor_offers_suggestions_and_starts_from_the_categories_readers_se
     )
     edit = client.get(reverse("wiki:article-edit", args=[article.slug]))
     assert edit.context["form"]["categories"].value() == "Kisses\nSeason finales|finale"
+
+
+def test_a_folded_articles_categories_stay_inside_its_fold(client, fan, moderator, episode):
+    """What an article is filed under tells about it: for a reader before its episode, the
+    foot is folded with the rest of the article."""
+    article = publish(fan, moderator, "The kiss", categories="Zebra kisses", episode=episode)
+    watch_up_to(client)
+    page = client.get(article.get_absolute_url(), follow=True).content.decode()
+    outside = re.sub(
+        r'<details class="spoiler spoiler-article">.*?</details>', "", page, flags=re.S
+    )
+    assert "Zebra kisses" in page
+    assert "Zebra kisses" not in outside
