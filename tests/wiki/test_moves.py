@@ -128,6 +128,18 @@ def test_a_second_move_leaves_no_double_redirect(client, article, author, modera
         assert client.get(response["Location"]).status_code == 200
 
 
+def test_an_old_address_of_a_version_leads_to_it_at_the_new_one(
+    client, article, author, moderator, django_assert_num_queries
+):
+    first = article.approved_revision
+    move(article, "The first kiss", author=author, moderator=moderator)
+    response = client.get(f"/wiki/casino-night-trivia/revisions/{first.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/wiki/the-first-kiss/revisions/{first.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"/wiki/the-first-kiss/revisions/{first.pk + 999}/").status_code == 404
+
+
 def test_moving_back_takes_the_old_address_back(client, article, author, moderator):
     move(article, "Second title", author=author, moderator=moderator)
     move(article, "Casino Night trivia", author=author, moderator=moderator)

@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from apps.accounts.models import User
 from apps.citations.models import Source, SourceQuerySet
@@ -118,12 +118,13 @@ def get_revision_for_user(
         "article__episode__season__show", "author", "decided_by"
     )
     if slug is not None:
-        found = queryset.filter(article__in=Article.objects.at_address(slug)).filter(pk=pk).first()
-        if found is None:
-            moved_away(slug)
-            raise Http404("No such revision.")
-        queryset = queryset.filter(pk=found.pk)
-    revision: Revision = get_object_or_404(queryset, pk=pk)
+        queryset = queryset.filter(article__in=Article.objects.at_address(slug))
+    found: Revision | None = queryset.filter(pk=pk).first()
+    if found is None:
+        if slug is not None:
+            moved_away(slug)  # an address the article had: the same version at the new one
+        raise Http404("No such revision.")
+    revision = found
     if not can_view_revision(user, revision):
         raise Http404("No such revision.")
     return revision
