@@ -72,10 +72,13 @@ def file_article(*, article: Article, revision: Revision, names: Names) -> None:
     present = dict(
         Membership.objects.filter(article=article).values_list("category_id", "sort_key")
     )
-    for category_id, sort_key in wanted.items():
-        if category_id not in present:
-            Membership.objects.create(category_id=category_id, article=article, sort_key=sort_key)
-        elif present[category_id] != sort_key:
+    Membership.objects.bulk_create(
+        Membership(category_id=category_id, article=article, sort_key=sort_key)
+        for category_id, sort_key in wanted.items()
+        if category_id not in present
+    )
+    for category_id, sort_key in wanted.items():  # a sort key changed (rare): one row each
+        if category_id in present and present[category_id] != sort_key:
             Membership.objects.filter(category_id=category_id, article=article).update(
                 sort_key=sort_key
             )
@@ -159,17 +162,18 @@ def refusals(*, article: Article, names: Names) -> dict[str, list[str]] | None:
         return {"title": [f"“{name}” is reserved by the wiki: choose another name."]}
     if name is None or not names.categories:
         return None
-    own = categories_named([CategoryEntry(name)], create=False).get(CategoryEntry(name).slug)
+    own_slug = CategoryEntry(name).slug
+    # One lookup for the category and all its would-be parents.
+    found = categories_named([CategoryEntry(name), *names.categories], create=False)
+    own = found.get(own_slug)
     problems = []
     for entry in names.categories:
-        if own is not None:
-            parent = categories_named([entry], create=False).get(entry.slug)
-            chain = path_up(parent, own) if parent is not None else None
-        else:
-            parent, chain = None, None
-        if entry.slug == CategoryEntry(name).slug or (parent is not None and parent == own):
+        parent = found.get(entry.slug)
+        if entry.slug == own_slug or (parent is not None and parent == own):
             problems.append(f"The category “{name}” cannot be filed under itself.")
-        elif chain is not None:
+            continue
+        chain = path_up(parent, own) if parent is not None and own is not None else None
+        if chain is not None:
             loop = " › ".join(c.name for c in chain)
             problems.append(
                 f"“{entry.name}” is already inside “{name}” ({loop}): filing “{name}” under it "

@@ -307,61 +307,57 @@ def apply_names(
     carries (``before``: those of the version readers saw until now): its slug follows the
     title, the address it leaves becomes a redirect to it, its other names become
     redirects, and names it no longer has stop leading to it (a former title given up as
-    another name leads to it again, as a former title). Returns the fields of the article
-    that changed (for its save)."""
+    another name leads to it again, as a former title). Works out the article's redirects
+    as they should be, then writes the difference. Returns the fields of the article that
+    changed (for its save)."""
     names = Names.of(revision)
     title, slug = clean_title(names.title)
-    wanted = {slugify(alias)[:TITLE_LENGTH]: alias for alias in names.aliases}
-    _lock_addresses({slug, *wanted})
+    aliases = {slugify(alias)[:TITLE_LENGTH]: alias for alias in names.aliases}
+    _lock_addresses({slug, *aliases})
     check_names(article=article, names=names)
-    takes = taken_over(article=article, names=names, before=before)
+    claimed = _claimed(names, before)
+    elsewhere = {
+        r.slug: r
+        for r in Redirect.objects.filter(slug__in=[slug, *aliases])
+        .exclude(article=article)
+        .select_related("article")
+    }
+    takes = [elsewhere[address] for address in sorted(claimed & elsewhere.keys())]
     if takes and not may_take_over:
         raise ValidationError(TAKE_OVER.format(title=takes[0].title))
-    # Names kept from before that a moderator has since given to another article stay there.
-    held = set(
-        Redirect.objects.filter(slug__in=set(wanted) - _claimed(names, before))
-        .exclude(article=article)
-        .values_list("slug", flat=True)
+    # A name kept from before that a moderator has since given to another article stays there.
+    aliases = {a: alias for a, alias in aliases.items() if a in claimed or a not in elsewhere}
+
+    mine = {r.slug: r for r in Redirect.objects.filter(article=article)}
+    wanted: dict[str, tuple[str, str]] = {}  # slug -> (kind, title)
+    for redirect in mine.values():  # former titles stay; other names stay only if still given
+        if redirect.kind == RedirectKind.MOVED:
+            wanted[redirect.slug] = (RedirectKind.MOVED, redirect.title)
+    former = _former_titles(
+        article,
+        {a for a, r in mine.items() if r.kind == RedirectKind.ALIAS and a not in aliases},
     )
-    wanted = {alias_slug: alias for alias_slug, alias in wanted.items() if alias_slug not in held}
-    changed = []
-    old_title, old_slug = article.title, article.slug
-    if title != old_title:
-        article.title = title
-        changed.append("title")
-    # The names this article takes: any redirect at them now leads here (a move back, an
-    # other name becoming the title, or, approved by a moderator, another article's name).
-    Redirect.objects.filter(slug__in=[slug, *wanted]).exclude(
-        article=article, slug__in=list(wanted)
-    ).delete()
-    if slug != old_slug:
-        article.slug = slug
-        changed.append("slug")
-        if article.is_published:
-            Redirect.objects.update_or_create(
-                slug=old_slug,
-                defaults={"title": old_title, "article": article, "kind": RedirectKind.MOVED},
-            )
-    # Other names given up: a former title stays a redirect (as one), the rest go.
-    dropped = Redirect.objects.filter(article=article, kind=RedirectKind.ALIAS).exclude(
-        slug__in=wanted
-    )
-    former = _former_titles(article, {r.slug for r in dropped})
-    for redirect in dropped:
-        if redirect.slug in former and redirect.slug != slug:
-            redirect.kind, redirect.title = RedirectKind.MOVED, former[redirect.slug]
-            redirect.save(update_fields=["kind", "title"])
-        else:
-            redirect.delete()
-    existing = set(Redirect.objects.filter(article=article).values_list("slug", flat=True))
-    Redirect.objects.filter(article=article, kind=RedirectKind.MOVED, slug__in=wanted).update(
-        kind=RedirectKind.ALIAS
-    )
-    Redirect.objects.bulk_create(
-        Redirect(slug=alias_slug, title=alias, article=article, kind=RedirectKind.ALIAS)
-        for alias_slug, alias in wanted.items()
-        if alias_slug != slug and alias_slug not in existing
-    )
+    wanted |= {a: (RedirectKind.MOVED, t) for a, t in former.items()}
+    if slug != article.slug and article.is_published:
+        wanted[article.slug] = (RedirectKind.MOVED, article.title)
+    wanted |= {a: (RedirectKind.ALIAS, alias) for a, alias in aliases.items()}
+    wanted.pop(slug, None)  # its own address is no redirect
+
+    changed = [
+        field
+        for field, value in (("title", title), ("slug", slug))
+        if getattr(article, field) != value
+    ]
+    article.title, article.slug = title, slug
+    Redirect.objects.filter(pk__in=[r.pk for r in takes]).delete()
+    Redirect.objects.filter(article=article).exclude(slug__in=wanted).delete()
+    for address, (kind, shown) in wanted.items():
+        kept = mine.get(address)
+        if kept is None:
+            Redirect.objects.create(slug=address, title=shown, article=article, kind=kind)
+        elif (kept.kind, kept.title) != (kind, shown):
+            kept.kind, kept.title = kind, shown
+            kept.save(update_fields=["kind", "title"])
     return changed
 
 

@@ -22,6 +22,7 @@ from apps.wiki.diff import citation_diff, text_diff, uncited_statements
 from apps.wiki.merging import Cited, cited_of, merge_revisions
 from apps.wiki.models import Citation, Revision
 from apps.wiki.naming import Names, taken_over
+from apps.wiki.naming import changes as name_changes
 from apps.wiki.policy import is_trusted
 from apps.wiki.revising import is_open_for_review
 
@@ -190,9 +191,7 @@ def _review_context(
         "revised": revision.revises,
         # What the proposal changes of the names it was written on (a stale one's changes
         # are carried onto newer names by the merge, as its text's are).
-        "name_changes": names.changes_from(
-            Names.of(revision.base) if revision.base is not None else None
-        ),
+        "name_changes": name_changes(revision),
         "takes_over": taken_over(
             article=article,
             names=names,

@@ -13,9 +13,9 @@ from apps.web.params import id_value, int_param, text_param
 from apps.web.refusals import CONFLICT, add_errors
 
 from .. import services
-from ..citing import CitationInput, names_of
+from ..citing import names_of
 from ..forms import ArticleCreateForm, CitationFormSet, MoveForm, ProposalForm, citation_initial
-from ..merging import merge_revisions
+from ..merging import citation_inputs, cited_of, merge_revisions
 from ..models import Revision
 from ..naming import Names, merge_names
 from ..policy import protection_refusal
@@ -354,12 +354,7 @@ def article_move(request, slug):
                 author=request.user,
                 body=current.body,
                 summary=_move_summary(names.title, new.title, data["reason"]),
-                citations=[
-                    CitationInput(
-                        source=c.source, quote=c.quote, locator=c.locator, key=c.key, verbatim=True
-                    )
-                    for c in current.citations.select_related("source").order_by("position")
-                ],
+                citations=citation_inputs(cited_of(current)),
                 base=current,
                 names=new,
             )
