@@ -9,6 +9,7 @@ from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source, SourceKind
 from apps.moderation import services as moderation
 from apps.wiki import services
+from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.permissions import MODERATE_PERMISSION, MODERATORS_GROUP
 
 PASSWORD = "correct-horse-battery"
@@ -95,6 +96,22 @@ def propose_edit(article, author, *, body="Changed text.", source=None, base="cu
         summary="An edit",
         citations=citations,
         base=base,
+    )
+
+
+def propose_names(article, author, names, *, body=None, summary="Names"):
+    """A version of ``article`` giving it ``names`` (apps.wiki.naming.Names), with its current
+    text (or ``body``) and its current citations, as the move page writes one."""
+    article.refresh_from_db()
+    current = article.approved_revision
+    return services.revision_propose(
+        article=article,
+        author=author,
+        body=current.body if body is None else body,
+        summary=summary,
+        citations=citation_inputs(cited_of(current)),
+        base=current,
+        names=names,
     )
 
 

@@ -35,17 +35,10 @@ def publish(author, moderator, title, **kwargs):
 def propose_names(article, author, *, categories, title=None):
     """An edit that keeps the text and gives the article these categories."""
     article.refresh_from_db()
-    base = article.approved_revision
-    citations = [factories.cite()]
-    return services.revision_propose(
-        article=article,
-        author=author,
-        body=base.body,
-        summary="Categories",
-        citations=citations,
-        base=base,
-        names=Names.typed(title=title or base.title, categories=categories, aliases=""),
+    names = Names.typed(
+        title=title or article.approved_revision.title, categories=categories, aliases=""
     )
+    return factories.propose_names(article, author, names, summary="Categories")
 
 
 def approve(revision, moderator):

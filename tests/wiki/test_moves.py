@@ -35,17 +35,11 @@ def move(article, title, *, author, moderator):
     """Propose a move as the site does and approve it."""
     article.refresh_from_db()
     current = article.approved_revision
-    revision = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body,
+    revision = factories.propose_names(
+        article,
+        author,
+        Names(title=title, categories=Names.of(current).categories),
         summary=f"Move to {title}",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names(title=title, categories=Names.of(current).categories),
     )
     moderation.revision_approve(revision=revision, moderator=moderator)
     article.refresh_from_db()
@@ -217,21 +211,15 @@ def test_a_protected_article_is_moved_by_moderators_only(client, article, fan, m
 
 def test_aliases_redirect_and_search_finds_them(client, article, author, moderator):
     current = article.approved_revision
-    revision = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body,
-        summary="Other names",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names.typed(
+    revision = factories.propose_names(
+        article,
+        author,
+        Names.typed(
             title=current.title,
             categories="",
             aliases="Jim and Pam's first kiss\nThe parking lot kiss",
         ),
+        summary="Other names",
     )
     assert not Redirect.objects.exists()  # reviewed first
     moderation.revision_approve(revision=revision, moderator=moderator)
@@ -244,17 +232,11 @@ def test_aliases_redirect_and_search_finds_them(client, article, author, moderat
     # Removing one stops it leading there.
     article.refresh_from_db()
     names = Names.of(article.approved_revision)
-    edit = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body,
+    edit = factories.propose_names(
+        article,
+        author,
+        Names(title=names.title, aliases=("The parking lot kiss",)),
         summary="One other name",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=article.approved_revision,
-        names=Names(title=names.title, aliases=("The parking lot kiss",)),
     )
     moderation.revision_approve(revision=edit, moderator=moderator)
     assert client.get("/wiki/jim-and-pams-first-kiss/").status_code == 404
@@ -314,18 +296,11 @@ def test_a_revert_restores_the_title_and_its_address(client, article, author, mo
 
 
 def test_a_stale_move_merges_onto_newer_text(article, author, fan, moderator):
-    current = article.approved_revision
-    mover = services.revision_propose(
-        article=article,
-        author=fan,
-        body=current.body,
+    mover = factories.propose_names(
+        article,
+        fan,
+        Names(title="The first kiss"),
         summary="Move",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names(title="The first kiss"),
     )
     edit = factories.propose_edit(article, author, body="Newer text.")
     moderation.revision_approve(revision=edit, moderator=moderator)
@@ -337,17 +312,12 @@ def test_a_stale_move_merges_onto_newer_text(article, author, fan, moderator):
 
 def test_a_move_is_approved_whole_not_in_part(article, author, moderator):
     current = article.approved_revision
-    revision = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body + "\n\nMore.",
+    revision = factories.propose_names(
+        article,
+        author,
+        Names(title="The first kiss"),
         summary="Move and edit",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names(title="The first kiss"),
+        body=current.body + "\n\nMore.",
     )
     with pytest.raises(WikiConflict, match="as a whole"):
         moderation.revision_approve_part(
@@ -371,17 +341,11 @@ def rename(article, author, moderator, *, title=None, aliases=()):
     """Publish a version with this title and these other names (text and citations kept)."""
     article.refresh_from_db()
     current = article.approved_revision
-    revision = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body,
+    revision = factories.propose_names(
+        article,
+        author,
+        Names(title=title or current.title, aliases=tuple(aliases)),
         summary="Names",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names(title=title or current.title, aliases=tuple(aliases)),
     )
     moderation.revision_approve(revision=revision, moderator=moderator)
     article.refresh_from_db()
@@ -453,17 +417,11 @@ def test_an_edit_refused_as_stale_keeps_the_categories_approved_meanwhile(
     data = edit_post(article, client, body="My change. [@1]", summary="Mine", categories="Kisses")
     # Meanwhile another edit files the article under another category.
     current = article.approved_revision
-    other = services.revision_propose(
-        article=article,
-        author=author,
-        body=current.body,
+    other = factories.propose_names(
+        article,
+        author,
+        Names.typed(title=current.title, categories="Season finales", aliases=""),
         summary="Filed",
-        citations=[
-            services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-            for c in current.citations.all()
-        ],
-        base=current,
-        names=Names.typed(title=current.title, categories="Season finales", aliases=""),
     )
     moderation.revision_approve(revision=other, moderator=moderator)
     response = client.post(reverse("wiki:article-edit", args=[article.slug]), data)

@@ -149,20 +149,8 @@ def test_two_moves_to_the_same_title_at_once(setting):
     other = factories.published_article(article.created_by, first, title="Another article")
 
     def proposal(target):
-        target.refresh_from_db()
-        current = target.approved_revision
-        return services.revision_propose(
-            article=target,
-            author=factories.make_user(f"mover{target.pk}"),
-            body=current.body,
-            summary="Move",
-            citations=[
-                services.CitationInput(source=c.source, locator=c.locator, key=c.key, verbatim=True)
-                for c in current.citations.all()
-            ],
-            base=current,
-            names=Names(title="The one title"),
-        )
+        mover = factories.make_user(f"mover{target.pk}")
+        return factories.propose_names(target, mover, Names(title="The one title"), summary="Move")
 
     moves = [proposal(article), proposal(other)]
     results = race(
