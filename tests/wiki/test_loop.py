@@ -22,19 +22,11 @@ def citation_post(prefix="citations", rows=()):
     return data
 
 
-def edit_post(article, client, **overrides):
-    """The edit form as the browser would submit it: prefilled rows plus overrides."""
-    response = client.get(reverse("wiki:article-edit", args=[article.slug]))
-    formset = response.context["formset"]
-    data = {
-        "body": "",
-        "summary": "",
-        "base_revision": article.approved_revision_id,
-        "submission_key": response.context["form"]["submission_key"].value(),
-        # What the editor opens with: the article's categories and other names as they are.
-        "categories": response.context["form"]["categories"].value() or "",
-        "aliases": response.context["form"]["aliases"].value() or "",
-    }
+def editor_post(response, **overrides):
+    """The editor's form as the browser submits it, as it was opened (every field, the
+    citation rows prefilled), plus overrides."""
+    form, formset = response.context["form"], response.context["formset"]
+    data = {name: form[name].value() or "" for name in form.fields}
     data.update(
         {
             "citations-TOTAL_FORMS": str(formset.total_form_count()),
@@ -43,13 +35,20 @@ def edit_post(article, client, **overrides):
             "citations-MAX_NUM_FORMS": "30",
         }
     )
-    for index, form in enumerate(formset.forms):
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
+    for index, row in enumerate(formset.forms):
+        for name, field in row.fields.items():
+            value = row.initial.get(name, field.initial)
             if value not in (None, "", False):
                 data[f"citations-{index}-{name}"] = value
     data.update(overrides)
     return data
+
+
+def edit_post(article, client, **overrides):
+    """The edit form as the browser would submit it: prefilled rows (and the article's
+    categories and other names as they are), an empty text and summary, plus overrides."""
+    response = client.get(reverse("wiki:article-edit", args=[article.slug]))
+    return editor_post(response, **{"body": "", "summary": "", **overrides})
 
 
 def test_the_whole_loop(client, article, fan, moderator):

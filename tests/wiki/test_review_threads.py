@@ -11,6 +11,7 @@ from apps.notifications.models import Notification
 from apps.wiki import services
 from apps.wiki.models import AuditAction, AuditEvent, RevisionStatus
 from tests import factories
+from tests.wiki.test_loop import editor_post
 
 pytestmark = pytest.mark.django_db
 
@@ -285,24 +286,7 @@ def test_the_author_sees_and_answers_threads_on_their_proposal_page(
 
 def opened_editor_post(response, **overrides):
     """The editor's form as the browser submits it, as it was opened, plus overrides."""
-    form, formset = response.context["form"], response.context["formset"]
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["summary"] = "Took the suggestion"
-    data.update(
-        {
-            "citations-TOTAL_FORMS": str(formset.total_form_count()),
-            "citations-INITIAL_FORMS": str(formset.initial_form_count()),
-            "citations-MIN_NUM_FORMS": "1",
-            "citations-MAX_NUM_FORMS": "30",
-        }
-    )
-    for index, row in enumerate(formset.forms):
-        for name, field in row.fields.items():
-            value = row.initial.get(name, field.initial)
-            if value not in (None, "", False):
-                data[f"citations-{index}-{name}"] = value
-    data.update(overrides)
-    return data
+    return editor_post(response, **{"summary": "Took the suggestion", **overrides})
 
 
 def test_a_suggestion_someone_else_opens_is_not_applied(client, proposal, moderator, author):
