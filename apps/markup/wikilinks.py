@@ -69,8 +69,9 @@ def wikilink_source_targets(text: str) -> set[str]:
     return {slugify(" ".join(title.split())) for title, _ in _WIKILINK_SOURCE.findall(text)} - {""}
 
 
-_WIKILINK_ELEMENT = re.compile(
-    r'<a class="wikilink" href="/wiki/([\w-]+)/" title="[^"]*"[^>]*>.*?</a>', re.S
+# A wiki link as the renderer writes it: slug, title attribute, the rest, shown text.
+_WIKILINK_PARTS = re.compile(
+    r'<a class="wikilink" href="/wiki/([\w-]+)/" title="([^"]*)"([^>]*)>(.*?)</a>', re.S
 )
 
 
@@ -84,12 +85,7 @@ def fold_links(html: str, *, folded: dict[str, tuple[str, str]]) -> str:
         address, label = (escape(part) for part in folded[match[1]])
         return f'<a class="wikilink wikilink-folded" href="{address}" title="{label}">{label}</a>'
 
-    return _WIKILINK_ELEMENT.sub(link, html)
-
-
-_WIKILINK_PARTS = re.compile(
-    r'<a class="wikilink" href="/wiki/([\w-]+)/" title="([^"]*)"([^>]*)>(.*?)</a>', re.S
-)
+    return _WIKILINK_PARTS.sub(link, html)
 
 
 def retarget_links(html: str, *, moved: dict[str, tuple[str, str, bool]]) -> str:
