@@ -43,7 +43,7 @@ class ProposalForm(Utf8Form):
         label="Categories",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
         help_text="Category names, one per line or separated by commas. Add “|sort key” "
         "after a name to sort the article under another word there.",
     )
@@ -51,7 +51,7 @@ class ProposalForm(Utf8Form):
         label="Other names",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
         help_text="Other titles readers may look for, one per line: each leads here and "
         "search finds the article by it.",
     )
