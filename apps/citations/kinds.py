@@ -16,6 +16,8 @@ KIND_FIELDS = {
     SourceKind.DVD: ["publisher", "published_date"],
     SourceKind.SOCIAL: ["url", "archive_url", "author", "published_date"],
     SourceKind.PRESS: ["publisher", "url", "published_date"],
+    SourceKind.WIKI: ["url", "publisher", "published_date"],
+    SourceKind.OTHER: ["author", "publisher", "url", "published_date"],
 }
 
 # How each kind's "publisher" and "author" read in the form.
@@ -28,6 +30,8 @@ FIELD_LABELS = {
     SourceKind.DVD: {"publisher": "Release"},
     SourceKind.SOCIAL: {"author": "Account"},
     SourceKind.PRESS: {"publisher": "Issued by"},
+    SourceKind.WIKI: {"publisher": "Wiki"},
+    SourceKind.OTHER: {"publisher": "Published by", "author": "Author"},
 }
 
 # The locator each kind asks for: (label, placeholder).
@@ -40,6 +44,8 @@ LOCATORS = {
     SourceKind.DVD: ("Disc and timestamp", "disc 2, 14:05"),
     SourceKind.SOCIAL: ("Post or reply", ""),
     SourceKind.PRESS: ("Section", ""),
+    SourceKind.WIKI: ("Revision", "oldid=1234"),
+    SourceKind.OTHER: ("Where in it", ""),
 }
 
 TIMED_KINDS = {SourceKind.PODCAST, SourceKind.INTERVIEW, SourceKind.EPISODE, SourceKind.DVD}

@@ -19,6 +19,10 @@ class SourceKind(models.TextChoices):
     DVD = "dvd", "DVD or commentary track"
     SOCIAL = "social", "Social media post"
     PRESS = "press", "Press release"
+    # The page on another wiki a text was imported from (apps.operations.mediawiki).
+    WIKI = "wiki", "Page on another wiki"
+    # A reference given only as words (an imported <ref> with no address or template).
+    OTHER = "other", "Other, as written"
 
 
 class SourceQuerySet(models.QuerySet):

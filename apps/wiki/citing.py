@@ -57,7 +57,7 @@ def citation_field(key: int) -> str:
     return f"citation-{key}"
 
 
-def _keyed(citations: Sequence[CitationInput]) -> list[tuple[int, CitationInput]]:
+def keyed_citations(citations: Sequence[CitationInput]) -> list[tuple[int, CitationInput]]:
     taken = {c.key for c in citations if c.key}
     if len(taken) != len([c for c in citations if c.key]):
         raise ValidationError("Two citations have the same number; give each its own.")
@@ -159,7 +159,7 @@ def write_revision(
     those of ``base`` (or, for a new article, its title alone)."""
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
-    keyed = _keyed(citations)
+    keyed = keyed_citations(citations)
     for _key, citation in keyed:
         if not citation.quote.strip() and not citation.locator.strip():
             raise ValidationError(
@@ -175,13 +175,7 @@ def write_revision(
             locators[key] = clean_locator(sources[key].kind, citation.locator)
         except ValidationError as error:
             raise ValidationError({citation_field(key): error.messages}) from error
-    try:
-        html, references = render_with_references(
-            body, {key: source.pk for key, source in sources.items()}
-        )
-    except MarkdownTooComplex as exc:
-        raise ValidationError({"body": str(exc)}) from exc
-    _check_markers(references, list(sources))
+    html, references = rendered(body, sources)
     if f'alt="{IMAGE_ALT_PLACEHOLDER}"' in html:
         raise ValidationError(
             {
@@ -210,6 +204,35 @@ def write_revision(
         submission_digest=submission_digest,
         **(names or names_of(base, article)).stored,
     )
+    write_citations(revision, keyed, sources, locators, references, base=base)
+    return revision
+
+
+def rendered(body: str, sources: dict[int, Source]) -> tuple[str, ReferenceState]:
+    """A body rendered against its citations' sources (key → source), its markers checked:
+    the HTML to store and what the markers said. ValidationError for what cannot be stored."""
+    try:
+        html, references = render_with_references(
+            body, {key: source.pk for key, source in sources.items()}
+        )
+    except MarkdownTooComplex as exc:
+        raise ValidationError({"body": str(exc)}) from exc
+    _check_markers(references, list(sources))
+    return html, references
+
+
+def write_citations(
+    revision: Revision,
+    keyed: list[tuple[int, CitationInput]],
+    sources: dict[int, Source],
+    locators: dict[int, str],
+    references: ReferenceState,
+    *,
+    base: Revision | None,
+    since: datetime | None = None,
+) -> None:
+    """Store a new revision's citations and the statements its markers make (a statement
+    new in it dates from ``since``, by default now)."""
     numbers = references.numbers_by_key
     rows = Citation.objects.bulk_create(
         Citation(
@@ -224,8 +247,7 @@ def write_revision(
         )
         for position, (key, citation) in enumerate(keyed)
     )
-    _write_statements(revision, references, {row.key: row for row in rows}, base=base)
-    return revision
+    _write_statements(revision, references, {row.key: row for row in rows}, base=base, since=since)
 
 
 def _write_statements(
@@ -234,13 +256,14 @@ def _write_statements(
     citations_by_key: dict[int, Citation],
     *,
     base: Revision | None,
+    since: datetime | None = None,
 ) -> None:
     # A statement carried over unchanged from the base keeps its age, so
     # "citation needed" lists stay oldest first across edits.
     earlier: dict[tuple[str, str], datetime] = {}
     if base is not None:
         earlier = {(s.kind, s.text): s.since for s in base.statements.all()}
-    now = timezone.now()
+    now = since or timezone.now()
     statements = Statement.objects.bulk_create(
         Statement(
             revision=revision,
@@ -267,7 +290,7 @@ def problems_with(body: str, citations: Sequence[CitationInput]) -> list[str]:
     For checking a computed text, such as a merge, before offering it.
     """
     try:
-        keyed = _keyed(citations)
+        keyed = keyed_citations(citations)
         source_ids: dict[int, int] = {}
         for key, citation in keyed:
             assert citation.source is not None  # resolved citations only (see the docstring)

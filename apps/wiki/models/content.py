@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.catalog.models import Episode, Show
 from apps.citations.models import Source
@@ -18,6 +19,11 @@ from apps.web import spoilers
 # The address of an article whose title the reader must not see: its episode and id
 # (S02E22-17). Never a slug: slugs are lower case.
 _NEUTRAL_KEY = re.compile(r"S(\d{2,})E(\d{2,})-(\d+)")
+
+
+def now():
+    """The time now, looked up when called (so a test that sets the clock sets this too)."""
+    return timezone.now()
 
 
 class RevisionStatus(models.TextChoices):
@@ -86,7 +92,9 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: an article imported from another wiki keeps the date its
+    # first version was written there (apps.wiki.services.imports).
+    created_at = models.DateTimeField(default=now, editable=False)
     # Stamped by the approve service; lets the home page list recent changes cheaply.
     approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
     protection = models.CharField(
@@ -239,7 +247,9 @@ class Revision(models.Model):
         help_text="The approved revision the author was editing; empty for a new article.",
     )
     rendered_html = models.TextField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: an imported version keeps the date it was written on the
+    # other wiki (apps.wiki.services.imports). Nothing else passes one.
+    created_at = models.DateTimeField(default=now, editable=False, db_index=True)
     # What else a version says of its article besides its text: the title it gives it (a
     # move is a version whose title differs), its categories and its other names. Each is
     # reviewed, kept in history and restored by a revert with the text (apps.wiki.naming).

@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     # A moderator's approval wrote a new version from a proposal (merged onto newer text,
     # or the part of it approved): the proposal's author is its author.
     CARRIED = "carried", "Wrote from a proposal"
+    # A version written on another wiki, stored as approved by the importer's account.
+    IMPORTED = "imported", "Imported from another wiki"
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,739 @@
+"""Importing a MediaWiki export: pages become articles with their whole history.
+
+Two passes over the file. The first (:func:`survey`) reads all of it without writing:
+a broken, cut-off or foreign file is refused before anything is stored, and it learns
+the site, how many revisions there are (for the progress bar) and which pages redirect
+where (redirects become other names of their final target). The second writes, one
+transaction per page: a page is imported whole or not at all, and a run that stops
+part-way is finished by running it again (what is already here is known by page, date
+and SHA-1 of the text, and skipped).
+
+Each imported version cites its provenance (the page on the other wiki, at that
+revision) in a closing line of its text, besides the references it had, which become
+structured sources shared across the whole import.
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.models import User
+from apps.catalog.models import Episode, Season, Show
+from apps.citations.models import Source, SourceKind, http_url_validator
+from apps.citations.normalise import normalise_url
+from apps.markup.limits import MAX_BLOCK_LINES, MAX_LENGTH, MAX_LINES
+from apps.web.pagecache import pages_changed
+from apps.wiki.citing import CitationInput, cited_by_approved_text
+from apps.wiki.merging import citation_inputs, cited_of
+from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
+from apps.wiki.naming import MAX_ALIASES, MAX_CATEGORIES, NAME_LENGTH, CategoryEntry, Names
+from apps.wiki.services.imports import (
+    ImportedVersion,
+    imported_article,
+    publish_imported,
+    write_imported,
+)
+
+from ..models import ImportedPage, ImportedRevision
+from .dump import MAIN_NAMESPACE, Dump, DumpPage, DumpRevision, SiteInfo, open_dump
+from .wikitext import NO_LOCATOR, Converted, EpisodeInfo, _escape, convert, redirect_target
+
+IMPORTER_USERNAME = "mediawiki-import"
+# The maintenance category of imported pages a person should look over: unconverted
+# templates or tables, or text kept as code. A moderator removes it once done.
+TO_REVIEW_CATEGORY = "Imported pages to review"
+SUMMARY_LENGTH = 300
+_CONVERSIONS_KEPT = 256
+
+
+class _Refused(Exception):
+    """This page cannot be imported; the message says why (the page is skipped)."""
+
+
+@dataclass
+class ImportOptions:
+    prefix: str = ""  # before every imported author's name: "prefix>Name"
+    origin_url: str = ""  # the address of a page is this followed by its title
+    license: str = ""
+    show: str = ""  # the show episode infoboxes are about when they do not say
+    dry_run: bool = False
+
+
+@dataclass
+class Survey:
+    """What the first pass learnt of the whole file."""
+
+    site: SiteInfo
+    schema: str
+    pages: int = 0
+    revisions: int = 0
+    redirects: dict[str, str] = field(default_factory=dict)  # title -> target title
+
+
+@dataclass
+class Report:
+    site: str = ""
+    prefix: str = ""
+    dry_run: bool = False
+    pages_imported: int = 0
+    pages_unchanged: int = 0
+    revisions_imported: int = 0
+    revisions_known: int = 0
+    accounts_created: int = 0
+    sources_created: int = 0
+    sources_reused: int = 0
+    references: int = 0
+    references_without_place: int = 0
+    other_names: int = 0
+    episodes_linked: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # why -> pages
+    unmapped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    missing_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    to_review: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    def unmapped_templates(self) -> list[tuple[str, int, list[str]]]:
+        """(template, uses, pages) for each template no mapping converted, most used first."""
+        rows = [(name, sum(pages.values()), sorted(pages)) for name, pages in self.unmapped.items()]
+        return sorted(rows, key=lambda row: (-row[1], row[0].casefold()))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "prefix": self.prefix,
+            "dry_run": self.dry_run,
+            "pages_imported": self.pages_imported,
+            "pages_unchanged": self.pages_unchanged,
+            "revisions_imported": self.revisions_imported,
+            "revisions_already_here": self.revisions_known,
+            "accounts_created": self.accounts_created,
+            "sources_created": self.sources_created,
+            "sources_reused": self.sources_reused,
+            "references": self.references,
+            "references_without_quote_or_place": self.references_without_place,
+            "other_names": self.other_names,
+            "episodes_linked": self.episodes_linked,
+            "skipped": dict(self.skipped),
+            "unmapped_templates": [
+                {"template": name, "uses": uses, "pages": pages}
+                for name, uses, pages in self.unmapped_templates()
+            ],
+            "missing_files": {name: sorted(pages) for name, pages in self.missing_files.items()},
+            "to_review": sorted(self.to_review),
+            "problems": self.problems,
+        }
+
+
+def survey(path: str) -> Survey:
+    """Read the whole dump once, writing nothing (DumpError for a file that is not one)."""
+    with open_dump(path) as stream:
+        dump = Dump(stream)
+        found = Survey(site=dump.site, schema=dump.schema)
+        for page in dump:
+            found.pages += 1
+            last: DumpRevision | None = None
+            for revision in page.revisions:
+                found.revisions += 1
+                if last is None or revision.timestamp >= last.timestamp:
+                    last = revision
+            target = page.redirect or redirect_target(last.text or "" if last else "")
+            if page.namespace == MAIN_NAMESPACE and target:
+                found.redirects[page.title] = target
+    return found
+
+
+def import_dump(
+    path: str,
+    options: ImportOptions,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Import the dump at ``path``; the report says what became of it. DumpError (before
+    anything is written) for a file that is not a dump this importer reads."""
+    found = survey(path)
+    run = _Import(found, options, progress)
+    with _rolled_back_if(options.dry_run):
+        with open_dump(path) as stream:
+            for page in Dump(stream):
+                run.page(page)
+        run.finish()
+    if not options.dry_run:
+        pages_changed()
+    return run.report
+
+
+@contextmanager
+def _rolled_back_if(dry_run: bool) -> Iterator[None]:
+    if not dry_run:
+        yield
+        return
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def default_prefix(site: SiteInfo) -> str:
+    """A prefix for imported names from the site's name ("Dunder Mifflin Wiki" → dundermifflin)."""
+    name = re.sub(r"\bwiki\b", "", site.name, flags=re.IGNORECASE)
+    return slugify(name).replace("-", "")[:30] or "imported"
+
+
+class _Import:
+    def __init__(self, found: Survey, options: ImportOptions, progress: Any):
+        self.site = found.site
+        self.found = found
+        self.options = options
+        self.progress = progress
+        self.prefix = options.prefix or default_prefix(found.site)
+        self.site_name = found.site.name or self.prefix
+        self.page_path = _page_path(options.origin_url, found.site.base)
+        self.report = Report(site=self.site_name, prefix=self.prefix, dry_run=options.dry_run)
+        self.aliases = _aliases_by_target(found.redirects)
+        self.done = 0
+        self.accounts: dict[str, User] = {}
+        self.sources: dict[tuple[str, ...], Source] = {}
+        self.conversions: dict[str, Converted] = {}
+        self.importer = self.account_named(IMPORTER_USERNAME)
+        self.targets_seen: set[str] = set()
+
+    # Pages -----------------------------------------------------------------------------
+
+    def page(self, page: DumpPage) -> None:
+        if page.namespace != MAIN_NAMESPACE:
+            self.skip(page, f"pages in namespace {page.namespace} (not articles)")
+            return
+        if page.title in self.found.redirects:
+            self.skip(page, "redirects (imported as other names of their target)")
+            return
+        try:
+            with transaction.atomic():
+                written = self.article_page(page)
+        except _Refused as refusal:
+            self.report.skipped["pages refused (see problems)"] += 1
+            self.report.problems.append(f"{page.title}: {refusal}")
+            self.drain(page)
+            return
+        if written:
+            self.report.pages_imported += 1
+        else:
+            self.report.pages_unchanged += 1
+
+    def skip(self, page: DumpPage, why: str) -> None:
+        self.report.skipped[why] += 1
+        self.drain(page)
+
+    def drain(self, page: DumpPage) -> None:
+        for _revision in page.revisions:
+            self.tick()
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.found.revisions)
+
+    def article_page(self, page: DumpPage) -> int:
+        """Import one article page's new revisions (in the caller's transaction); how many."""
+        page_id = page.id if page.id is not None else _id_from_title(page.title)
+        imported = (
+            ImportedPage.objects.select_for_update()
+            .select_related("article")
+            .filter(origin=self.prefix, page_id=page_id)
+            .first()
+        )
+        article = imported.article if imported is not None else None
+        if article is None:
+            self.check_new_title(page.title)
+        known = set(
+            ImportedRevision.objects.filter(page=imported).values_list("timestamp", "sha1")
+            if imported is not None
+            else ()
+        )
+        history: list[tuple[datetime, int, Revision]] = []
+        if article is not None:
+            history = [
+                (r.decided_at or r.created_at, r.pk, r)
+                for r in article.revisions.filter(status=RevisionStatus.APPROVED).only(
+                    "id", "decided_at", "created_at", "title", "categories", "aliases"
+                )
+            ]
+        newest: tuple[datetime, Revision, Converted] | None = None
+        written = 0
+        for dumped in page.revisions:
+            self.tick()
+            text = dumped.text or ""
+            digest = hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - a key, not security
+            if (dumped.timestamp, digest) in known:
+                self.report.revisions_known += 1
+                continue
+            known.add((dumped.timestamp, digest))
+            converted = self.converted(text, digest)
+            author = self.author_of(dumped)
+            if article is None:
+                article, imported = self.new_article(page, page_id, author, dumped.timestamp)
+            assert imported is not None
+            earlier = [entry for entry in history if entry[0] <= dumped.timestamp]
+            base = max(earlier, key=lambda entry: entry[:2])[2] if earlier else None
+            revision = self.write(page, article, dumped, converted, author, base)
+            ImportedRevision.objects.create(
+                page=imported,
+                timestamp=dumped.timestamp,
+                sha1=digest,
+                rev_id=dumped.id,
+                revision=revision,
+            )
+            history.append((dumped.timestamp, revision.pk, revision))
+            written += 1
+            self.report.revisions_imported += 1
+            if newest is None or (dumped.timestamp, revision.pk) >= (newest[0], newest[1].pk):
+                newest = (dumped.timestamp, revision, converted)
+        if article is None or newest is None:
+            return 0
+        current = max(history, key=lambda entry: entry[:2])[2]
+        if current.pk == newest[1].pk:
+            self.publish(page, article, newest[1], newest[2].episode)
+        assert imported is not None  # written with its first new version
+        imported.title = page.title
+        imported.save(update_fields=["title", "imported_at"])
+        return written
+
+    def check_new_title(self, title: str) -> None:
+        if len(title) > Article._meta.get_field("title").max_length:  # type: ignore[operator]
+            raise _Refused("the title is longer than this wiki allows (200 characters).")
+        slug = slugify(title)
+        if Article.objects.filter(slug=slug).exists():
+            raise _Refused(
+                "an article of that title is here already and was not imported from this wiki."
+            )
+        if Redirect.objects.filter(slug=slug).exists():
+            raise _Refused("that title is another name of an article here already.")
+
+    def new_article(
+        self, page: DumpPage, page_id: int, author: User, when: datetime
+    ) -> tuple[Article, ImportedPage]:
+        try:
+            article = imported_article(
+                title=page.title, episode=None, created_by=author, created_at=when
+            )
+        except ValidationError as error:
+            raise _Refused(" ".join(error.messages)) from error
+        imported = ImportedPage.objects.create(
+            origin=self.prefix, page_id=page_id, title=page.title, article=article
+        )
+        return article, imported
+
+    def publish(
+        self, page: DumpPage, article: Article, revision: Revision, episode: EpisodeInfo | None
+    ) -> None:
+        if episode is not None:
+            self.link_episode(article, episode)
+        try:
+            with transaction.atomic():
+                publish_imported(article=article, revision=revision)
+        except (ValidationError, IntegrityError) as error:
+            messages = getattr(error, "messages", [str(error)])
+            raise _Refused("its names cannot be given here: " + " ".join(messages)) from error
+        self.targets_seen.add(page.title)
+        self.report.other_names += len(Names.of(revision).aliases)
+
+    # One version -----------------------------------------------------------------------
+
+    def converted(self, text: str, digest: str) -> Converted:
+        """The conversion of a text (the same text, as histories repeat it, converted once)."""
+        found = self.conversions.get(digest)
+        if found is None:
+            found = convert(text, self.site)
+            if len(self.conversions) >= _CONVERSIONS_KEPT:
+                self.conversions.pop(next(iter(self.conversions)))
+            self.conversions[digest] = found
+        return found
+
+    def write(
+        self,
+        page: DumpPage,
+        article: Article,
+        dumped: DumpRevision,
+        converted: Converted,
+        author: User,
+        base: Revision | None,
+    ) -> Revision:
+        """Store one version: as converted, or (when this wiki cannot store that) its
+        wikitext kept as code, so that nothing is lost and a person can redo it."""
+        names = self.names_of(page, converted, review=False)
+        provenance = self.provenance(page, dumped, author)
+        body, citations = self.body_and_citations(dumped, converted, provenance)
+        version = ImportedVersion(
+            author=author,
+            body=body,
+            summary=_summary(dumped),
+            created_at=dumped.timestamp,
+            citations=citations,
+            names=self.names_of(page, converted, review=bool(converted.unmapped)),
+        )
+        try:
+            with transaction.atomic():
+                revision = write_imported(
+                    article=article, version=version, base=base, importer=self.importer
+                )
+        except ValidationError as error:
+            self.report.problems.append(
+                f"{page.title} (revision {dumped.id}): kept as wikitext, because "
+                + " ".join(error.messages)
+            )
+            kept = ImportedVersion(
+                author=author,
+                body=_kept_as_code(dumped.text or "") + "\n\n" + provenance[0] + "[@1]\n",
+                summary=version.summary,
+                created_at=dumped.timestamp,
+                citations=[provenance[1]],
+                names=replace(names, categories=self.review_category(names)),
+            )
+            try:
+                with transaction.atomic():
+                    revision = write_imported(
+                        article=article, version=kept, base=base, importer=self.importer
+                    )
+            except ValidationError as again:
+                raise _Refused(
+                    f"revision {dumped.id} cannot be stored: " + " ".join(again.messages)
+                ) from again
+            self.report.to_review.add(page.title)
+            return revision
+        self.count(page, converted)
+        return revision
+
+    def count(self, page: DumpPage, converted: Converted) -> None:
+        self.report.references += len(converted.references)
+        self.report.references_without_place += sum(
+            1 for ref in converted.references if ref.locator == NO_LOCATOR
+        )
+        for name, uses in converted.unmapped.items():
+            self.report.unmapped[name][page.title] += uses
+        for name in converted.files:
+            self.report.missing_files[name].add(page.title)
+        if converted.unmapped:
+            self.report.to_review.add(page.title)
+
+    def body_and_citations(
+        self,
+        dumped: DumpRevision,
+        converted: Converted,
+        provenance: tuple[str, CitationInput],
+    ) -> tuple[str, list[CitationInput]]:
+        if dumped.text is None:
+            body = "*The text of this version was hidden on the other wiki.*"
+            references = []
+        else:
+            body, references = converted.body.strip(), converted.references
+        key = max((ref.key for ref in references), default=0) + 1
+        line, source_citation = provenance
+        citations = [
+            CitationInput(
+                source=self.source_for(ref.kind, ref.fields),
+                quote=ref.quote,
+                locator=ref.locator,
+                key=ref.key,
+                verbatim=True,
+            )
+            for ref in references
+        ]
+        citations.append(
+            CitationInput(
+                source=source_citation.source,
+                locator=source_citation.locator,
+                key=key,
+                verbatim=True,
+            )
+        )
+        return f"{body}\n\n{line}[@{key}]\n", citations
+
+    def provenance(
+        self, page: DumpPage, dumped: DumpRevision, author: User
+    ) -> tuple[str, CitationInput]:
+        """The closing line that says where a version comes from, and its citation."""
+        source = self.source_for(
+            SourceKind.WIKI,
+            {
+                "title": page.title[:300],
+                "publisher": self.site_name[:200],
+                "url": self.page_url(page.title),
+            },
+        )
+        where = f"revision {dumped.id}" if dumped.id is not None else "a revision"
+        licence = f", under {self.options.license}" if self.options.license else ""
+        line = (
+            f"Imported from {where} of “{_escape(page.title)}” on {_escape(self.site_name)} "
+            f"({dumped.timestamp:%Y-%m-%d}), written by {_escape(author.username)}{licence}."
+        )
+        locator = f"oldid={dumped.id}" if dumped.id is not None else dumped.timestamp.isoformat()
+        return line, CitationInput(source=source, locator=locator, key=1, verbatim=True)
+
+    def names_of(self, page: DumpPage, converted: Converted, *, review: bool) -> Names:
+        entries = []
+        for name, sort_key in converted.categories:
+            name = " ".join(name.replace(",", " ").split())[:NAME_LENGTH]
+            entries.append(CategoryEntry(name, sort_key[:NAME_LENGTH]))
+        if review:
+            entries.append(CategoryEntry(TO_REVIEW_CATEGORY))
+        if len(entries) > MAX_CATEGORIES:
+            self.report.problems.append(
+                f"{page.title}: only the first {MAX_CATEGORIES} of {len(entries)} categories kept."
+            )
+            entries = entries[:MAX_CATEGORIES]
+        names = Names(
+            title=page.title,
+            categories=tuple(sorted({e.slug: e for e in entries}.values(), key=lambda e: e.slug)),
+            aliases=tuple(self.free_aliases(page.title)),
+        )
+        return names
+
+    def review_category(self, names: Names) -> tuple[CategoryEntry, ...]:
+        entries = {entry.slug: entry for entry in names.categories}
+        entry = CategoryEntry(TO_REVIEW_CATEGORY)
+        entries[entry.slug] = entry
+        return tuple(sorted(entries.values(), key=lambda e: e.slug))[:MAX_CATEGORIES]
+
+    def free_aliases(self, title: str) -> list[str]:
+        """The redirects to ``title`` as other names: those whose address is free here."""
+        wanted = [alias for alias in self.aliases.get(title, []) if slugify(alias)]
+        slugs = {slugify(alias)[:200]: alias for alias in wanted}
+        taken = set(Article.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        taken |= set(
+            Redirect.objects.filter(slug__in=slugs)
+            .exclude(article__slug=slugify(title))
+            .values_list("slug", flat=True)
+        )
+        free = sorted(
+            {slugs[slug] for slug in slugs if slug not in taken and slug != slugify(title)}
+        )
+        if len(free) > MAX_ALIASES:
+            if title not in self.targets_seen:
+                self.report.problems.append(
+                    f"{title}: {len(free)} redirects lead to it; the first {MAX_ALIASES} became "
+                    "other names."
+                )
+            free = free[:MAX_ALIASES]
+        return free
+
+    # Things shared across the import ---------------------------------------------------
+
+    def author_of(self, dumped: DumpRevision) -> User:
+        if dumped.user:
+            name = dumped.user
+        elif dumped.ip:
+            name = "Anonymous"
+        else:
+            name = "Hidden"
+        return self.account_named(f"{self.prefix}>{name}"[:150])
+
+    def account_named(self, username: str) -> User:
+        """A placeholder account: no password anyone can use, no address (a person claims
+        it later through a moderator)."""
+        account = self.accounts.get(username)
+        if account is None:
+            account = User.objects.filter(username=username).first()
+            if account is None:
+                account = User(username=username)
+                account.set_unusable_password()
+                account.save()
+                if username != IMPORTER_USERNAME:
+                    self.report.accounts_created += 1
+            self.accounts[username] = account
+        return account
+
+    def source_for(self, kind: str, fields: dict[str, object]) -> Source:
+        """The source these fields describe: one already here (same address, or same kind,
+        title and publisher), or a new one."""
+        values = _clean_source_fields(fields)
+        url = str(values.get("url", ""))
+        identity = (
+            ("url", url)
+            if url
+            else (
+                kind,
+                str(values["title"]).casefold(),
+                str(values.get("publisher", "")).casefold(),
+            )
+        )
+        source = self.sources.get(identity)
+        if source is None:
+            # Reused only when readers see it already, or this importer made it: another
+            # fan's unreviewed description of that page must not become imported text's.
+            candidates = Source.objects.filter(
+                cited_by_approved_text() | Q(created_by=self.importer)
+            )
+            if url:
+                source = candidates.filter(url=url).order_by("id").first()
+            else:
+                source = (
+                    candidates.filter(
+                        kind=kind,
+                        title__iexact=values["title"],
+                        publisher__iexact=values.get("publisher", ""),
+                    )
+                    .order_by("id")
+                    .first()
+                )
+            if source is None:
+                source = Source(kind=kind, created_by=self.importer, **values)
+                source.save()
+                self.report.sources_created += 1
+            else:
+                self.report.sources_reused += 1
+            self.sources[identity] = source
+        return source
+
+    def page_url(self, title: str) -> str:
+        if not self.page_path:
+            return ""
+        return self.page_path + quote(title.replace(" ", "_"), safe="/:()!,'*@$;~")
+
+    def link_episode(self, article: Article, info: EpisodeInfo) -> None:
+        if info.season is None or info.number is None:
+            return
+        show_name = info.series or self.options.show or self.site_name
+        show, _ = Show.objects.get_or_create(
+            slug=slugify(show_name)[:200] or "imported-show",
+            defaults={"title": show_name[:200]},
+        )
+        season, _ = Season.objects.get_or_create(show=show, number=info.season)
+        episode, _ = Episode.objects.get_or_create(
+            season=season,
+            number=info.number,
+            defaults={
+                "title": (info.title or article.title)[:200],
+                "air_date": info.air_date,
+                "production_code": info.production_code[:20],
+            },
+        )
+        if article.episode_id != episode.pk:
+            article.episode = episode
+            article.save(update_fields=["episode"])
+        self.report.episodes_linked += 1
+
+    def finish(self) -> None:
+        """Give redirects that arrived without a new version of their target (a later dump)
+        to that target, in a version of its own."""
+        for title in sorted(self.aliases):
+            if title in self.targets_seen:
+                continue
+            imported = (
+                ImportedPage.objects.filter(origin=self.prefix, title=title)
+                .select_related("article__approved_revision")
+                .first()
+            )
+            if imported is None:
+                self.report.problems.append(
+                    f"{title}: {len(self.aliases[title])} redirect(s) lead to a page this "
+                    "import does not have."
+                )
+                continue
+            with transaction.atomic():
+                article = Article.objects.select_for_update().get(pk=imported.article_id)
+                current = article.approved_revision
+                if current is None:
+                    continue
+                names = Names.of(current)
+                wanted = tuple(sorted(set(names.aliases) | set(self.free_aliases(title))))
+                if wanted == names.aliases:
+                    continue
+                version = ImportedVersion(
+                    author=self.importer,
+                    body=current.body,
+                    summary=f"Other names from redirects on {self.site_name}",
+                    created_at=timezone.now(),
+                    citations=citation_inputs(cited_of(current)),
+                    names=Names(title=names.title, categories=names.categories, aliases=wanted),
+                )
+                revision = write_imported(
+                    article=article, version=version, base=current, importer=self.importer
+                )
+                publish_imported(article=article, revision=revision)
+                self.report.other_names += len(wanted) - len(names.aliases)
+
+
+def _aliases_by_target(redirects: dict[str, str]) -> dict[str, list[str]]:
+    """Redirect titles by the page they finally lead to (chains followed, loops dropped)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for title in redirects:
+        target, seen = redirects[title], {title}
+        while target in redirects and target not in seen:
+            seen.add(target)
+            target = redirects[target]
+        if target not in seen:
+            found[target].append(title)
+    return found
+
+
+def _page_path(origin_url: str, base: str) -> str:
+    """Where the other wiki's pages live: --origin-url, else the site's <base> address
+    without its last part (https://x.fandom.com/wiki/Main_Page → https://x.fandom.com/wiki/)."""
+    if origin_url:
+        return origin_url if origin_url.endswith(("/", "=")) else origin_url + "/"
+    if not base or not urlsplit(base).scheme.startswith("http"):
+        return ""
+    return base.rsplit("/", 1)[0] + "/"
+
+
+def _id_from_title(title: str) -> int:
+    """A stable stand-in for a page that has no id in the dump (schema 0.3 and hand-made)."""
+    return -int(hashlib.sha1(title.encode()).hexdigest()[:12], 16)  # noqa: S324
+
+
+def _summary(dumped: DumpRevision) -> str:
+    comment = " ".join((dumped.comment or "").split())
+    if not comment:
+        comment = f"Imported revision {dumped.id}" if dumped.id else "Imported revision"
+    return comment[:SUMMARY_LENGTH]
+
+
+def _clean_source_fields(fields: dict[str, object]) -> dict[str, object]:
+    values = {key: value for key, value in fields.items() if value not in ("", None)}
+    for key in ("url", "archive_url"):
+        if key in values:
+            address = normalise_url(str(values[key]))
+            try:
+                http_url_validator(address)
+            except ValidationError:
+                address = ""
+            if address and len(address) <= 500:
+                values[key] = address
+            else:
+                values.pop(key)
+    values["title"] = str(values.get("title") or values.get("url") or "Untitled source")[:300]
+    for key in ("author", "publisher"):
+        if key in values:
+            values[key] = str(values[key])[:200]
+    return values
+
+
+def _kept_as_code(text: str) -> str:
+    """Wikitext as code blocks within the renderer's limits (what is beyond them is left on
+    the other wiki, and the report says so)."""
+    lines = text.replace("```", "` ` `").splitlines()
+    budget_lines = MAX_LINES - 100
+    budget_chars = MAX_LENGTH - 2_000
+    blocks, used_lines, used_chars = [], 0, 0
+    chunk = MAX_BLOCK_LINES - 20
+    for start in range(0, len(lines), chunk):
+        part = lines[start : start + chunk]
+        size = sum(len(line) + 1 for line in part)
+        if used_lines + len(part) > budget_lines or used_chars + size > budget_chars:
+            blocks.append("*The rest of this text is too long to keep here: see the original.*")
+            break
+        blocks.append("```wikitext\n" + "\n".join(part) + "\n```")
+        used_lines += len(part) + 3
+        used_chars += size + 20
+    intro = "*This text could not be converted; its wikitext is kept below for a person to redo.*"
+    return intro + "\n\n" + "\n\n".join(blocks)

@@ -1,0 +1,49 @@
+"""What imports from other wikis brought in, so that running one again adds only what is new."""
+
+from django.db import models
+
+
+class ImportedPage(models.Model):
+    """A page of another wiki and the article it became here."""
+
+    origin = models.CharField(max_length=100, help_text="The other wiki, by its import prefix.")
+    page_id = models.BigIntegerField(help_text="The page's id on the other wiki.")
+    title = models.CharField(max_length=255, help_text="Its title there, at the last import.")
+    article = models.ForeignKey(
+        "wiki.Article", on_delete=models.PROTECT, related_name="imported_as"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "page_id"], name="importedpage_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.origin}:{self.title}"
+
+
+class ImportedRevision(models.Model):
+    """A revision of another wiki's page and the version it became here.
+
+    Known by its page, its date and the SHA-1 of its text: revision ids are not a key
+    (MediaWiki's own importer gives new ones, and dumps of merged histories reuse them),
+    and the same text at another date is another version."""
+
+    page = models.ForeignKey(ImportedPage, on_delete=models.CASCADE, related_name="revisions")
+    timestamp = models.DateTimeField()
+    sha1 = models.CharField(max_length=40, help_text="Hex SHA-1 of its wikitext, as computed here.")
+    rev_id = models.BigIntegerField(null=True, blank=True, help_text="Its id on the other wiki.")
+    revision = models.OneToOneField(
+        "wiki.Revision", on_delete=models.PROTECT, related_name="imported_from"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "timestamp", "sha1"], name="importedrevision_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page} @ {self.timestamp:%Y-%m-%d %H:%M}"

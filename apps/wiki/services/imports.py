@@ -1,0 +1,121 @@
+"""History written on another wiki, stored here as it happened: approved versions with
+their own dates and authors (apps.operations.mediawiki calls these, one page per
+transaction, inside that transaction).
+
+What holds for every version holds here too: each cites at least one source, its markers
+name its citations, it renders within the renderer's limits, and its names are checked
+and applied by the same code as a moderator's approval. What belongs to a proposal made
+here does not apply: no queue, no trust rule, no notification, and the dates are the
+origin's (the audit log says when and by whom it was imported).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+
+from apps.accounts.models import User
+from apps.catalog.models import Episode
+from apps.web import hooks
+
+from ..citing import (
+    NO_CITATION_MESSAGE,
+    CitationInput,
+    keyed_citations,
+    rendered,
+    write_citations,
+)
+from ..models import Article, AuditAction, AuditEvent, Revision, RevisionStatus
+from ..naming import Names, apply_names, clean_title
+from ..search import refresh_search_documents
+from ..slots import NAMES_PUBLISHED
+
+
+@dataclass(frozen=True)
+class ImportedVersion:
+    """One version of a page as the other wiki kept it; its citations' sources are stored."""
+
+    author: User
+    body: str
+    summary: str
+    created_at: datetime
+    citations: Sequence[CitationInput]
+    names: Names
+
+
+def imported_article(
+    *, title: str, episode: Episode | None, created_by: User, created_at: datetime
+) -> Article:
+    """A new article for a page of the other wiki (ValidationError: a title that cannot be
+    an address here; IntegrityError: one an article here already has)."""
+    title, slug = clean_title(title)
+    return Article.objects.create(
+        title=title, slug=slug, episode=episode, created_by=created_by, created_at=created_at
+    )
+
+
+def write_imported(
+    *, article: Article, version: ImportedVersion, base: Revision | None, importer: User
+) -> Revision:
+    """Store one imported version, approved as of its own date by ``importer``.
+
+    Raises ValidationError, and writes nothing, for a text this wiki cannot store.
+    """
+    if not version.citations:
+        raise ValidationError(NO_CITATION_MESSAGE)
+    keyed = keyed_citations(version.citations)
+    sources = {}
+    for key, citation in keyed:
+        assert citation.source is not None  # the importer stores sources first
+        sources[key] = citation.source
+    html, references = rendered(version.body, sources)
+    revision = Revision.objects.create(
+        article=article,
+        author=version.author,
+        body=version.body,
+        summary=version.summary,
+        base=base,
+        rendered_html=html,
+        created_at=version.created_at,
+        status=RevisionStatus.APPROVED,
+        decided_by=importer,
+        decided_at=version.created_at,
+        automatic=version.author == importer,
+        **version.names.stored,
+    )
+    locators = {key: citation.locator.strip() for key, citation in keyed}
+    write_citations(
+        revision, keyed, sources, locators, references, base=base, since=version.created_at
+    )
+    AuditEvent.objects.create(
+        revision=revision,
+        article=article,
+        actor=importer,
+        action=AuditAction.IMPORTED,
+        from_status="",
+        to_status=RevisionStatus.APPROVED,
+    )
+    return revision
+
+
+def publish_imported(*, article: Article, revision: Revision) -> None:
+    """Make an imported version the one readers see: the article takes its title, other
+    names and categories (as an approval gives them), and search learns its text.
+
+    ValidationError when its names cannot be given (a title or other name another
+    article here holds): the caller's transaction is then rolled back."""
+    previous = article.approved_revision
+    before = Names.of(previous) if previous is not None else None
+    changed = apply_names(article=article, revision=revision, before=before, may_take_over=False)
+    article.approved_revision = revision
+    article.approved_at = revision.decided_at
+    article.save(update_fields=["approved_revision", "approved_at", *changed])
+    hooks.run(
+        NAMES_PUBLISHED,
+        article=article,
+        revision=revision,
+        names=Names.of(revision),
+        previous=before,
+    )
+    refresh_search_documents([article.pk])
