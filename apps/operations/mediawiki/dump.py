@@ -31,9 +31,29 @@ from mwxml.errors import MalformedXML
 # Export schemas MediaWiki has written (0.3 in 2007 to 0.11 since MediaWiki 1.35).
 SCHEMA_VERSIONS = {f"0.{minor}" for minor in range(3, 12)}
 _SCHEMA_IN_NAMESPACE = re.compile(r"\{http://www\.mediawiki\.org/xml/export-(\d+\.\d+)/\}")
-# The slot roles a MediaWiki without extensions registers; text in any other role is
-# refused, as MediaWiki refuses a role it does not know.
-KNOWN_SLOT_ROLES = {"main"}
+# The slot roles this importer knows (MediaWiki's own, and the media info of Wikimedia
+# Commons); text in any other role is refused, as MediaWiki refuses a role it has not
+# registered. Only the main slot's text is imported.
+KNOWN_SLOT_ROLES = {"main", "mediainfo"}
+# The content models MediaWiki and its common extensions register; a revision in another
+# is refused with MediaWiki's message. Only wikitext becomes an article.
+KNOWN_MODELS = {
+    "wikitext",
+    "text",
+    "css",
+    "sanitized-css",
+    "javascript",
+    "json",
+    "Scribunto",
+    "wikibase-item",
+    "wikibase-property",
+    "wikibase-mediainfo",
+    "flow-board",
+    "MassMessageListContent",
+    "GadgetDefinition",
+    "proofread-page",
+    "proofread-index",
+}
 MAIN_NAMESPACE, TALK_NAMESPACE, FILE_NAMESPACE, CATEGORY_NAMESPACE = 0, 1, 6, 14
 
 _MAGIC_7Z = b"7z\xbc\xaf\x27\x1c"
@@ -127,8 +147,8 @@ class Dump:
             raise DumpError(f"This is not a MediaWiki export: {error}") from error
         if _local(root.element.tag) != "mediawiki":
             raise DumpError(
-                f"This is not a MediaWiki export: its root element is <{_local(root.element.tag)}>"
-                ", not <mediawiki>."
+                f"This is not a MediaWiki export: expected '<mediawiki>' tag, "
+                f"got '<{_local(root.element.tag)}>' tag."
             )
         self.schema = _schema_version(root.element)
         self._root = root
@@ -268,7 +288,7 @@ class Dump:
             elif tag == "comment":
                 values["comment"] = "" if child.attr("deleted") is not None else child.text or ""
             elif tag == "model":
-                values["model"] = (child.text or "").strip()
+                values["model"] = _model((child.text or "").strip())
             elif tag == "sha1":
                 values["sha1"] = (child.text or "").strip()
             elif tag == "text":
@@ -288,20 +308,30 @@ class Dump:
 
 
 def _slot(element: ElementIterator, title: str) -> tuple[str, str | None]:
-    role, text, has_text = None, None, False
+    role, text, has_text, model = None, None, False, ""
     for child in element:
         if child.tag == "role":
             role = (child.text or "").strip()
+        elif child.tag == "model":
+            model = (child.text or "").strip()
         elif child.tag == "text":
             has_text = True
             text = None if child.attr("deleted") is not None else child.text or ""
     if not role:
         raise DumpError(f"Missing role for imported slot (page “{title}”).")
+    if model:
+        _model(model)
     if role not in KNOWN_SLOT_ROLES:
         raise DumpError(f"Undefined slot role {role} (page “{title}”).")
     if not has_text:
         raise DumpError(f"Missing text field in import (page “{title}”, slot {role}).")
     return role, text
+
+
+def _model(model: str) -> str:
+    if model and model not in KNOWN_MODELS:
+        raise DumpError(f"The content model '{model}' is not registered on this wiki.")
+    return model or "wikitext"
 
 
 def _contributor(element: ElementIterator) -> dict[str, Any]:

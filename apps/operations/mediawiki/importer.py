@@ -163,8 +163,8 @@ def import_dump(
     """Import the dump at ``path``; the report says what became of it. DumpError (before
     anything is written) for a file that is not a dump this importer reads."""
     found = survey(path)
-    run = _Import(found, options, progress)
     with _rolled_back_if(options.dry_run):
+        run = _Import(found, options, progress)
         with open_dump(path) as stream:
             for page in Dump(stream):
                 run.page(page)
@@ -182,6 +182,11 @@ def _rolled_back_if(dry_run: bool) -> Iterator[None]:
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def default_show(site: SiteInfo) -> str:
+    """The show a fan wiki is about, from its name ("Dunder Mifflin Wiki" → Dunder Mifflin)."""
+    return " ".join(re.sub(r"\bwiki\b", "", site.name, flags=re.IGNORECASE).split()) or "Imported"
 
 
 def default_prefix(site: SiteInfo) -> str:
@@ -278,6 +283,8 @@ class _Import:
                 self.report.revisions_known += 1
                 continue
             known.add((dumped.timestamp, digest))
+            if dumped.model != "wikitext":
+                raise _Refused(f"its content model is {dumped.model}, not wikitext.")
             converted = self.converted(text, digest)
             author = self.author_of(dumped)
             if article is None:
@@ -602,7 +609,7 @@ class _Import:
     def link_episode(self, article: Article, info: EpisodeInfo) -> None:
         if info.season is None or info.number is None:
             return
-        show_name = info.series or self.options.show or self.site_name
+        show_name = info.series or self.options.show or default_show(self.site)
         show, _ = Show.objects.get_or_create(
             slug=slugify(show_name)[:200] or "imported-show",
             defaults={"title": show_name[:200]},

@@ -52,6 +52,7 @@ _REDIRECT = re.compile(r"^\s*#[^\s\[]+\s*:?\s*\[\[([^\]|]+)", re.IGNORECASE)
 _LINE_START_MARKUP = re.compile(r"^([ \t]*)([#>+=|-]|\d+[.)]|!!!)", re.MULTILINE)
 _ADJACENT_MARKERS = re.compile(r"\[@([\d, ]+)\]\s*\[@([\d, ]+)\]")
 _FIRST_NUMBER = re.compile(r"\d+")
+_LIST_SPACING = re.compile(r"^((?:    )*(?:- |1\. |(?:> )+))\s+")
 _URL_SCHEMES = ("http://", "https://", "mailto:")
 
 _CITE_KINDS = {
@@ -75,7 +76,17 @@ _CITE_FIELDS = {
     "title": ("title", "script-title", "trans-title", "episode", "chapter"),
     "url": ("url", "chapter-url", "chapterurl"),
     "archive_url": ("archive-url", "archiveurl"),
-    "author": ("author", "authors", "author1", "last", "last1", "subject", "interviewee"),
+    "author": (
+        "author",
+        "authors",
+        "author1",
+        "last",
+        "last1",
+        "subject",
+        "interviewee",
+        "people",
+        "host",
+    ),
     "publisher": (
         "publisher",
         "work",
@@ -707,7 +718,7 @@ def _tidy(body: str, blocks: list[str]) -> str:
         if line.startswith(_TERM):
             term, _, definition = line[1:].partition(_TERM_END)
             line = _wrap(term.strip(), "**") + (f": {definition.strip()}" if definition else "")
-        line = line.replace(_TERM, "").replace(_TERM_END, "")
+        line = _LIST_SPACING.sub(r"\1", line.replace(_TERM, "").replace(_TERM_END, ""))
         kind = _line_kind(line)
         if kind != "blank" and previous != "blank" and (kind != previous or kind == "heading"):
             lines.append("")

@@ -18,7 +18,9 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="article",
                     name="created_at",
-                    field=models.DateTimeField(default=apps.wiki.models.content.now, editable=False),
+                    field=models.DateTimeField(
+                        default=apps.wiki.models.content.now, editable=False
+                    ),
                 ),
                 migrations.AlterField(
                     model_name="revision",

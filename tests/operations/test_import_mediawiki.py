@@ -1,0 +1,304 @@
+"""import_mediawiki with a fan wiki's dump (mediawiki_dumps/fan-wiki.xml, our own text):
+episode pages with infoboxes, {{cite …}} references, named refs, categories, redirects,
+files, a talk page, three revisions a page by different authors, and text written to
+attack. Every revision attributed, references as structured sources, categories and
+redirects working, episodes linked; the same dump twice changes nothing and a newer one
+adds only what is new."""
+
+import bz2
+import gzip
+import io
+import json
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.accounts.models import User
+from apps.catalog.models import Episode
+from apps.categories.models import Membership
+from apps.citations.models import Source, SourceKind
+from apps.operations.mediawiki.importer import IMPORTER_USERNAME, TO_REVIEW_CATEGORY
+from apps.operations.mediawiki.wikitext import NO_LOCATOR
+from apps.wiki.models import (
+    Article,
+    AuditAction,
+    AuditEvent,
+    Citation,
+    Redirect,
+    RedirectKind,
+    Revision,
+    RevisionStatus,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DUMPS = Path(__file__).parent / "mediawiki_dumps"
+FAN_WIKI = DUMPS / "fan-wiki.xml"
+LATER = DUMPS / "fan-wiki.later.xml"
+
+
+def run(path, *args) -> str:
+    out = io.StringIO()
+    call_command("import_mediawiki", str(path), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Revision, Citation, Source, User, Redirect, Membership, Episode)
+    }
+
+
+@pytest.fixture
+def imported():
+    return run(FAN_WIKI, "--show", "The Office", "--license", "CC BY-SA 3.0")
+
+
+def history(title):
+    return list(Article.objects.get(title=title).revisions.order_by("created_at"))
+
+
+def test_every_revision_is_imported_with_its_author_date_and_summary(imported):
+    casino = history("Casino Night")
+    assert [r.author.username for r in casino] == [
+        "dunder>Jane Doe",
+        "dunder>Bob",
+        "dunder>Anonymous",
+    ]
+    assert [r.created_at for r in casino] == [
+        datetime(2021, 5, 1, 10, tzinfo=UTC),
+        datetime(2021, 5, 3, 9, 30, tzinfo=UTC),
+        datetime(2021, 5, 5, 18, tzinfo=UTC),
+    ]
+    assert [r.summary for r in casino] == ["New page", "Trivia", "Imported revision 1003"]
+    assert all(r.status == RevisionStatus.APPROVED for r in casino)
+    assert [r.base for r in casino] == [None, casino[0], casino[1]]
+    article = casino[0].article
+    assert article.approved_revision == casino[2]
+    assert article.created_at == casino[0].created_at
+    assert Revision.objects.count() == 9
+    importer = User.objects.get(username=IMPORTER_USERNAME)
+    assert {r.decided_by for r in Revision.objects.all()} == {importer}
+    events = AuditEvent.objects.filter(action=AuditAction.IMPORTED)
+    assert events.count() == 9 and {e.actor for e in events} == {importer}
+
+
+def test_placeholder_accounts_cannot_log_in(imported):
+    placeholders = User.objects.filter(username__startswith="dunder>")
+    assert set(placeholders.values_list("username", flat=True)) == {
+        "dunder>Jane Doe",
+        "dunder>Bob",
+        "dunder>Carol",
+        "dunder>Anonymous",
+    }
+    assert not any(user.has_usable_password() for user in placeholders)
+    assert not placeholders.exclude(email="").exists()
+    assert not User.objects.get(username="dunder>Bob").check_password("")
+
+
+def test_each_version_cites_the_origin_page_at_its_revision(imported):
+    for revision in Revision.objects.all():
+        provenance = revision.citations.get(source__kind=SourceKind.WIKI)
+        origin = revision.imported_from
+        assert provenance.locator == f"oldid={origin.rev_id}"
+        assert provenance.uses == 1
+        assert provenance.source.url == (
+            "https://dunder.example.org/wiki/" + revision.title.replace(" ", "_")
+        )
+        assert provenance.source.publisher == "Dunder Wiki"
+        assert f"Imported from revision {origin.rev_id} of “{revision.title}”" in revision.body
+        assert "under CC BY-SA 3.0." in revision.body
+    # One source per origin page, shared by its versions.
+    assert Source.objects.filter(kind=SourceKind.WIKI).count() == 3
+
+
+def test_references_become_structured_sources(imported):
+    casino = Article.objects.get(title="Casino Night").approved_revision
+    cited = {c.key: c for c in casino.citations.select_related("source")}
+    nbc = cited[1].source
+    assert (nbc.kind, nbc.title, nbc.publisher, nbc.url, nbc.published_date) == (
+        SourceKind.WEB,
+        "Casino Night",
+        "NBC",
+        "https://www.nbc.com/the-office/casino-night",
+        date(2006, 5, 11),
+    )
+    assert nbc.accessed_date == date(2021, 4, 30)
+    # <ref name="nbc"/> reuses the one citation.
+    assert cited[1].uses == 2 and cited[1].locator == NO_LOCATOR
+    book = cited[2]
+    assert (book.source.kind, book.source.author, book.source.publisher, book.locator) == (
+        SourceKind.BOOK,
+        "Andy Greene",
+        "Dutton",
+        "p. 112",
+    )
+    assert cited[3].source.title == "Office kiss oral history"  # a bare link with its text
+    episode = cited[4]
+    assert (episode.source.kind, episode.locator) == (SourceKind.EPISODE, "18:32")
+    assert "<references" not in casino.body and "{{cite" not in casino.body
+    pam = Article.objects.get(title="Pam Beesly").approved_revision
+    free = pam.citations.get(key=1).source
+    assert (free.kind, free.title) == (
+        SourceKind.OTHER,
+        "Interview with Jenna Fischer, Fresh Air, 2007",
+    )
+    interview = pam.citations.get(key=2).source
+    assert (interview.kind, interview.author, interview.published_date) == (
+        SourceKind.INTERVIEW,
+        "Jenna Fischer",
+        date(2007, 3, 1),
+    )
+    # The same address cited on two pages (and by {{cite news}}) is one source.
+    assert Source.objects.filter(url="https://www.nbc.com/the-office/casino-night").count() == 1
+    dundies = Article.objects.get(title="The Dundies").approved_revision
+    assert dundies.citations.get(key=1).source == nbc
+
+
+def test_wikitext_becomes_the_wikis_markdown(imported):
+    casino = Article.objects.get(title="Casino Night").approved_revision
+    assert casino.body.startswith("**Casino Night** is the last episode of the second season.[@1]")
+    assert "\n## Production\n" in casino.body
+    assert (
+        "- The kiss was filmed in one take.[@1]\n"
+        "- Jim tells Pam he is in love with her in the parking lot.[@3]\n"
+        "    - The scene was shot at night.\n"
+    ) in casino.body
+    assert "See also [[Booze Cruise|the cruise episode]] and [[The Dundies]].[@4]" in casino.body
+    assert '<h2 id="h-production">Production</h2>' in casino.rendered_html
+    dundies = Article.objects.get(title="The Dundies").approved_revision
+    assert "| Award | Winner |\n| --- | --- |\n| Whitest Sneakers | Pam |" in dundies.body
+    assert "<table>" in dundies.rendered_html
+
+
+def test_text_written_to_attack_renders_inert(imported, client):
+    pam = Article.objects.get(title="Pam Beesly")
+    html = pam.approved_revision.rendered_html
+    for dangerous in ("<script", "alert(1)", "onclick", 'href="javascript'):
+        assert dangerous not in html
+    page = client.get(pam.get_absolute_url())
+    assert page.status_code == 200
+    assert b"onclick" not in page.content and b"<script>alert" not in page.content
+
+
+def test_categories_redirects_and_episodes(imported, client):
+    casino = Article.objects.get(title="Casino Night")
+    memberships = {m.category.name: m.sort_key for m in Membership.objects.filter(article=casino)}
+    assert memberships == {
+        "Season 2 episodes": "casino night",
+        "Season finales": "casino",
+        TO_REVIEW_CATEGORY: "casino night",
+    }
+    # Redirects (a chain, and one to a section) became other names of the final target.
+    redirects = {r.slug: (r.article.title, r.kind) for r in Redirect.objects.all()}
+    assert redirects == {
+        "casino-night-kiss": ("Casino Night", RedirectKind.ALIAS),
+        "the-kiss": ("Casino Night", RedirectKind.ALIAS),
+        "pam": ("Pam Beesly", RedirectKind.ALIAS),
+    }
+    moved = client.get("/wiki/the-kiss/")
+    assert moved.status_code == 301 and moved["Location"] == casino.get_absolute_url()
+    episode = casino.episode
+    assert (episode.season.show.title, episode.season.number, episode.number) == (
+        "The Office",
+        2,
+        22,
+    )
+    assert (episode.air_date, episode.production_code) == (date(2006, 5, 11), "2022")
+    dundies = Article.objects.get(title="The Dundies")
+    assert (dundies.episode.number, dundies.episode.air_date) == (1, date(2005, 9, 20))
+    assert Article.objects.filter(title="Pam Beesly", episode__isnull=True).exists()
+
+
+def test_the_report_lists_exactly_the_unmapped_templates_and_missing_files(tmp_path):
+    report_file = tmp_path / "report.json"
+    output = run(FAN_WIKI, "--json", str(report_file))
+    report = json.loads(report_file.read_text())
+    assert report["unmapped_templates"] == [
+        {"template": "Quote", "uses": 2, "pages": ["Casino Night"]},
+        {"template": "Link", "uses": 1, "pages": ["Pam Beesly"]},
+        {"template": "Spoiler", "uses": 1, "pages": ["Casino Night"]},
+    ]
+    assert report["missing_files"] == {"Casino night kiss.jpg": ["Casino Night"]}
+    assert report["to_review"] == ["Casino Night", "Pam Beesly"]
+    assert report["skipped"] == {
+        "pages in namespace 1 (not articles)": 1,
+        "pages in namespace 14 (not articles)": 1,
+        "redirects (imported as other names of their target)": 3,
+    }
+    assert "Quote: 2 use(s) on 1 page(s): Casino Night" in output
+    # Kept visible in the text, as code.
+    casino = Article.objects.get(title="Casino Night").approved_revision
+    assert "`{{Quote|I'm in love with you.|Jim}}`" in casino.body
+
+
+def test_importing_the_same_dump_twice_changes_nothing(imported):
+    before = snapshot()
+    again = run(FAN_WIKI, "--show", "The Office")
+    assert snapshot() == before
+    assert "revisions imported: 0; already here: 9" in again
+
+
+def test_a_newer_dump_adds_only_the_new_revisions(imported):
+    before = snapshot()
+    casino = Article.objects.get(title="Casino Night")
+    output = run(LATER, "--show", "The Office")
+    assert "revisions imported: 2; already here: 9" in output
+    assert Revision.objects.count() == before["Revision"] + 2
+    casino.refresh_from_db()
+    assert casino.approved_revision.summary == "Typo"
+    assert casino.approved_revision.base == history("Casino Night")[2]
+    assert "final episode" in casino.approved_revision.body
+    booze = Article.objects.get(title="Booze Cruise")
+    # Its reference is the source the first import made.
+    assert booze.approved_revision.citations.get(key=1).source.title == "Casino Night"
+    assert Source.objects.filter(url="https://www.nbc.com/the-office/casino-night").count() == 1
+
+
+def test_a_dry_run_writes_nothing_and_prints_the_report(db):
+    before = snapshot()
+    output = run(FAN_WIKI, "--dry-run")
+    assert snapshot() == before
+    assert output.startswith("Dry run: nothing was written.")
+    assert "revisions imported: 9" in output
+
+
+@pytest.mark.parametrize("pack", [gzip.open, bz2.open])
+def test_compressed_dumps_are_read_by_their_first_bytes(tmp_path, pack):
+    packed = tmp_path / "dump.xml"  # the name says nothing of the packing
+    with open(FAN_WIKI, "rb") as plain, pack(packed, "wb") as out:
+        shutil.copyfileobj(plain, out)
+    run(packed)
+    assert Revision.objects.count() == 9
+
+
+def test_a_cut_off_dump_is_refused_and_nothing_is_written(tmp_path):
+    data = FAN_WIKI.read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(data[: data.index(b"<title>Pam Beesly") + 200])
+    with pytest.raises(CommandError, match="The file ends before the dump does"):
+        run(cut)
+    assert not Article.objects.exists() and not Revision.objects.exists()
+
+
+def test_a_title_already_used_here_is_skipped_and_reported(author, moderator):
+    factories.published_article(author, moderator, title="Pam Beesly")
+    output = run(FAN_WIKI)
+    assert "Pam Beesly: an article of that title is here already" in output
+    assert Article.objects.get(title="Pam Beesly").revisions.count() == 1
+    assert Article.objects.filter(title="Casino Night").exists()
+
+
+def test_a_file_that_is_not_a_dump_is_refused(tmp_path):
+    other = tmp_path / "notes.xml"
+    other.write_text("<html><body>hello</body></html>")
+    with pytest.raises(CommandError, match="got '<html>' tag"):
+        run(other)
+    missing = tmp_path / "missing.xml"
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(missing)
