@@ -3,8 +3,9 @@ auto_now_add. Nothing changes in the database (Django keeps defaults in Python),
 change is to the migration state only: on SQLite an AlterField would rebuild the revision
 table and drop its guard triggers (0017 had to remake them)."""
 
-import apps.wiki.models.content
 from django.db import migrations, models
+
+import apps.wiki.models.content
 
 
 class Migration(migrations.Migration):
