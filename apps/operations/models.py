@@ -47,3 +47,23 @@ class ImportedRevision(models.Model):
 
     def __str__(self):
         return f"{self.page} @ {self.timestamp:%Y-%m-%d %H:%M}"
+
+
+class ImportedTalk(models.Model):
+    """A topic or post that came from another wiki's talk page (known by a digest of the
+    page, the section and the comment's wikitext, so a later dump adds only new comments)."""
+
+    origin = models.CharField(max_length=100)
+    key = models.CharField(max_length=64)
+    topic = models.ForeignKey("talk.Topic", on_delete=models.CASCADE, related_name="+")
+    post = models.OneToOneField(
+        "talk.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "key"], name="importedtalk_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.origin}:{self.key[:12]}"

@@ -235,3 +235,36 @@ def topic_unfollow(*, topic: Topic, user: User) -> None:
     """Stop hearing about replies in the topic."""
     with transaction.atomic():
         TopicFollow.objects.filter(user=user, topic=topic).delete()
+
+
+def imported_topic(*, article: Article, title: str, author: User, created_at) -> Topic:
+    """A topic from another wiki's talk page, dated as it was there (apps.operations.mediawiki,
+    in its transaction): no one is told and no one follows it; its posts come next."""
+    title = " ".join((title or "").split())[:MAX_TITLE_LENGTH] or "Imported discussion"
+    return Topic.objects.create(
+        article=article,
+        title=title,
+        created_by=author,
+        created_at=created_at,
+        last_activity_at=created_at,
+    )
+
+
+def imported_post(
+    *, topic: Topic, author: User, body: str, created_at, parent: Post | None = None
+) -> Post:
+    """A post from another wiki's talk page (its text through the one renderer and its
+    limits: ValidationError when it cannot be stored)."""
+    html = rendered(body, what="message", max_length=MAX_BODY_LENGTH)
+    post = Post.objects.create(
+        topic=topic,
+        parent=parent,
+        author=author,
+        body=body,
+        rendered_html=html,
+        created_at=created_at,
+    )
+    if created_at > topic.last_activity_at:
+        topic.last_activity_at = created_at
+        topic.save(update_fields=["last_activity_at"])
+    return post

@@ -18,7 +18,8 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
-from apps.categories.models import Membership
+from apps.categories.models import Category, Membership
+from apps.talk.models import Post, Topic
 from apps.citations.models import Source, SourceKind
 from apps.operations.mediawiki.importer import IMPORTER_USERNAME, TO_REVIEW_CATEGORY
 from apps.operations.mediawiki.wikitext import NO_LOCATOR
@@ -50,7 +51,18 @@ def run(path, *args) -> str:
 def snapshot():
     return {
         model.__name__: model.objects.count()
-        for model in (Article, Revision, Citation, Source, User, Redirect, Membership, Episode)
+        for model in (
+            Article,
+            Revision,
+            Citation,
+            Source,
+            User,
+            Redirect,
+            Membership,
+            Episode,
+            Topic,
+            Post,
+        )
     }
 
 
@@ -81,11 +93,11 @@ def test_every_revision_is_imported_with_its_author_date_and_summary(imported):
     article = casino[0].article
     assert article.approved_revision == casino[2]
     assert article.created_at == casino[0].created_at
-    assert Revision.objects.count() == 9
+    assert Revision.objects.count() == 10  # and the page of the category Characters
     importer = User.objects.get(username=IMPORTER_USERNAME)
     assert {r.decided_by for r in Revision.objects.all()} == {importer}
     events = AuditEvent.objects.filter(action=AuditAction.IMPORTED)
-    assert events.count() == 9 and {e.actor for e in events} == {importer}
+    assert events.count() == 10 and {e.actor for e in events} == {importer}
 
 
 def test_placeholder_accounts_cannot_log_in(imported):
@@ -114,7 +126,7 @@ def test_each_version_cites_the_origin_page_at_its_revision(imported):
         assert f"Imported from revision {origin.rev_id} of “{revision.title}”" in revision.body
         assert "under CC BY-SA 3.0." in revision.body
     # One source per origin page, shared by its versions.
-    assert Source.objects.filter(kind=SourceKind.WIKI).count() == 3
+    assert Source.objects.filter(kind=SourceKind.WIKI).count() == 4
 
 
 def test_references_become_structured_sources(imported):
@@ -226,11 +238,7 @@ def test_the_report_lists_exactly_the_unmapped_templates_and_missing_files(tmp_p
     ]
     assert report["missing_files"] == {"Casino night kiss.jpg": ["Casino Night"]}
     assert report["to_review"] == ["Casino Night", "Pam Beesly"]
-    assert report["skipped"] == {
-        "pages in namespace 1 (not articles)": 1,
-        "pages in namespace 14 (not articles)": 1,
-        "redirects (imported as other names of their target)": 3,
-    }
+    assert report["skipped"] == {"redirects (imported as other names of their target)": 3}
     assert "Quote: 2 use(s) on 1 page(s): Casino Night" in output
     # Kept visible in the text, as code.
     casino = Article.objects.get(title="Casino Night").approved_revision
@@ -241,14 +249,14 @@ def test_importing_the_same_dump_twice_changes_nothing(imported):
     before = snapshot()
     again = run(FAN_WIKI, "--show", "The Office")
     assert snapshot() == before
-    assert "revisions imported: 0; already here: 9" in again
+    assert "revisions imported: 0; already here: 10" in again
 
 
 def test_a_newer_dump_adds_only_the_new_revisions(imported):
     before = snapshot()
     casino = Article.objects.get(title="Casino Night")
     output = run(LATER, "--show", "The Office")
-    assert "revisions imported: 2; already here: 9" in output
+    assert "revisions imported: 2; already here: 10" in output
     assert Revision.objects.count() == before["Revision"] + 2
     casino.refresh_from_db()
     assert casino.approved_revision.summary == "Typo"
@@ -265,7 +273,7 @@ def test_a_dry_run_writes_nothing_and_prints_the_report(db):
     output = run(FAN_WIKI, "--dry-run")
     assert snapshot() == before
     assert output.startswith("Dry run: nothing was written.")
-    assert "revisions imported: 9" in output
+    assert "revisions imported: 10" in output
 
 
 @pytest.mark.parametrize("pack", [gzip.open, bz2.open])
@@ -274,7 +282,7 @@ def test_compressed_dumps_are_read_by_their_first_bytes(tmp_path, pack):
     with open(FAN_WIKI, "rb") as plain, pack(packed, "wb") as out:
         shutil.copyfileobj(plain, out)
     run(packed)
-    assert Revision.objects.count() == 9
+    assert Revision.objects.count() == 10
 
 
 def test_a_cut_off_dump_is_refused_and_nothing_is_written(tmp_path):
@@ -302,3 +310,31 @@ def test_a_file_that_is_not_a_dump_is_refused(tmp_path):
     missing = tmp_path / "missing.xml"
     with pytest.raises(CommandError, match="Cannot read"):
         run(missing)
+
+
+def test_talk_pages_become_topics_with_attributed_posts(imported):
+    casino = Article.objects.get(title="Casino Night")
+    topics = {t.title: t for t in Topic.objects.filter(article=casino)}
+    assert set(topics) == {"Was the kiss improvised?", "Filming location"}
+    posts = list(topics["Was the kiss improvised?"].posts.order_by("created_at", "id"))
+    assert [(p.author.username, p.body) for p in posts] == [
+        ("dunder>Jane Doe", "I read that the kiss was improvised."),
+        ("dunder>Bob", "It was scripted."),
+        ("dunder>Anonymous", "Are you sure?"),
+        # Nobody signed it: whoever wrote the version that first had it.
+        ("dunder>Carol", "I think it was both."),
+    ]
+    assert posts[0].created_at == datetime(2021, 5, 2, 10, tzinfo=UTC)
+    assert [p.parent for p in posts] == [None, posts[0], posts[1], None]
+    assert topics["Filming location"].created_by.username == "dunder>Carol"
+    # A second run adds no post twice.
+    run(FAN_WIKI)
+    assert Post.objects.count() == 5 and Topic.objects.count() == 2
+
+
+def test_a_category_page_describes_its_category(imported):
+    page = Article.objects.get(title="Category:Characters")
+    category = Category.objects.get(name="Characters")
+    assert category.page == page
+    assert "People of the show." in page.approved_revision.body
+    assert Membership.objects.filter(category=category, article__title="Pam Beesly").exists()

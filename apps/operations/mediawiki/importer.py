@@ -34,6 +34,8 @@ from apps.catalog.models import Episode, Season, Show
 from apps.citations.models import Source, SourceKind, http_url_validator
 from apps.citations.normalise import normalise_url
 from apps.markup.limits import MAX_BLOCK_LINES, MAX_LENGTH, MAX_LINES
+from apps.talk import services as talk_services
+from apps.talk.models import Post
 from apps.web.pagecache import pages_changed
 from apps.wiki.citing import CitationInput, cited_by_approved_text
 from apps.wiki.merging import citation_inputs, cited_of
@@ -46,8 +48,18 @@ from apps.wiki.services.imports import (
     write_imported,
 )
 
-from ..models import ImportedPage, ImportedRevision
-from .dump import MAIN_NAMESPACE, Dump, DumpPage, DumpRevision, SiteInfo, open_dump
+from ..models import ImportedPage, ImportedRevision, ImportedTalk
+from . import talk
+from .dump import (
+    CATEGORY_NAMESPACE,
+    MAIN_NAMESPACE,
+    TALK_NAMESPACE,
+    Dump,
+    DumpPage,
+    DumpRevision,
+    SiteInfo,
+    open_dump,
+)
 from .wikitext import NO_LOCATOR, Converted, EpisodeInfo, _escape, convert, redirect_target
 
 IMPORTER_USERNAME = "mediawiki-import"
@@ -80,6 +92,7 @@ class Survey:
     pages: int = 0
     revisions: int = 0
     redirects: dict[str, str] = field(default_factory=dict)  # title -> target title
+    talk_pages: int = 0
 
 
 @dataclass
@@ -98,6 +111,8 @@ class Report:
     references_without_place: int = 0
     other_names: int = 0
     episodes_linked: int = 0
+    talk_pages: int = 0
+    talk_posts: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # why -> pages
     unmapped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     missing_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -125,6 +140,8 @@ class Report:
             "references_without_quote_or_place": self.references_without_place,
             "other_names": self.other_names,
             "episodes_linked": self.episodes_linked,
+            "talk_pages": self.talk_pages,
+            "talk_posts": self.talk_posts,
             "skipped": dict(self.skipped),
             "unmapped_templates": [
                 {"template": name, "uses": uses, "pages": pages}
@@ -151,6 +168,8 @@ def survey(path: str) -> Survey:
             target = page.redirect or redirect_target(last.text or "" if last else "")
             if page.namespace == MAIN_NAMESPACE and target:
                 found.redirects[page.title] = target
+            elif page.namespace == TALK_NAMESPACE:
+                found.talk_pages += 1
     return found
 
 
@@ -169,6 +188,11 @@ def import_dump(
             for page in Dump(stream):
                 run.page(page)
         run.finish()
+        if found.talk_pages:
+            # Once every article is in: a talk page may come before its article.
+            with open_dump(path) as stream:
+                for page in Dump(stream):
+                    run.talk_page(page)
     if not options.dry_run:
         pages_changed()
     return run.report
@@ -216,6 +240,12 @@ class _Import:
     # Pages -----------------------------------------------------------------------------
 
     def page(self, page: DumpPage) -> None:
+        if page.namespace == TALK_NAMESPACE:
+            self.drain(page)  # read again once the articles are in (talk_page)
+            return
+        if page.namespace == CATEGORY_NAMESPACE and page.redirect is None:
+            # A category's page describes it here too: the article "Category:Name".
+            page = replace(page, title=f"Category:{page.name}", namespace=MAIN_NAMESPACE)
         if page.namespace != MAIN_NAMESPACE:
             self.skip(page, f"pages in namespace {page.namespace} (not articles)")
             return
@@ -353,6 +383,90 @@ class _Import:
             raise _Refused("its names cannot be given here: " + " ".join(messages)) from error
         self.targets_seen.add(page.title)
         self.report.other_names += len(Names.of(revision).aliases)
+
+    # Talk pages ------------------------------------------------------------------------
+
+    def talk_page(self, page: DumpPage) -> None:
+        """A talk page's sections as topics of its article's talk page, its signed comments
+        as posts (each new one once: a later dump adds only the comments it adds)."""
+        if page.namespace != TALK_NAMESPACE:
+            return
+        imported = ImportedPage.objects.filter(origin=self.prefix, title=page.name).first()
+        first_seen: dict[str, tuple[datetime, User]] = {}
+        newest: tuple[datetime, str] | None = None
+        for dumped in page.revisions:
+            text = dumped.text or ""
+            author = self.author_of(dumped)
+            for section in talk.sections(text):
+                for comment in section.comments:
+                    key = _talk_key(page.name, section.title, comment.wikitext)
+                    if key not in first_seen or dumped.timestamp < first_seen[key][0]:
+                        first_seen[key] = (dumped.timestamp, author)
+            if newest is None or dumped.timestamp >= newest[0]:
+                newest = (dumped.timestamp, text)
+        if imported is None:
+            self.report.skipped["talk pages of pages not imported"] += 1
+            return
+        if newest is None:
+            return
+        with transaction.atomic():
+            written = self.talk_sections(page, imported.article, newest[1], first_seen)
+        self.report.talk_pages += 1
+        self.report.talk_posts += written
+
+    def talk_sections(
+        self,
+        page: DumpPage,
+        article: Article,
+        text: str,
+        first_seen: dict[str, tuple[datetime, User]],
+    ) -> int:
+        written = 0
+        for section in talk.sections(text):
+            topic_key = _talk_key(page.name, section.title)
+            known = ImportedTalk.objects.filter(origin=self.prefix, key=topic_key).first()
+            topic = known.topic if known is not None else None
+            parents: list[Post] = []
+            for comment in section.comments:
+                key = _talk_key(page.name, section.title, comment.wikitext)
+                seen_at, seen_by = first_seen.get(key, (timezone.now(), self.importer))
+                author = (
+                    self.account_named(f"{self.prefix}>{_talk_author(comment.user)}"[:150])
+                    if comment.user
+                    else seen_by
+                )
+                when = comment.signed_at or seen_at
+                if topic is None:
+                    title = section.title or f"Discussion imported from {self.site_name}"
+                    topic = talk_services.imported_topic(
+                        article=article, title=title, author=author, created_at=when
+                    )
+                    ImportedTalk.objects.create(origin=self.prefix, key=topic_key, topic=topic)
+                parents = parents[: comment.depth]
+                post_known = ImportedTalk.objects.filter(origin=self.prefix, key=key).first()
+                if post_known is not None and post_known.post is not None:
+                    post = post_known.post
+                else:
+                    body = comment.markdown(self.site) or "(an empty comment)"
+                    try:
+                        with transaction.atomic():
+                            post = talk_services.imported_post(
+                                topic=topic,
+                                author=author,
+                                body=body,
+                                created_at=when,
+                                parent=parents[-1] if parents else None,
+                            )
+                    except ValidationError as error:
+                        self.report.problems.append(
+                            f"Talk:{page.name}: a comment was not imported: "
+                            + " ".join(error.messages)
+                        )
+                        continue
+                    ImportedTalk.objects.create(origin=self.prefix, key=key, topic=topic, post=post)
+                    written += 1
+                parents.append(post)
+        return written
 
     # One version -----------------------------------------------------------------------
 
@@ -668,6 +782,18 @@ class _Import:
                 )
                 publish_imported(article=article, revision=revision)
                 self.report.other_names += len(wanted) - len(names.aliases)
+
+
+def _talk_key(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _talk_author(user: str) -> str:
+    """The name a signature gives, or "Anonymous" for an address."""
+    bare = user.strip()
+    if re.fullmatch(r"[\d.]+|[0-9A-Fa-f:]+", bare) and any(ch in bare for ch in ".:"):
+        return "Anonymous"
+    return bare
 
 
 def _aliases_by_target(redirects: dict[str, str]) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ def report_lines(report: Report) -> list[str]:
         f"  sources: {report.sources_created} new, {report.sources_reused} already here",
         f"  other names from redirects: {report.other_names}",
         f"  articles linked to an episode: {report.episodes_linked}",
+        f"  talk pages: {report.talk_pages}, with {report.talk_posts} new post(s)",
     ]
     for why, pages in sorted(report.skipped.items()):
         lines.append(f"  skipped: {pages} {why}")
