@@ -8,6 +8,8 @@ Who hears about a new topic or a reply is worked out once the transaction
 commits (:mod:`apps.talk.tasks`).
 """
 
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -237,7 +239,7 @@ def topic_unfollow(*, topic: Topic, user: User) -> None:
         TopicFollow.objects.filter(user=user, topic=topic).delete()
 
 
-def imported_topic(*, article: Article, title: str, author: User, created_at) -> Topic:
+def imported_topic(*, article: Article, title: str, author: User, created_at: datetime) -> Topic:
     """A topic from another wiki's talk page, dated as it was there (apps.operations.mediawiki,
     in its transaction): no one is told and no one follows it; its posts come next."""
     title = " ".join((title or "").split())[:MAX_TITLE_LENGTH] or "Imported discussion"
@@ -251,7 +253,7 @@ def imported_topic(*, article: Article, title: str, author: User, created_at) ->
 
 
 def imported_post(
-    *, topic: Topic, author: User, body: str, created_at, parent: Post | None = None
+    *, topic: Topic, author: User, body: str, created_at: datetime, parent: Post | None = None
 ) -> Post:
     """A post from another wiki's talk page (its text through the one renderer and its
     limits: ValidationError when it cannot be stored)."""

@@ -19,10 +19,10 @@ from django.core.management import CommandError, call_command
 from apps.accounts.models import User
 from apps.catalog.models import Episode
 from apps.categories.models import Category, Membership
-from apps.talk.models import Post, Topic
 from apps.citations.models import Source, SourceKind
 from apps.operations.mediawiki.importer import IMPORTER_USERNAME, TO_REVIEW_CATEGORY
 from apps.operations.mediawiki.wikitext import NO_LOCATOR
+from apps.talk.models import Post, Topic
 from apps.wiki.models import (
     Article,
     AuditAction,

@@ -48,7 +48,7 @@ def sections(text: str) -> list[Section]:
     """The talk page's topics: each level-2 heading and the comments under it (deeper
     headings stay in the text); text before the first heading is a topic of its own."""
     found: list[Section] = []
-    title, lines = "", []
+    title, lines = "", list[str]()
     for line in (text or "").splitlines():
         heading = _HEADING.match(line)
         if heading:
