@@ -14,6 +14,7 @@ import warnings
 from io import BytesIO
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
@@ -195,6 +196,18 @@ def _reencode(upload) -> tuple[bytes, str]:
     return out.getvalue(), extension
 
 
+def _upload_name(extension: str) -> str:
+    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def store_image(image: File) -> str:
+    """Store an image as the editor's upload does (checked, re-encoded, under a name of the
+    server's choosing); its address. UploadRefused for a file that is not a usable image;
+    the storage's own error when it cannot store (the caller says what that means)."""
+    data, extension = _reencode(image)
+    return default_storage.url(default_storage.save(_upload_name(extension), ContentFile(data)))
+
+
 @require_POST
 @proposer_required_json
 def upload(request):
@@ -206,7 +219,7 @@ def upload(request):
         data, extension = _reencode(upload)
     except UploadRefused as exc:
         return JsonResponse({"image": [str(exc)]}, status=400)
-    name = f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    name = _upload_name(extension)
     try:
         stored = default_storage.save(name, ContentFile(data))
     except Exception:

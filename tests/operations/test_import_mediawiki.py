@@ -9,12 +9,15 @@ import bz2
 import gzip
 import io
 import json
+import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
@@ -338,3 +341,42 @@ def test_a_category_page_describes_its_category(imported):
     assert category.page == page
     assert "People of the show." in page.approved_revision.body
     assert Membership.objects.filter(category=category, article__title="Pam Beesly").exists()
+
+
+def png_bytes(colour=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_files_from_the_images_folder_are_stored_as_uploads_are(tmp_path):
+    hashed = tmp_path / "images" / "a" / "ab"
+    hashed.mkdir(parents=True)
+    # MediaWiki's layout and spelling: hashed folders, underscores for spaces.
+    (hashed / "Casino_night_kiss.jpg").write_bytes(png_bytes())
+    report_file = tmp_path / "report.json"
+    run(FAN_WIKI, "--images", str(tmp_path / "images"), "--json", str(report_file))
+    report = json.loads(report_file.read_text())
+    assert report["files_imported"] == 1 and report["missing_files"] == {}
+    body = Article.objects.get(title="Casino Night").approved_revision.body
+    stored = re.search(r"!\[The kiss\]\((/media/uploads/[^)]+\.png)\)", body)
+    assert stored is not None  # re-encoded as what its bytes are, under a name of ours
+    assert default_storage.exists(stored[1].removeprefix("/media/"))
+    html = Article.objects.get(title="Casino Night").approved_revision.rendered_html
+    assert f'<img alt="The kiss" src="{stored[1]}"' in html
+
+
+def test_a_file_that_is_not_an_image_is_reported_not_stored(tmp_path):
+    (tmp_path / "Casino night kiss.jpg").write_text("<script>alert(1)</script>")
+    output = run(FAN_WIKI, "--images", str(tmp_path))
+    assert "File Casino night kiss.jpg: not imported: The file is not a JPEG, PNG or WebP" in (
+        output
+    )
+    assert "Casino night kiss.jpg (on Casino Night)" in output
+    assert "![" not in Article.objects.get(title="Casino Night").approved_revision.body
+
+
+def test_an_images_folder_that_does_not_exist_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="no such folder"):
+        run(FAN_WIKI, "--images", str(tmp_path / "nowhere"))
+    assert not Article.objects.exists()

@@ -14,6 +14,7 @@ structured sources shared across the whole import.
 """
 
 import hashlib
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -24,6 +25,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +41,7 @@ from apps.talk import services as talk_services
 from apps.talk.models import Post
 from apps.web.pagecache import pages_changed
 from apps.wiki.citing import CitationInput, cited_by_approved_text
+from apps.wiki.editor import UploadRefused, store_image
 from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
 from apps.wiki.naming import MAX_ALIASES, MAX_CATEGORIES, NAME_LENGTH, CategoryEntry, Names
@@ -60,7 +64,15 @@ from .dump import (
     SiteInfo,
     open_dump,
 )
-from .wikitext import NO_LOCATOR, Converted, EpisodeInfo, _escape, convert, redirect_target
+from .wikitext import (
+    IMAGE_MARK,
+    NO_LOCATOR,
+    Converted,
+    EpisodeInfo,
+    _escape,
+    convert,
+    redirect_target,
+)
 
 IMPORTER_USERNAME = "mediawiki-import"
 # The maintenance category of imported pages a person should look over: unconverted
@@ -80,6 +92,7 @@ class ImportOptions:
     origin_url: str = ""  # the address of a page is this followed by its title
     license: str = ""
     show: str = ""  # the show episode infoboxes are about when they do not say
+    images: str = ""  # a folder holding the wiki's files (any layout: found by name)
     dry_run: bool = False
 
 
@@ -113,6 +126,7 @@ class Report:
     episodes_linked: int = 0
     talk_pages: int = 0
     talk_posts: int = 0
+    files_imported: int = 0
     skipped: Counter[str] = field(default_factory=Counter)  # why -> pages
     unmapped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     missing_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -142,6 +156,7 @@ class Report:
             "episodes_linked": self.episodes_linked,
             "talk_pages": self.talk_pages,
             "talk_posts": self.talk_posts,
+            "files_imported": self.files_imported,
             "skipped": dict(self.skipped),
             "unmapped_templates": [
                 {"template": name, "uses": uses, "pages": pages}
@@ -236,6 +251,8 @@ class _Import:
         self.conversions: dict[str, Converted] = {}
         self.importer = self.account_named(IMPORTER_USERNAME)
         self.targets_seen: set[str] = set()
+        self.image_files = _files_by_name(options.images) if options.images else {}
+        self.images: dict[str, str | None] = {}  # file name -> its address here, None: missing
 
     # Pages -----------------------------------------------------------------------------
 
@@ -534,6 +551,33 @@ class _Import:
         self.count(page, converted)
         return revision
 
+    def image(self, converted: Converted, mark: re.Match[str]) -> str:
+        """A file shown on the page, as Markdown: stored here (once an import) when the
+        images folder has it, else nothing (the report lists it)."""
+        name = converted.files[int(mark[1])]
+        if name not in self.images:
+            self.images[name] = self.store_file(name)
+        address = self.images[name]
+        return f"![{_escape(mark[2]).replace(']', ')')}]({address})" if address else ""
+
+    def store_file(self, name: str) -> str | None:
+        path = self.image_files.get(_file_key(name))
+        if path is None:
+            return None
+        if self.options.dry_run:
+            return default_storage.url("uploads/dry-run.png")
+        try:
+            with open(path, "rb") as data:
+                address = store_image(File(data, name=name))
+        except UploadRefused as refusal:
+            self.report.problems.append(f"File {name}: not imported: {refusal}")
+            return None
+        except OSError as error:
+            self.report.problems.append(f"File {name}: cannot be read or stored: {error}")
+            return None
+        self.report.files_imported += 1
+        return address
+
     def count(self, page: DumpPage, converted: Converted) -> None:
         self.report.references += len(converted.references)
         self.report.references_without_place += sum(
@@ -542,7 +586,8 @@ class _Import:
         for name, uses in converted.unmapped.items():
             self.report.unmapped[name][page.title] += uses
         for name in converted.files:
-            self.report.missing_files[name].add(page.title)
+            if self.images.get(name) is None:
+                self.report.missing_files[name].add(page.title)
         if converted.unmapped:
             self.report.to_review.add(page.title)
 
@@ -557,6 +602,7 @@ class _Import:
             references = []
         else:
             body, references = converted.body.strip(), converted.references
+            body = IMAGE_MARK.sub(lambda mark: self.image(converted, mark), body).strip()
         key = max((ref.key for ref in references), default=0) + 1
         line, source_citation = provenance
         citations = [
@@ -782,6 +828,23 @@ class _Import:
                 )
                 publish_imported(article=article, revision=revision)
                 self.report.other_names += len(wanted) - len(names.aliases)
+
+
+def _file_key(name: str) -> str:
+    """A file's name as MediaWiki compares them: underscores are spaces, the first letter
+    is not case-sensitive."""
+    name = " ".join(name.replace("_", " ").split())
+    return name[:1].upper() + name[1:]
+
+
+def _files_by_name(folder: str) -> dict[str, str]:
+    """Every file under ``folder`` by its name (MediaWiki keeps them in hashed folders,
+    images/a/ab/Name.jpg; a Fandom image dump is flat)."""
+    found: dict[str, str] = {}
+    for directory, _folders, names in os.walk(folder):
+        for name in names:
+            found.setdefault(_file_key(name), os.path.join(directory, name))
+    return found
 
 
 def _talk_key(*parts: str) -> str:

@@ -17,6 +17,7 @@ def report_lines(report: Report) -> list[str]:
         f"  other names from redirects: {report.other_names}",
         f"  articles linked to an episode: {report.episodes_linked}",
         f"  talk pages: {report.talk_pages}, with {report.talk_posts} new post(s)",
+        f"  files stored: {report.files_imported}",
     ]
     for why, pages in sorted(report.skipped.items()):
         lines.append(f"  skipped: {pages} {why}")

@@ -46,6 +46,14 @@ LOCATOR_LENGTH = 100
 
 # Line-level constructs, resolved by _tidy once the whole text is written.
 _INDENT, _TERM, _TERM_END, _BLOCK = "\x00", "\x01", "\x02", "\x03"
+# Where a file is shown: _IMAGE, its number in Converted.files, "|", its alt text, _IMAGE.
+_IMAGE = "\x05"
+IMAGE_MARK = re.compile(_IMAGE + r"(\d+)\|([^" + _IMAGE + r"]*)" + _IMAGE)
+_IMAGE_OPTION = re.compile(
+    r"thumb|thumbnail|frame|frameless|border|left|right|center|centre|none|upright(?:=.*)?"
+    r"|\d*x?\d+px|(?:alt|link|page|class|lang)=.*|baseline|middle|sub|super|top|bottom",
+    re.IGNORECASE,
+)
 _BLOCK_PLACEHOLDER = re.compile(_BLOCK + r"(\d+)" + _BLOCK)
 _SWITCH = re.compile(r"__[A-Z]{3,20}__")
 _REDIRECT = re.compile(r"^\s*#[^\s\[]+\s*:?\s*\[\[([^\]|]+)", re.IGNORECASE)
@@ -201,7 +209,7 @@ class Converted:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (name, sort key)
     redirect: str | None = None
     episode: EpisodeInfo | None = None
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # by number, as IMAGE_MARK names them
     unmapped: Counter[str] = field(default_factory=Counter)  # template (or <tag>) → uses
     notes: list[str] = field(default_factory=list)  # what was kept in a weaker form
 
@@ -332,10 +340,7 @@ class _Writer:
                 )
             return ""
         if namespace in self.files_ns and not colon:
-            name = " ".join(rest.split())
-            if name and name not in self.files:
-                self.files.append(name)
-            return ""
+            return self.image(" ".join(rest.split()), link)
         page = target.split("#", 1)[0].strip()
         if (
             namespace in self.other_ns
@@ -351,6 +356,27 @@ class _Writer:
         if label and label != page:
             return f"[[{page}|{label.replace('|', '/').replace(']]', '] ]')}]]"
         return f"[[{page}]]"
+
+    def image(self, name: str, link: Wikilink) -> str:
+        """A file shown on the page: a mark the importer replaces by the stored image (or
+        drops, reporting the file missing). Its caption, if any, is its alt text."""
+        if not name:
+            return ""
+        options = str(link.text).split("|") if link.text is not None else []
+        caption = ""
+        for option in reversed(options):
+            words = " ".join(option.split())
+            if words and not _IMAGE_OPTION.fullmatch(words):
+                caption = " ".join(mwparserfromhell.parse(words).strip_code().split())
+                break
+        image = self.image_mark(name, caption)
+        return f"\n\n{image}\n\n" if {"thumb", "frame", "thumbnail"} & set(options) else image
+
+    def image_mark(self, name: str, alt: str) -> str:
+        if name not in self.files:
+            self.files.append(name)
+        alt = (alt or name.rsplit(".", 1)[0]).replace(_IMAGE, "").replace("]", ")")
+        return f"{_IMAGE}{self.files.index(name)}|{alt}{_IMAGE}"
 
     def external_link(self, link: ExternalLink) -> str:
         url = str(link.url).strip()
@@ -433,14 +459,17 @@ class _Writer:
                 return "\n\n" + "\n".join("> " + line for line in lines) + "\n\n"
             return "\n\n" + joiner.join(line for line in lines if line) + "\n\n"
         if name == "gallery":
+            marks = []
             for line in str(tag.contents or "").splitlines():
-                file_name = line.split("|", 1)[0].strip()
+                file_name, _, caption = line.partition("|")
                 prefix, _, rest = file_name.partition(":")
-                if rest and prefix.casefold() in self.files_ns:
-                    file_name = rest.strip()
-                if file_name and file_name not in self.files:
-                    self.files.append(file_name)
-            return ""
+                if rest and prefix.strip().casefold() in self.files_ns:
+                    file_name = rest
+                file_name = " ".join(file_name.split())
+                if file_name:
+                    plain = " ".join(mwparserfromhell.parse(caption).strip_code().split())
+                    marks.append(self.image_mark(file_name, plain))
+            return "\n\n" + "\n\n".join(marks) + "\n\n" if marks else ""
         if name in _KEPT_HTML:
             inner = self.nodes(tag.contents.nodes) if tag.contents else ""
             return f"<{name}>{inner}</{name}>" if inner.strip() else ""

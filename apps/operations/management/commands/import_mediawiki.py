@@ -2,6 +2,7 @@
 references, categories and redirects (apps.operations.mediawiki)."""
 
 import json
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -47,15 +48,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", metavar="FILE", help="Also write the report as JSON.")
 
     def handle(self, *args, dump: str, **options):
-        if options["images"]:
-            self.stderr.write(
-                "Note: files are not imported yet; every [[File:…]] is listed as missing."
-            )
+        if options["images"] and not os.path.isdir(options["images"]):
+            raise CommandError(f"--images {options['images']}: no such folder.")
         settings = ImportOptions(
             prefix=options["prefix"],
             origin_url=options["origin_url"],
             license=options["license"],
             show=options["show"],
+            images=options["images"] or "",
             dry_run=options["dry_run"],
         )
         progress = _Progress(self.stderr) if options["verbosity"] >= 1 else None
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             report = import_dump(dump, settings, progress=progress)
         except DumpError as error:
             raise CommandError(f"{dump}: {error}") from error
-        except OSError as error:
+        except OSError as error:  # the dump (a file the import cannot store is reported)
             raise CommandError(f"Cannot read {dump}: {error.strerror or error}.") from error
         finally:
             if progress is not None:
