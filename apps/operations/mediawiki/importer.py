@@ -602,7 +602,8 @@ class _Import:
             references = []
         else:
             body, references = converted.body.strip(), converted.references
-            body = IMAGE_MARK.sub(lambda mark: self.image(converted, mark), body).strip()
+            body = IMAGE_MARK.sub(lambda mark: self.image(converted, mark), body)
+            body = re.sub(r"\n{3,}", "\n\n", body).strip()
         key = max((ref.key for ref in references), default=0) + 1
         line, source_citation = provenance
         citations = [

@@ -46,6 +46,10 @@ LOCATOR_LENGTH = 100
 
 # Line-level constructs, resolved by _tidy once the whole text is written.
 _INDENT, _TERM, _TERM_END, _BLOCK = "\x00", "\x01", "\x02", "\x03"
+# {{disputed inline}} before its references; a spoiler section's start (with its episode)
+# and end: resolved by _tidy into the dialect's [disputed @1 @2] and "!!! spoiler S03E05".
+_DISPUTED, _SPOILER_START, _SPOILER_END = "\x06", "\x07", "\x08"
+_EPISODE_CODE = re.compile(r"[Ss](\d{1,2})[Ee](\d{1,3})|(\d{1,2})x(\d{1,3})")
 # Where a file is shown: _IMAGE, its number in Converted.files, "|", its alt text, _IMAGE.
 _IMAGE = "\x05"
 IMAGE_MARK = re.compile(_IMAGE + r"(\d+)\|([^" + _IMAGE + r"]*)" + _IMAGE)
@@ -58,6 +62,7 @@ _BLOCK_PLACEHOLDER = re.compile(_BLOCK + r"(\d+)" + _BLOCK)
 _SWITCH = re.compile(r"__[A-Z]{3,20}__")
 _REDIRECT = re.compile(r"^\s*#[^\s\[]+\s*:?\s*\[\[([^\]|]+)", re.IGNORECASE)
 _LINE_START_MARKUP = re.compile(r"^([ \t]*)([#>+=|-]|\d+[.)]|!!!)", re.MULTILINE)
+_DISPUTED_MARKERS = re.compile(_DISPUTED + r"\s*\[@([\d, ]+)\]")
 _ADJACENT_MARKERS = re.compile(r"\[@([\d, ]+)\]\s*\[@([\d, ]+)\]")
 _FIRST_NUMBER = re.compile(r"\d+")
 _LIST_SPACING = re.compile(r"^((?:    )*(?:- |1\. |(?:> )+))\s+")
@@ -246,6 +251,7 @@ class _Writer:
         self.unmapped: Counter[str] = Counter()
         self.notes: list[str] = []
         self.blocks: list[str] = []
+        self.spoilers_open = 0
 
     def result(self, body: str, redirect: str | None) -> Converted:
         for name in self.pending_names:
@@ -403,7 +409,16 @@ class _Writer:
             return ""
         if name in _CITATION_NEEDED:
             return "[citation needed]"
-        if _is_episode_infobox(name):
+        if name in ("disputed inline", "disputed-inline", "dubious"):
+            return _DISPUTED
+        spoiler = _spoiler_code(template) if name in ("spoiler", "spoilers") else None
+        if spoiler:
+            self.spoilers_open += 1
+            return f"\n\n{_SPOILER_START}{spoiler}\n\n"
+        if name in ("spoiler end", "endspoiler", "end spoiler") and self.spoilers_open:
+            self.spoilers_open -= 1
+            return f"\n\n{_SPOILER_END}\n\n"
+        if spoiler is None and _is_episode_infobox(name):
             self.episode = _episode(template)
             return ""
         if name in _CITE_KINDS:
@@ -446,7 +461,7 @@ class _Writer:
         if name in _EMPHASIS:
             return _wrap(self.nodes(tag.contents.nodes) if tag.contents else "", _EMPHASIS[name])
         if name in _CODE_TAGS:
-            text = str(tag.contents or "")
+            text = re.sub(r"</?nowiki\s*/?>", "", str(tag.contents or ""))
             if "\n" in text.strip():
                 self.blocks.append("```\n" + text.strip("\n").replace("```", "` ` `") + "\n```")
                 return f"\n\n{_BLOCK}{len(self.blocks) - 1}{_BLOCK}\n\n"
@@ -718,6 +733,34 @@ def _episode(template: Template) -> EpisodeInfo:
     return info
 
 
+def _spoiler_code(template: Template) -> str | None:
+    """The episode a {{Spoiler|S03E05}} section is about, as S03E05; None for another."""
+    if not template.has("1"):
+        return None
+    found = _EPISODE_CODE.fullmatch(template.get("1").value.strip_code().strip())
+    if not found:
+        return None
+    season, number = (found[1], found[2]) if found[1] else (found[3], found[4])
+    return f"S{int(season):02d}E{int(number):02d}"
+
+
+def _spoiler_sections(text: str) -> str:
+    """Lines between a spoiler's start and end marks, as the dialect's spoiler section."""
+    out: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        if line.startswith(_SPOILER_START):
+            out.append(f"!!! spoiler {line[1:].strip()}")
+            inside = True
+        elif line.strip() == _SPOILER_END:
+            inside = False
+        elif inside and not line.strip() and out and out[-1].startswith("!!! spoiler"):
+            continue  # the section's text starts on the line after its header
+        else:
+            out.append(("    " + line if line.strip() else "") if inside else line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
 def _drop_markers(body: str, keys: set[int]) -> str:
     for key in keys:
         body = body.replace(f"[@{key}]", "")
@@ -759,4 +802,9 @@ def _tidy(body: str, blocks: list[str]) -> str:
         if merged == text:
             break
         text = merged
-    return _BLOCK_PLACEHOLDER.sub(lambda m: blocks[int(m[1])], text) + "\n"
+    text = _DISPUTED_MARKERS.sub(
+        lambda m: "[disputed " + " ".join(f"@{key}" for key in re.findall(r"\d+", m[1])) + "]",
+        text,
+    ).replace(_DISPUTED, "")
+    text = _BLOCK_PLACEHOLDER.sub(lambda m: blocks[int(m[1])], text)
+    return _spoiler_sections(text).strip() + "\n"
