@@ -33,8 +33,8 @@ SOURCE_FIELDS = (
     "accessed_date",
 )
 # The order of a revision's elements in export-0.11.xsd (RevisionType).
-REVISION_ORDER = ["id", "parentid", "timestamp", "contributor", "comment", "model", "format",
-                  "text", "sha1"]  # fmt: skip
+REVISION_ORDER = ["id", "parentid", "timestamp", "contributor", "comment", "origin", "model",
+                  "format", "text", "sha1"]  # fmt: skip
 PAGE_ORDER = ["title", "ns", "id", "redirect", "revision"]
 
 
@@ -156,9 +156,17 @@ def test_the_file_is_a_schema_0_11_export_the_importer_reads(wiki, tmp_path):
         for revision in page.findall(f"{NS}revision"):
             order = [child.tag.removeprefix(NS) for child in revision]
             assert order == sorted(order, key=REVISION_ORDER.index)
-            assert {"id", "timestamp", "contributor", "model", "format", "text", "sha1"} <= set(
-                order
-            )
+            assert {
+                "id",
+                "timestamp",
+                "contributor",
+                "comment",
+                "origin",
+                "model",
+                "format",
+                "text",
+                "sha1",
+            } <= set(order)
     ids = [page.findtext(f"{NS}id") for page in pages]
     assert len(ids) == len(set(ids))
     revision_ids = [r.findtext(f"{NS}id") for r in root.iter(f"{NS}revision")]

@@ -35,7 +35,7 @@ SITE_NAME = "Fan wiki"
 GENERATOR = "fanwiki export_mediawiki"
 _PROVENANCE = re.compile(r"(?:^|\n\n)Imported from [^\n]*\[@(\d+)\]\s*$")
 _CHUNK = 100
-_NONE: AttributesImpl[str] = AttributesImpl({})
+_NONE: "AttributesImpl[str]" = AttributesImpl({})
 
 
 @dataclass
@@ -188,8 +188,6 @@ class _Writer:
             self.element("namespace", name, {"key": str(key), "case": "first-letter"})
         self.newline(2)
         self.xml.endElement("namespaces")
-        self.newline(2)
-        self.element("namespacealiases")
         self.newline(1)
         self.xml.endElement("siteinfo")
 
@@ -262,17 +260,18 @@ class _Writer:
         self.newline(3)
         self.element("comment", summary)
         self.newline(3)
+        self.element("origin", str(revision_id))  # where the text (the main slot) was written
+        self.newline(3)
         self.element("model", "wikitext")
         self.newline(3)
         self.element("format", "text/x-wiki")
         self.newline(3)
+        sha1 = base36_sha1(text)
         self.element(
-            "text",
-            text,
-            {"bytes": str(len(text.encode())), "xml:space": "preserve"},
+            "text", text, {"bytes": str(len(text.encode())), "sha1": sha1, "xml:space": "preserve"}
         )
         self.newline(3)
-        self.element("sha1", base36_sha1(text))
+        self.element("sha1", sha1)
         self.newline(2)
         self.xml.endElement("revision")
         self.counts.revisions += 1
