@@ -1,5 +1,6 @@
 """What imports from other wikis brought in, so that running one again adds only what is new."""
 
+from django.core.validators import URLValidator
 from django.db import models
 
 
@@ -67,3 +68,62 @@ class ImportedTalk(models.Model):
 
     def __str__(self):
         return f"{self.origin}:{self.key[:12]}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Refused or failed"
+
+
+class ImportRun(models.Model):
+    """A dump a staff member uploaded in the admin, imported by a task worker."""
+
+    dump = models.FileField(upload_to="imports/%Y/%m/", help_text="The MediaWiki XML export.")
+    origin_url = models.CharField(
+        "origin URL",
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the wiki's pages live, such as https://office.fandom.com/wiki/ "
+        "(default: from the dump).",
+    )
+    license = models.CharField(
+        "licence", max_length=100, blank=True, help_text="Such as CC BY-SA 3.0."
+    )
+    prefix = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Before imported authors' names (prefix>Name); default: from the site name.",
+    )
+    show = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The show episode infoboxes are about when they do not say.",
+    )
+    dry_run = models.BooleanField(default=False, help_text="Write nothing; only report.")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0, help_text="Revisions read so far.")
+    total = models.PositiveIntegerField(default=0, help_text="Revisions in the dump.")
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "MediaWiki import"
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0

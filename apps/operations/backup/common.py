@@ -17,7 +17,7 @@ from apps.moderation.models import (
     TrustChange,
 )
 from apps.notifications.models import Notification
-from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk
+from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk, ImportRun
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
     Article,
@@ -62,6 +62,7 @@ MODELS: tuple[type[Model], ...] = (
     ImportedPage,
     ImportedRevision,
     ImportedTalk,
+    ImportRun,
 )
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.

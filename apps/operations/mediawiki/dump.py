@@ -426,6 +426,13 @@ class _LineCounter(io.RawIOBase):
         return len(chunk)
 
 
+def looks_like_a_dump(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an export: packed, or XML."""
+    if head[:2] == b"\x1f\x8b" or head[:3] == b"BZh" or head[:6] == _MAGIC_7Z:
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
 def open_dump(path: str) -> IO[bytes]:
     """The dump's XML as a binary stream, whatever it is packed in (.gz, .bz2, .7z, none).
 

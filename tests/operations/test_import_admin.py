@@ -1,0 +1,81 @@
+"""Importing from the admin: staff upload a dump, a task worker imports it, the page shows
+the progress and then the report; a file that is not a dump gets the form back."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.operations.models import ImportRun, ImportStatus
+from apps.wiki.models import Article, Revision
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DUMPS = Path(__file__).parent / "mediawiki_dumps"
+ADD = reverse("admin:operations_importrun_add")
+
+
+def upload(name="fan-wiki.xml", data=None):
+    return SimpleUploadedFile(name, data if data is not None else (DUMPS / name).read_bytes())
+
+
+def test_staff_upload_a_dump_and_a_worker_imports_it(
+    client, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            ADD, {"dump": upload(), "show": "The Office", "license": "CC BY-SA 3.0"}
+        )
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.DONE and run.created_by == staff
+    assert (run.done, run.total, run.percent) == (15, 15, 100)
+    assert run.report["revisions_imported"] == 10
+    assert Revision.objects.count() == 10
+    assert Article.objects.get(title="Casino Night").episode.season.show.title == "The Office"
+    page = client.get(reverse("admin:operations_importrun_change", args=[run.pk]))
+    assert page.status_code == 200
+    assert b"Quote" in page.content and b"revisions imported" in page.content
+    assert b'http-equiv="refresh"' not in page.content  # finished: no more refreshing
+
+
+def test_a_file_that_is_not_a_dump_gets_the_form_again(client, staff):
+    client.force_login(staff)
+    response = client.post(ADD, {"dump": upload("notes.txt", b"just some notes")})
+    assert response.status_code == 200
+    assert b"This is not a MediaWiki XML export" in response.content
+    assert not ImportRun.objects.exists()
+
+
+def test_a_broken_dump_ends_as_refused_with_the_reason(
+    client, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    data = (DUMPS / "fan-wiki.xml").read_bytes()[:3000]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, {"dump": upload("cut.xml", data)})
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.FAILED
+    assert "The file ends before the dump does" in run.error
+    assert not Article.objects.exists()
+    page = client.get(reverse("admin:operations_importrun_change", args=[run.pk]))
+    assert b"The file ends before the dump does" in page.content
+
+
+def test_a_waiting_run_refreshes_its_page(client, staff):
+    run = ImportRun.objects.create(dump=upload(), created_by=staff)
+    client.force_login(staff)
+    page = client.get(reverse("admin:operations_importrun_change", args=[run.pk]))
+    assert b'http-equiv="refresh"' in page.content
+
+
+def test_only_staff_with_the_permission_may_import(client, moderator):
+    client.force_login(moderator)
+    assert client.get(ADD).status_code in (302, 403)
+    fan = factories.make_user("plainstaff", staff=True)
+    client.force_login(fan)
+    assert client.post(ADD, {"dump": upload()}).status_code == 403
+    assert not ImportRun.objects.exists()
