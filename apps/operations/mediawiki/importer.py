@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,6 +45,7 @@ from apps.wiki.editor import UploadRefused, store_image
 from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
 from apps.wiki.naming import MAX_ALIASES, MAX_CATEGORIES, NAME_LENGTH, CategoryEntry, Names
+from apps.wiki.services import WikiConflict
 from apps.wiki.services.imports import (
     ImportedVersion,
     imported_article,
@@ -395,9 +396,8 @@ class _Import:
         try:
             with transaction.atomic():
                 publish_imported(article=article, revision=revision)
-        except (ValidationError, IntegrityError) as error:
-            messages = getattr(error, "messages", [str(error)])
-            raise _Refused("its names cannot be given here: " + " ".join(messages)) from error
+        except WikiConflict as error:
+            raise _Refused(str(error)) from error
         self.targets_seen.add(page.title)
         self.report.other_names += len(Names.of(revision).aliases)
 

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
-from apps.web import hooks
 
 from ..citing import (
     NO_CITATION_MESSAGE,
@@ -27,9 +26,8 @@ from ..citing import (
     write_citations,
 )
 from ..models import Article, AuditAction, AuditEvent, Revision, RevisionStatus
-from ..naming import Names, apply_names, clean_title
-from ..search import refresh_search_documents
-from ..slots import NAMES_PUBLISHED
+from ..naming import Names, clean_title
+from .publishing import make_current
 
 
 @dataclass(frozen=True)
@@ -100,22 +98,7 @@ def write_imported(
 
 
 def publish_imported(*, article: Article, revision: Revision) -> None:
-    """Make an imported version the one readers see: the article takes its title, other
-    names and categories (as an approval gives them), and search learns its text.
-
-    ValidationError when its names cannot be given (a title or other name another
-    article here holds): the caller's transaction is then rolled back."""
-    previous = article.approved_revision
-    before = Names.of(previous) if previous is not None else None
-    changed = apply_names(article=article, revision=revision, before=before, may_take_over=False)
-    article.approved_revision = revision
-    article.approved_at = revision.decided_at
-    article.save(update_fields=["approved_revision", "approved_at", *changed])
-    hooks.run(
-        NAMES_PUBLISHED,
-        article=article,
-        revision=revision,
-        names=Names.of(revision),
-        previous=before,
-    )
-    refresh_search_documents([article.pk])
+    """Make an imported version the one readers see, as an approval does (its title, other
+    names and categories; search). WikiConflict when its names cannot be given here (a
+    title or other name another article holds): the caller's transaction is rolled back."""
+    make_current(article=article, revision=revision, may_take_over=False)

@@ -101,9 +101,25 @@ def revision_publish(
     )
     if carried is not None and carried.proposal_decided_after:
         _decide_proposal(carried, revision, actor=actor)
+    make_current(article=article, revision=revision, may_take_over=can_moderate(actor))
+    # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
+    # of theirs: those leave the cached pages alone).
+    pages_changed()
+    # The proposal's news first: what became of it, then the version readers see.
+    if carried is not None and carried.proposal is not None:
+        after_decision(carried.proposal, actor=actor)
+    after_decision(revision, actor=actor)
+    return revision
+
+
+def make_current(*, article: Article, revision: Revision, may_take_over: bool) -> None:
+    """Point the article (locked by the caller) at an approved ``revision``: it takes the
+    version's title, other names and categories, and search learns its text. The one place
+    an article's approved text changes (a restore from a backup aside). WikiConflict when
+    the names cannot be given."""
     previous = article.approved_revision
     before = Names.of(previous) if previous is not None else None
-    _give_names(article, revision, before=before, actor=actor)
+    _give_names(article, revision, before=before, may_take_over=may_take_over)
     article.approved_revision = revision
     article.approved_at = revision.decided_at
     article.save(update_fields=["approved_revision", "approved_at"])
@@ -115,17 +131,11 @@ def revision_publish(
         previous=before,
     )
     refresh_search_documents([article.pk])
-    # What readers see changed (a proposal, a rejection or a withdrawal changes nothing
-    # of theirs: those leave the cached pages alone).
-    pages_changed()
-    # The proposal's news first: what became of it, then the version readers see.
-    if carried is not None and carried.proposal is not None:
-        after_decision(carried.proposal, actor=actor)
-    after_decision(revision, actor=actor)
-    return revision
 
 
-def _give_names(article: Article, revision: Revision, *, before: Names | None, actor: User) -> None:
+def _give_names(
+    article: Article, revision: Revision, *, before: Names | None, may_take_over: bool
+) -> None:
     """Give the article the title and other names the version carries (naming.apply_names).
     A refusal (a name another article holds, a category loop) refuses the whole publish,
     and so does a name another article took in a transaction that committed meanwhile
@@ -133,7 +143,7 @@ def _give_names(article: Article, revision: Revision, *, before: Names | None, a
     try:
         with transaction.atomic():
             changed = apply_names(
-                article=article, revision=revision, before=before, may_take_over=can_moderate(actor)
+                article=article, revision=revision, before=before, may_take_over=may_take_over
             )
             if changed:
                 article.save(update_fields=changed)
