@@ -7,8 +7,6 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from .mediawiki.dump import looks_like_a_dump
 from .models import ImportRun, ImportStatus
@@ -58,8 +56,8 @@ class ImportRunAdmin(admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: ImportRun | None = None) -> Any:
         if obj is None:
             return OPTIONS
-        return (*OPTIONS, "status", "progress", "error", "report_table", "created_by",
-                "created_at", "started_at", "finished_at")  # fmt: skip
+        return (*OPTIONS, "status", "progress", "error", "created_by", "created_at",
+                "started_at", "finished_at")  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: ImportRun | None = None) -> Any:
         return () if obj is None else self.get_fields(request, obj)
@@ -78,53 +76,19 @@ class ImportRunAdmin(admin.ModelAdmin):
                     extra_context: dict[str, Any] | None = None) -> Any:  # fmt: skip
         run = self.get_object(request, object_id)
         working = run is not None and run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-        context = {**(extra_context or {}), "refresh": working}
+        report = run.report if run is not None else {}
+        context = {
+            **(extra_context or {}),
+            "refresh": working,
+            "run": run,
+            "counts": [(label, report.get(key, 0)) for key, label in COUNTS] if report else [],
+            "templates": report.get("unmapped_templates", []),
+            "missing_files": sorted(report.get("missing_files", {}).items()),
+            "problems": report.get("problems", []),
+            "to_review": report.get("to_review", []),
+        }
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     @admin.display(description="progress")
-    def progress(self, run: ImportRun) -> SafeString:
-        return format_html(
-            '<progress max="100" value="{}">{} %</progress> {:,} of {:,} revisions',
-            run.percent,
-            run.percent,
-            run.done,
-            run.total,
-        )
-
-    @admin.display(description="report")
-    def report_table(self, run: ImportRun) -> SafeString:
-        report = run.report or {}
-        if not report:
-            return format_html("{}", "—")
-        rows = format_html_join(
-            "",
-            "<tr><th>{}</th><td>{}</td></tr>",
-            ((label, report.get(key, 0)) for key, label in COUNTS),
-        )
-        templates = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (row["template"], row["uses"], ", ".join(row["pages"][:10]))
-                for row in report.get("unmapped_templates", [])
-            ),
-        )
-        files = format_html_join(
-            "",
-            "<li>{} (on {})</li>",
-            (
-                (name, ", ".join(pages[:3]))
-                for name, pages in report.get("missing_files", {}).items()
-            ),
-        )
-        problems = format_html_join("", "<li>{}</li>", ((p,) for p in report.get("problems", [])))
-        return format_html(
-            "<table>{}</table>"
-            "<h3>Templates with no mapping</h3><table><tr><th>template</th><th>uses</th>"
-            "<th>pages</th></tr>{}</table>"
-            "<h3>Files not imported</h3><ul>{}</ul><h3>Problems</h3><ul>{}</ul>",
-            rows,
-            templates,
-            files,
-            problems,
-        )
+    def progress(self, run: ImportRun) -> str:
+        return f"{run.percent} % ({run.done:,} of {run.total:,} revisions)"

@@ -79,3 +79,22 @@ def test_only_staff_with_the_permission_may_import(client, moderator):
     client.force_login(fan)
     assert client.post(ADD, {"dump": upload()}).status_code == 403
     assert not ImportRun.objects.exists()
+
+
+def test_the_report_is_escaped(client, staff):
+    hostile = "<script>alert(1)</script>"
+    run = ImportRun.objects.create(
+        dump=upload(),
+        created_by=staff,
+        status=ImportStatus.DONE,
+        report={
+            "revisions_imported": 1,
+            "problems": [hostile],
+            "unmapped_templates": [{"template": hostile, "uses": 1, "pages": [hostile]}],
+            "missing_files": {hostile: [hostile]},
+        },
+    )
+    client.force_login(staff)
+    page = client.get(reverse("admin:operations_importrun_change", args=[run.pk]))
+    assert hostile.encode() not in page.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
