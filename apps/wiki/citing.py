@@ -31,6 +31,10 @@ IMAGE_ALT_PLACEHOLDER = "describe the image"
 _IMAGE_WITHOUT_ALT = re.compile(r'<img(?![^>]*\balt="[^"]*[^"\s])[^>]*>')
 
 
+# A revision's statements and when each was first written: (kind, text) -> since.
+Ages = dict[tuple[str, str], datetime]
+
+
 @dataclass(frozen=True)
 class CitationInput:
     """One citation as submitted: an existing source, or the fields of a new one.
@@ -230,9 +234,11 @@ def write_citations(
     *,
     base: Revision | None,
     since: datetime | None = None,
-) -> None:
+    earlier: "Ages | None" = None,
+) -> "Ages":
     """Store a new revision's citations and the statements its markers make (a statement
-    new in it dates from ``since``, by default now)."""
+    new in it dates from ``since``, by default now; one the base had keeps its age, from
+    ``earlier`` when the caller knows the base's). Returns the new statements' ages."""
     numbers = references.numbers_by_key
     rows = Citation.objects.bulk_create(
         Citation(
@@ -247,7 +253,14 @@ def write_citations(
         )
         for position, (key, citation) in enumerate(keyed)
     )
-    _write_statements(revision, references, {row.key: row for row in rows}, base=base, since=since)
+    return _write_statements(
+        revision,
+        references,
+        {row.key: row for row in rows},
+        base=base,
+        since=since,
+        earlier=earlier,
+    )
 
 
 def _write_statements(
@@ -257,12 +270,14 @@ def _write_statements(
     *,
     base: Revision | None,
     since: datetime | None = None,
-) -> None:
+    earlier: "Ages | None" = None,
+) -> "Ages":
     # A statement carried over unchanged from the base keeps its age, so
     # "citation needed" lists stay oldest first across edits.
-    earlier: dict[tuple[str, str], datetime] = {}
-    if base is not None:
-        earlier = {(s.kind, s.text): s.since for s in base.statements.all()}
+    if earlier is None:
+        earlier = {}
+        if base is not None:
+            earlier = {(s.kind, s.text): s.since for s in base.statements.all()}
     now = since or timezone.now()
     statements = Statement.objects.bulk_create(
         Statement(
@@ -282,6 +297,7 @@ def _write_statements(
         for key in dict.fromkeys(found.keys)
         if key in citations_by_key
     )
+    return {(statement.kind, statement.text): statement.since for statement in statements}
 
 
 def problems_with(body: str, citations: Sequence[CitationInput]) -> list[str]:

@@ -40,7 +40,7 @@ from apps.markup.limits import MAX_BLOCK_LINES, MAX_LENGTH, MAX_LINES
 from apps.talk import services as talk_services
 from apps.talk.models import Post
 from apps.web.pagecache import pages_changed
-from apps.wiki.citing import CitationInput, cited_by_approved_text
+from apps.wiki.citing import Ages, CitationInput, cited_by_approved_text
 from apps.wiki.editor import UploadRefused, store_image
 from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
@@ -50,6 +50,7 @@ from apps.wiki.services.imports import (
     ImportedVersion,
     imported_article,
     publish_imported,
+    record_imported,
     write_imported,
 )
 
@@ -252,6 +253,7 @@ class _Import:
         self.conversions: dict[str, Converted] = {}
         self.importer = self.account_named(IMPORTER_USERNAME)
         self.targets_seen: set[str] = set()
+        self.page_aliases: tuple[str, list[str]] = ("", [])
         self.image_files = _files_by_name(options.images) if options.images else {}
         self.images: dict[str, str | None] = {}  # file name -> its address here, None: missing
 
@@ -323,6 +325,8 @@ class _Import:
             ]
         newest: tuple[datetime, Revision, Converted] | None = None
         written = 0
+        ages: dict[int, Ages] = {}  # of the versions written in this run, by id
+        bookkeeping: list[ImportedRevision] = []
         for dumped in page.revisions:
             self.tick()
             text = dumped.text or ""
@@ -340,13 +344,19 @@ class _Import:
             assert imported is not None
             earlier = [entry for entry in history if entry[0] <= dumped.timestamp]
             base = max(earlier, key=lambda entry: entry[:2])[2] if earlier else None
-            revision = self.write(page, article, dumped, converted, author, base)
-            ImportedRevision.objects.create(
-                page=imported,
-                timestamp=dumped.timestamp,
-                sha1=digest,
-                rev_id=dumped.id,
-                revision=revision,
+            base_ages = ages.get(base.pk) if base is not None else None
+            revision, revision_ages = self.write(
+                page, article, dumped, converted, author, base, base_ages
+            )
+            ages[revision.pk] = revision_ages
+            bookkeeping.append(
+                ImportedRevision(
+                    page=imported,
+                    timestamp=dumped.timestamp,
+                    sha1=digest,
+                    rev_id=dumped.id,
+                    revision=revision,
+                )
             )
             history.append((dumped.timestamp, revision.pk, revision))
             written += 1
@@ -355,6 +365,8 @@ class _Import:
                 newest = (dumped.timestamp, revision, converted)
         if article is None or newest is None:
             return 0
+        ImportedRevision.objects.bulk_create(bookkeeping)
+        record_imported(revisions=[entry.revision for entry in bookkeeping], importer=self.importer)
         current = max(history, key=lambda entry: entry[:2])[2]
         if current.pk == newest[1].pk:
             self.publish(page, article, newest[1], newest[2].episode)
@@ -505,10 +517,12 @@ class _Import:
         converted: Converted,
         author: User,
         base: Revision | None,
-    ) -> Revision:
+        base_ages: Ages | None,
+    ) -> tuple[Revision, Ages]:
         """Store one version: as converted, or (when this wiki cannot store that) its
-        wikitext kept as code, so that nothing is lost and a person can redo it."""
-        names = self.names_of(page, converted, review=False)
+        wikitext kept as code, so that nothing is lost and a person can redo it.
+        (write_imported refuses before it writes: no savepoint is needed to try again.)"""
+        names = self.names_of(page, converted, review=bool(converted.unmapped))
         provenance = self.provenance(page, dumped, author)
         body, citations = self.body_and_citations(dumped, converted, provenance)
         version = ImportedVersion(
@@ -517,13 +531,16 @@ class _Import:
             summary=_summary(dumped),
             created_at=dumped.timestamp,
             citations=citations,
-            names=self.names_of(page, converted, review=bool(converted.unmapped)),
+            names=names,
         )
         try:
-            with transaction.atomic():
-                revision = write_imported(
-                    article=article, version=version, base=base, importer=self.importer
-                )
+            written = write_imported(
+                article=article,
+                version=version,
+                base=base,
+                importer=self.importer,
+                base_ages=base_ages,
+            )
         except ValidationError as error:
             self.report.problems.append(
                 f"{page.title} (revision {dumped.id}): kept as wikitext, because "
@@ -538,18 +555,21 @@ class _Import:
                 names=replace(names, categories=self.review_category(names)),
             )
             try:
-                with transaction.atomic():
-                    revision = write_imported(
-                        article=article, version=kept, base=base, importer=self.importer
-                    )
+                written = write_imported(
+                    article=article,
+                    version=kept,
+                    base=base,
+                    importer=self.importer,
+                    base_ages=base_ages,
+                )
             except ValidationError as again:
                 raise _Refused(
                     f"revision {dumped.id} cannot be stored: " + " ".join(again.messages)
                 ) from again
             self.report.to_review.add(page.title)
-            return revision
+            return written
         self.count(page, converted)
-        return revision
+        return written
 
     def image(self, converted: Converted, mark: re.Match[str]) -> str:
         """A file shown on the page, as Markdown: stored here (once an import) when the
@@ -673,7 +693,15 @@ class _Import:
         return tuple(sorted(entries.values(), key=lambda e: e.slug))[:MAX_CATEGORIES]
 
     def free_aliases(self, title: str) -> list[str]:
-        """The redirects to ``title`` as other names: those whose address is free here."""
+        """The redirects to ``title`` as other names: those whose address is free here
+        (worked out once a page: the page's versions all carry them)."""
+        if title not in self.aliases:
+            return []
+        if self.page_aliases[0] != title:
+            self.page_aliases = (title, self.aliases_now_free(title))
+        return self.page_aliases[1]
+
+    def aliases_now_free(self, title: str) -> list[str]:
         wanted = [alias for alias in self.aliases.get(title, []) if slugify(alias)]
         slugs = {slugify(alias)[:200]: alias for alias in wanted}
         taken = set(Article.objects.filter(slug__in=slugs).values_list("slug", flat=True))
@@ -813,7 +841,7 @@ class _Import:
                 if current is None:
                     continue
                 names = Names.of(current)
-                wanted = tuple(sorted(set(names.aliases) | set(self.free_aliases(title))))
+                wanted = tuple(sorted(set(names.aliases) | set(self.aliases_now_free(title))))
                 if wanted == names.aliases:
                     continue
                 version = ImportedVersion(
@@ -824,9 +852,10 @@ class _Import:
                     citations=citation_inputs(cited_of(current)),
                     names=Names(title=names.title, categories=names.categories, aliases=wanted),
                 )
-                revision = write_imported(
+                revision, _ages = write_imported(
                     article=article, version=version, base=current, importer=self.importer
                 )
+                record_imported(revisions=[revision], importer=self.importer)
                 publish_imported(article=article, revision=revision)
                 self.report.other_names += len(wanted) - len(names.aliases)
 

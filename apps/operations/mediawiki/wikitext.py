@@ -14,7 +14,7 @@ keep no attributes, and script and style contents are dropped.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import mwparserfromhell
@@ -67,6 +67,9 @@ _ADJACENT_MARKERS = re.compile(r"\[@([\d, ]+)\]\s*\[@([\d, ]+)\]")
 _FIRST_NUMBER = re.compile(r"\d+")
 _LIST_SPACING = re.compile(r"^((?:    )*(?:- |1\. |(?:> )+))\s+")
 _URL_SCHEMES = ("http://", "https://", "mailto:")
+# References already parsed, by their wikitext (the last few thousand).
+_REFERENCES: "dict[str, Reference | None]" = {}
+_REFERENCES_KEPT = 4096
 
 _CITE_KINDS = {
     "cite web": SourceKind.WEB,
@@ -522,6 +525,22 @@ class _Writer:
         return max(taken, default=0) + 1
 
     def parse_reference(self, contents: Wikicode, key: int) -> Reference | None:
+        """The reference a <ref>'s contents give (histories repeat the same references in
+        every version: each is parsed once a process)."""
+        raw = str(contents)
+        found = _REFERENCES.get(raw)
+        if found is None:
+            found = self._parse_reference(contents)
+            if len(_REFERENCES) >= _REFERENCES_KEPT:
+                _REFERENCES.pop(next(iter(_REFERENCES)))
+            _REFERENCES[raw] = found
+        if found is None:
+            self.notes.append("An empty reference was dropped.")
+            return None
+        return replace(found, key=key, fields=dict(found.fields))
+
+    def _parse_reference(self, contents: Wikicode) -> Reference | None:
+        key = 0
         for template in contents.filter_templates(recursive=False):
             name = " ".join(str(template.name).replace("_", " ").split()).casefold()
             if name in _CITE_KINDS:
@@ -540,7 +559,6 @@ class _Writer:
                     fields={"title": (title or url)[:TITLE_LENGTH], "url": url},
                 )
         if not text:
-            self.notes.append("An empty reference was dropped.")
             return None
         return Reference(key=key, kind=SourceKind.OTHER, fields={"title": text[:TITLE_LENGTH]})
 

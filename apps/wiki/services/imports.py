@@ -20,6 +20,7 @@ from apps.catalog.models import Episode
 
 from ..citing import (
     NO_CITATION_MESSAGE,
+    Ages,
     CitationInput,
     keyed_citations,
     rendered,
@@ -54,11 +55,18 @@ def imported_article(
 
 
 def write_imported(
-    *, article: Article, version: ImportedVersion, base: Revision | None, importer: User
-) -> Revision:
-    """Store one imported version, approved as of its own date by ``importer``.
+    *,
+    article: Article,
+    version: ImportedVersion,
+    base: Revision | None,
+    importer: User,
+    base_ages: Ages | None = None,
+) -> tuple[Revision, Ages]:
+    """Store one imported version, approved as of its own date by ``importer``; it and
+    its statements' ages (what a version written on it passes as ``base_ages``, sparing
+    a query). Its audit event is written with the page's others (:func:`record_imported`).
 
-    Raises ValidationError, and writes nothing, for a text this wiki cannot store.
+    Raises ValidationError, before writing anything, for a text this wiki cannot store.
     """
     if not version.citations:
         raise ValidationError(NO_CITATION_MESSAGE)
@@ -83,18 +91,32 @@ def write_imported(
         **version.names.stored,
     )
     locators = {key: citation.locator.strip() for key, citation in keyed}
-    write_citations(
-        revision, keyed, sources, locators, references, base=base, since=version.created_at
+    ages = write_citations(
+        revision,
+        keyed,
+        sources,
+        locators,
+        references,
+        base=base,
+        since=version.created_at,
+        earlier=base_ages,
     )
-    AuditEvent.objects.create(
-        revision=revision,
-        article=article,
-        actor=importer,
-        action=AuditAction.IMPORTED,
-        from_status="",
-        to_status=RevisionStatus.APPROVED,
+    return revision, ages
+
+
+def record_imported(*, revisions: Sequence[Revision], importer: User) -> None:
+    """The audit events of imported versions (one each, "imported", by ``importer``)."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            revision=revision,
+            article_id=revision.article_id,
+            actor=importer,
+            action=AuditAction.IMPORTED,
+            from_status="",
+            to_status=RevisionStatus.APPROVED,
+        )
+        for revision in revisions
     )
-    return revision
 
 
 def publish_imported(*, article: Article, revision: Revision) -> None:
