@@ -215,13 +215,18 @@ def write_revision(
 def rendered(body: str, sources: dict[int, Source]) -> tuple[str, ReferenceState]:
     """A body rendered against its citations' sources (key → source), its markers checked:
     the HTML to store and what the markers said. ValidationError for what cannot be stored."""
+    return rendered_by_ids(body, {key: source.pk for key, source in sources.items()})
+
+
+def rendered_by_ids(body: str, source_ids: dict[int, int]) -> tuple[str, ReferenceState]:
+    """As :func:`rendered`, with each citation's source given by a number that stands for
+    it (the same number for citations of the same source): no database needed, so the
+    importer renders in worker processes before the sources are stored."""
     try:
-        html, references = render_with_references(
-            body, {key: source.pk for key, source in sources.items()}
-        )
+        html, references = render_with_references(body, source_ids)
     except MarkdownTooComplex as exc:
         raise ValidationError({"body": str(exc)}) from exc
-    _check_markers(references, list(sources))
+    _check_markers(references, list(source_ids))
     return html, references
 
 

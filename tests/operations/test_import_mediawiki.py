@@ -25,6 +25,7 @@ from apps.categories.models import Category, Membership
 from apps.citations.models import Source, SourceKind
 from apps.operations.mediawiki.importer import IMPORTER_USERNAME, TO_REVIEW_CATEGORY
 from apps.operations.mediawiki.wikitext import NO_LOCATOR
+from apps.wiki.citing import rendered
 from apps.talk.models import Post, Topic
 from apps.wiki.models import (
     Article,
@@ -380,3 +381,17 @@ def test_an_images_folder_that_does_not_exist_is_refused(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         run(FAN_WIKI, "--images", str(tmp_path / "nowhere"))
     assert not Article.objects.exists()
+
+
+def test_worker_processes_store_what_this_process_would(tmp_path):
+    """Converted and rendered in two worker processes: the same versions, and each one's
+    stored HTML is what rendering its text against its stored citations gives."""
+    output = run(FAN_WIKI, "--workers", "2", "--show", "The Office")
+    assert "revisions imported: 10" in output
+    for revision in Revision.objects.prefetch_related("citations__source"):
+        sources = {c.key: c.source for c in revision.citations.all()}
+        html, _references = rendered(revision.body, sources)
+        assert html == revision.rendered_html, revision
+    casino = Article.objects.get(title="Casino Night").approved_revision
+    assert casino.body.startswith("**Casino Night** is the last episode of the second season.[@1]")
+    assert casino.citations.get(key=1).uses == 2

@@ -14,10 +14,13 @@ structured sources shared across the whole import.
 """
 
 import hashlib
+import logging
+import multiprocessing
 import os
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,15 +30,14 @@ from urllib.parse import quote, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode, Season, Show
-from apps.citations.models import Source, SourceKind, http_url_validator
-from apps.citations.normalise import normalise_url
+from apps.citations.models import Source, SourceKind
 from apps.markup.limits import MAX_BLOCK_LINES, MAX_LENGTH, MAX_LINES
 from apps.talk import services as talk_services
 from apps.talk.models import Post
@@ -66,22 +68,29 @@ from .dump import (
     SiteInfo,
     open_dump,
 )
+from .prepare import Prepared, compose, prepare, source_values
 from .wikitext import (
-    IMAGE_MARK,
     NO_LOCATOR,
     Converted,
     EpisodeInfo,
+    Reference,
     _escape,
     convert,
     redirect_target,
 )
 
 IMPORTER_USERNAME = "mediawiki-import"
+# From how many revisions an import has worker processes convert and render (below, the
+# processes cost more than they save).
+PARALLEL_FROM = 500
 # The maintenance category of imported pages a person should look over: unconverted
 # templates or tables, or text kept as code. A moderator removes it once done.
 TO_REVIEW_CATEGORY = "Imported pages to review"
 SUMMARY_LENGTH = 300
 _CONVERSIONS_KEPT = 256
+
+
+logger = logging.getLogger(__name__)
 
 
 class _Refused(Exception):
@@ -96,6 +105,7 @@ class ImportOptions:
     show: str = ""  # the show episode infoboxes are about when they do not say
     images: str = ""  # a folder holding the wiki's files (any layout: found by name)
     dry_run: bool = False
+    workers: int | None = None  # processes that convert and render; None: by the dump's size
 
 
 @dataclass
@@ -199,10 +209,13 @@ def import_dump(
     """Import the dump at ``path``; the report says what became of it. DumpError (before
     anything is written) for a file that is not a dump this importer reads."""
     found = survey(path)
-    with _rolled_back_if(options.dry_run):
+    workers = options.workers
+    if workers is None:
+        workers = default_workers() if found.revisions >= PARALLEL_FROM else 0
+    with _worker_pool(workers) as pool, _rolled_back_if(options.dry_run):
         run = _Import(found, options, progress)
         with open_dump(path) as stream:
-            for page in Dump(stream):
+            for page in _Ahead(run, pool).pages(Dump(stream)):
                 run.page(page)
         run.finish()
         if found.talk_pages:
@@ -213,6 +226,76 @@ def import_dump(
     if not options.dry_run:
         pages_changed()
     return run.report
+
+
+def default_workers() -> int:
+    """Worker processes that convert and render while this one writes: one a core."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@contextmanager
+def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 0:
+        yield None
+        return
+    if not any(connection.in_atomic_block for connection in connections.all()):
+        # The workers are forked: they must not share this process's database sockets
+        # (they never touch the database; this process reconnects when it next asks).
+        connections.close_all()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+class _Ahead:
+    """The dump's pages, with the revisions of articles sent to the workers to be
+    converted and rendered ``AHEAD`` revisions before this process writes them (across
+    pages: a page's last revisions are ready when it gets to them)."""
+
+    AHEAD = 48
+
+    def __init__(self, run: "_Import", pool: ProcessPoolExecutor | None):
+        self.run = run
+        self.pool = pool
+        self.buffer: deque[tuple[DumpPage, DumpRevision | None]] = deque()
+        self.events: Iterator[tuple[DumpPage, DumpRevision | None]] = iter(())
+
+    def pages(self, dump: Dump) -> Iterator[DumpPage]:
+        if self.pool is None:
+            yield from dump
+            return
+        self.events = self._flat(dump)
+        while True:
+            self._fill()
+            if not self.buffer:
+                return
+            page, revision = self.buffer.popleft()
+            assert revision is None  # a page starts here
+            yield replace(page, revisions=self._revisions())
+
+    def _flat(self, dump: Dump) -> Iterator[tuple[DumpPage, DumpRevision | None]]:
+        for page in dump:
+            yield page, None
+            title = self.run.article_title(page)
+            for revision in page.revisions:
+                if title is not None:
+                    self.run.send(self.pool, title, revision)  # type: ignore[arg-type]
+                yield page, revision
+
+    def _fill(self) -> None:
+        while len(self.buffer) < self.AHEAD:
+            event = next(self.events, None)
+            if event is None:
+                return
+            self.buffer.append(event)
+
+    def _revisions(self) -> Iterator[DumpRevision]:
+        while True:
+            self._fill()
+            if not self.buffer or self.buffer[0][1] is None:
+                return
+            revision = self.buffer.popleft()[1]
+            assert revision is not None
+            yield revision
 
 
 @contextmanager
@@ -254,18 +337,60 @@ class _Import:
         self.importer = self.account_named(IMPORTER_USERNAME)
         self.targets_seen: set[str] = set()
         self.page_aliases: tuple[str, list[str]] = ("", [])
+        self.futures: dict[int, Future[Prepared]] = {}
+        # What is here already, so that workers are not asked to prepare it again.
+        self.known_everywhere = {
+            (title, when, digest)
+            for title, when, digest in ImportedRevision.objects.filter(
+                page__origin=self.prefix
+            ).values_list("page__title", "timestamp", "sha1")
+        }
         self.image_files = _files_by_name(options.images) if options.images else {}
         self.images: dict[str, str | None] = {}  # file name -> its address here, None: missing
 
     # Pages -----------------------------------------------------------------------------
 
+    def article_title(self, page: DumpPage) -> str | None:
+        """The title a page of the dump has as an article here; None if it is no article."""
+        if page.namespace == CATEGORY_NAMESPACE and page.redirect is None:
+            # A category's page describes it here too: the article "Category:Name".
+            return f"Category:{page.name}"
+        if page.namespace != MAIN_NAMESPACE or page.title in self.found.redirects:
+            return None
+        return page.title
+
+    def send(self, pool: ProcessPoolExecutor, title: str, dumped: DumpRevision) -> None:
+        """Have a worker prepare a revision this process will write (not one already here)."""
+        text = dumped.text or ""
+        digest = hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - a key, not security
+        if (title, dumped.timestamp, digest) in self.known_everywhere:
+            return
+        self.futures[id(dumped)] = pool.submit(
+            prepare,
+            dumped.text,
+            self.site,
+            self.provenance_line(title, dumped),
+            (SourceKind.WIKI, self.provenance_fields(title)),
+            compose_here=not self.options.images,
+        )
+
+    def prepared(self, dumped: DumpRevision, text: str, digest: str) -> Prepared:
+        """What a worker made of a revision, or (without workers) its conversion here."""
+        future = self.futures.pop(id(dumped), None)
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # a worker that failed or died: this process tries itself
+                logger.exception("A worker could not prepare revision %s", dumped.id)
+        return Prepared(self.converted(text, digest))
+
     def page(self, page: DumpPage) -> None:
         if page.namespace == TALK_NAMESPACE:
             self.drain(page)  # read again once the articles are in (talk_page)
             return
-        if page.namespace == CATEGORY_NAMESPACE and page.redirect is None:
-            # A category's page describes it here too: the article "Category:Name".
-            page = replace(page, title=f"Category:{page.name}", namespace=MAIN_NAMESPACE)
+        title = self.article_title(page)
+        if title is not None and page.namespace == CATEGORY_NAMESPACE:
+            page = replace(page, title=title, namespace=MAIN_NAMESPACE)
         if page.namespace != MAIN_NAMESPACE:
             self.skip(page, f"pages in namespace {page.namespace} (not articles)")
             return
@@ -337,7 +462,7 @@ class _Import:
             known.add((dumped.timestamp, digest))
             if dumped.model != "wikitext":
                 raise _Refused(f"its content model is {dumped.model}, not wikitext.")
-            converted = self.converted(text, digest)
+            prepared = self.prepared(dumped, text, digest)
             author = self.author_of(dumped)
             if article is None:
                 article, imported = self.new_article(page, page_id, author, dumped.timestamp)
@@ -346,7 +471,7 @@ class _Import:
             base = max(earlier, key=lambda entry: entry[:2])[2] if earlier else None
             base_ages = ages.get(base.pk) if base is not None else None
             revision, revision_ages = self.write(
-                page, article, dumped, converted, author, base, base_ages
+                page, article, dumped, prepared, author, base, base_ages
             )
             ages[revision.pk] = revision_ages
             bookkeeping.append(
@@ -362,7 +487,7 @@ class _Import:
             written += 1
             self.report.revisions_imported += 1
             if newest is None or (dumped.timestamp, revision.pk) >= (newest[0], newest[1].pk):
-                newest = (dumped.timestamp, revision, converted)
+                newest = (dumped.timestamp, revision, prepared.converted)
         if article is None or newest is None:
             return 0
         ImportedRevision.objects.bulk_create(bookkeeping)
@@ -514,7 +639,7 @@ class _Import:
         page: DumpPage,
         article: Article,
         dumped: DumpRevision,
-        converted: Converted,
+        prepared: Prepared,
         author: User,
         base: Revision | None,
         base_ages: Ages | None,
@@ -522,24 +647,38 @@ class _Import:
         """Store one version: as converted, or (when this wiki cannot store that) its
         wikitext kept as code, so that nothing is lost and a person can redo it.
         (write_imported refuses before it writes: no savepoint is needed to try again.)"""
+        converted = prepared.converted
         names = self.names_of(page, converted, review=bool(converted.unmapped))
-        provenance = self.provenance(page, dumped, author)
-        body, citations = self.body_and_citations(dumped, converted, provenance)
+        line = self.provenance_line(page.title, dumped)
+        if prepared.composed:
+            body, key = prepared.body, prepared.provenance_key
+            references = converted.references if dumped.text is not None else []
+        else:
+            body, references, key = compose(
+                dumped.text, converted, line, lambda mark: self.image(converted, mark)
+            )
         version = ImportedVersion(
             author=author,
             body=body,
             summary=_summary(dumped),
             created_at=dumped.timestamp,
-            citations=citations,
+            citations=self.citations_for(references, page.title, dumped, key),
             names=names,
         )
         try:
+            if prepared.refused:
+                raise ValidationError(prepared.refused)
             written = write_imported(
                 article=article,
                 version=version,
                 base=base,
                 importer=self.importer,
                 base_ages=base_ages,
+                prerendered=(
+                    (prepared.html, prepared.references)
+                    if prepared.references is not None
+                    else None
+                ),
             )
         except ValidationError as error:
             self.report.problems.append(
@@ -548,10 +687,10 @@ class _Import:
             )
             kept = ImportedVersion(
                 author=author,
-                body=_kept_as_code(dumped.text or "") + "\n\n" + provenance[0] + "[@1]\n",
+                body=_kept_as_code(dumped.text or "") + "\n\n" + line + "[@1]\n",
                 summary=version.summary,
                 created_at=dumped.timestamp,
-                citations=[provenance[1]],
+                citations=[self.provenance_citation(page.title, dumped, 1)],
                 names=replace(names, categories=self.review_category(names)),
             )
             try:
@@ -611,21 +750,11 @@ class _Import:
         if converted.unmapped:
             self.report.to_review.add(page.title)
 
-    def body_and_citations(
-        self,
-        dumped: DumpRevision,
-        converted: Converted,
-        provenance: tuple[str, CitationInput],
-    ) -> tuple[str, list[CitationInput]]:
-        if dumped.text is None:
-            body = "*The text of this version was hidden on the other wiki.*"
-            references = []
-        else:
-            body, references = converted.body.strip(), converted.references
-            body = IMAGE_MARK.sub(lambda mark: self.image(converted, mark), body)
-            body = re.sub(r"\n{3,}", "\n\n", body).strip()
-        key = max((ref.key for ref in references), default=0) + 1
-        line, source_citation = provenance
+    def citations_for(
+        self, references: list[Reference], title: str, dumped: DumpRevision, key: int
+    ) -> list[CitationInput]:
+        """A version's citations: its references' sources (found or made), and its
+        provenance under ``key``."""
         citations = [
             CitationInput(
                 source=self.source_for(ref.kind, ref.fields),
@@ -636,36 +765,31 @@ class _Import:
             )
             for ref in references
         ]
-        citations.append(
-            CitationInput(
-                source=source_citation.source,
-                locator=source_citation.locator,
-                key=key,
-                verbatim=True,
-            )
-        )
-        return f"{body}\n\n{line}[@{key}]\n", citations
+        citations.append(self.provenance_citation(title, dumped, key))
+        return citations
 
-    def provenance(
-        self, page: DumpPage, dumped: DumpRevision, author: User
-    ) -> tuple[str, CitationInput]:
-        """The closing line that says where a version comes from, and its citation."""
-        source = self.source_for(
-            SourceKind.WIKI,
-            {
-                "title": page.title[:300],
-                "publisher": self.site_name[:200],
-                "url": self.page_url(page.title),
-            },
-        )
+    def provenance_fields(self, title: str) -> dict[str, object]:
+        """The source every version of a page cites: that page on the other wiki."""
+        return {
+            "title": title[:300],
+            "publisher": self.site_name[:200],
+            "url": self.page_url(title),
+        }
+
+    def provenance_line(self, title: str, dumped: DumpRevision) -> str:
+        """The closing line that says where a version comes from (its marker follows)."""
         where = f"revision {dumped.id}" if dumped.id is not None else "a revision"
         licence = f", under {self.options.license}" if self.options.license else ""
-        line = (
-            f"Imported from {where} of “{_escape(page.title)}” on {_escape(self.site_name)} "
-            f"({dumped.timestamp:%Y-%m-%d}), written by {_escape(author.username)}{licence}."
+        return (
+            f"Imported from {where} of “{_escape(title)}” on {_escape(self.site_name)} "
+            f"({dumped.timestamp:%Y-%m-%d}), written by {_escape(self.author_name(dumped))}"
+            f"{licence}."
         )
+
+    def provenance_citation(self, title: str, dumped: DumpRevision, key: int) -> CitationInput:
+        source = self.source_for(SourceKind.WIKI, self.provenance_fields(title))
         locator = f"oldid={dumped.id}" if dumped.id is not None else dumped.timestamp.isoformat()
-        return line, CitationInput(source=source, locator=locator, key=1, verbatim=True)
+        return CitationInput(source=source, locator=locator, key=key, verbatim=True)
 
     def names_of(self, page: DumpPage, converted: Converted, *, review: bool) -> Names:
         entries = []
@@ -724,14 +848,13 @@ class _Import:
 
     # Things shared across the import ---------------------------------------------------
 
+    def author_name(self, dumped: DumpRevision) -> str:
+        """prefix>Name; every IP editor is prefix>Anonymous, a hidden name prefix>Hidden."""
+        name = dumped.user or ("Anonymous" if dumped.ip else "Hidden")
+        return f"{self.prefix}>{name}"[:150]
+
     def author_of(self, dumped: DumpRevision) -> User:
-        if dumped.user:
-            name = dumped.user
-        elif dumped.ip:
-            name = "Anonymous"
-        else:
-            name = "Hidden"
-        return self.account_named(f"{self.prefix}>{name}"[:150])
+        return self.account_named(self.author_name(dumped))
 
     def account_named(self, username: str) -> User:
         """A placeholder account: no password anyone can use, no address (a person claims
@@ -749,19 +872,10 @@ class _Import:
         return account
 
     def source_for(self, kind: str, fields: dict[str, object]) -> Source:
-        """The source these fields describe: one already here (same address, or same kind,
-        title and publisher), or a new one."""
-        values = _clean_source_fields(fields)
-        url = str(values.get("url", ""))
-        identity = (
-            ("url", url)
-            if url
-            else (
-                kind,
-                str(values["title"]).casefold(),
-                str(values.get("publisher", "")).casefold(),
-            )
-        )
+        """The source these fields describe: one already here (same address; or, with no
+        address, same kind, title and publisher), or a new one. One row an identity
+        (prepare.source_values), so rendering by identity numbers as the rows would."""
+        identity, values = source_values(kind, fields)
         source = self.sources.get(identity)
         if source is None:
             # Reused only when readers see it already, or this importer made it: another
@@ -769,11 +883,12 @@ class _Import:
             candidates = Source.objects.filter(
                 cited_by_approved_text() | Q(created_by=self.importer)
             )
-            if url:
-                source = candidates.filter(url=url).order_by("id").first()
+            if "url" in values:
+                source = candidates.filter(url=values["url"]).order_by("id").first()
             else:
                 source = (
                     candidates.filter(
+                        url="",
                         kind=kind,
                         title__iexact=values["title"],
                         publisher__iexact=values.get("publisher", ""),
@@ -922,26 +1037,6 @@ def _summary(dumped: DumpRevision) -> str:
     if not comment:
         comment = f"Imported revision {dumped.id}" if dumped.id else "Imported revision"
     return comment[:SUMMARY_LENGTH]
-
-
-def _clean_source_fields(fields: dict[str, object]) -> dict[str, object]:
-    values = {key: value for key, value in fields.items() if value not in ("", None)}
-    for key in ("url", "archive_url"):
-        if key in values:
-            address = normalise_url(str(values[key]))
-            try:
-                http_url_validator(address)
-            except ValidationError:
-                address = ""
-            if address and len(address) <= 500:
-                values[key] = address
-            else:
-                values.pop(key)
-    values["title"] = str(values.get("title") or values.get("url") or "Untitled source")[:300]
-    for key in ("author", "publisher"):
-        if key in values:
-            values[key] = str(values[key])[:200]
-    return values
 
 
 def _kept_as_code(text: str) -> str:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.models import User
 from apps.catalog.models import Episode
+from apps.markup import ReferenceState
 
 from ..citing import (
     NO_CITATION_MESSAGE,
@@ -61,10 +62,14 @@ def write_imported(
     base: Revision | None,
     importer: User,
     base_ages: Ages | None = None,
+    prerendered: tuple[str, ReferenceState] | None = None,
 ) -> tuple[Revision, Ages]:
     """Store one imported version, approved as of its own date by ``importer``; it and
     its statements' ages (what a version written on it passes as ``base_ages``, sparing
     a query). Its audit event is written with the page's others (:func:`record_imported`).
+
+    ``prerendered``: what citing.rendered_by_ids gave for this body, its citations' sources
+    numbered by identity (the importer renders in worker processes); rendered here if not.
 
     Raises ValidationError, before writing anything, for a text this wiki cannot store.
     """
@@ -75,7 +80,11 @@ def write_imported(
     for key, citation in keyed:
         assert citation.source is not None  # the importer stores sources first
         sources[key] = citation.source
-    html, references = rendered(version.body, sources)
+    if prerendered is None:
+        html, references = rendered(version.body, sources)
+    else:
+        html, references = prerendered
+        assert set(references.sources_by_key or ()) == set(sources), "rendered for other citations"
     revision = Revision.objects.create(
         article=article,
         author=version.author,

@@ -46,6 +46,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Write nothing; print the report."
         )
         parser.add_argument("--json", metavar="FILE", help="Also write the report as JSON.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes that convert and render while this one writes (default: one a "
+            "core for a dump of 500 revisions or more, none for a smaller one; 0: none).",
+        )
 
     def handle(self, *args, dump: str, **options):
         if options["images"] and not os.path.isdir(options["images"]):
@@ -56,6 +63,7 @@ class Command(BaseCommand):
             license=options["license"],
             show=options["show"],
             images=options["images"] or "",
+            workers=options["workers"],
             dry_run=options["dry_run"],
         )
         progress = _Progress(self.stderr) if options["verbosity"] >= 1 else None
