@@ -25,8 +25,8 @@ from apps.categories.models import Category, Membership
 from apps.citations.models import Source, SourceKind
 from apps.operations.mediawiki.importer import IMPORTER_USERNAME, TO_REVIEW_CATEGORY
 from apps.operations.mediawiki.wikitext import NO_LOCATOR
-from apps.wiki.citing import rendered
 from apps.talk.models import Post, Topic
+from apps.wiki.citing import rendered
 from apps.wiki.models import (
     Article,
     AuditAction,
