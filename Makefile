@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve worker test lint typecheck install install-dev lock browser-tools migrate demo clean bench
+.PHONY: run serve worker test lint typecheck install install-dev lock browser-tools migrate demo clean bench bench-import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -97,6 +97,10 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
+
+# How fast import_mediawiki takes in a full-history dump, and its memory (not a test).
+bench-import: install
+	$(BIN)/python -m bench.imports
 
 lint: install-dev
 	$(BIN)/ruff check .
