@@ -11,6 +11,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -395,3 +396,31 @@ def test_worker_processes_store_what_this_process_would(tmp_path):
     casino = Article.objects.get(title="Casino Night").approved_revision
     assert casino.body.startswith("**Casino Night** is the last episode of the second season.[@1]")
     assert casino.citations.get(key=1).uses == 2
+
+
+@pytest.mark.skipif(shutil.which("7z") is None, reason="the 7z program is not installed")
+def test_a_fandom_7z_dump_is_read_as_a_stream(tmp_path):
+    archive = tmp_path / "dunder_pages_full.xml.7z"
+    subprocess.run(
+        ["7z", "a", "-bd", "-bso0", str(archive), str(FAN_WIKI)], check=True, cwd=tmp_path
+    )
+    assert archive.read_bytes()[:6] == b"7z\xbc\xaf\x27\x1c"
+    run(archive)
+    assert Revision.objects.count() == 10
+
+
+def test_an_entity_expansion_bomb_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.xml"
+    # "Billion laughs": each entity is ten of the one before, 10^11 "ha"s in the end.
+    entities = '<!ENTITY e0 "ha">' + "".join(
+        f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 12)
+    )
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE mediawiki [{entities}]>'
+        '<mediawiki version="0.11"><page><title>Bomb</title><ns>0</ns><id>1</id><revision>'
+        "<id>1</id><timestamp>2021-01-01T00:00:00Z</timestamp><text>&e11;</text>"
+        "</revision></page></mediawiki>"
+    )
+    with pytest.raises(CommandError, match="The XML is broken"):
+        run(bomb)
+    assert not Article.objects.exists()
