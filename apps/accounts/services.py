@@ -1,10 +1,15 @@
-"""Changing an account: its e-mail address, its verification, its notification preferences."""
+"""Changing an account: its e-mail address, its verification, its notification preferences,
+and handing an imported author's account to its owner."""
 
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from .models import NotificationEmail, User
-from .tasks import send_verification_email
+from .tasks import send_hand_over_email, send_verification_email
 from .verification import Claim
 
 
@@ -63,3 +68,39 @@ def preferences_update(*, user: User, notify_on_site: bool, notification_email: 
     user.notify_on_site = notify_on_site
     user.notification_email = notification_email
     user.save(update_fields=fields)
+
+
+def account_hand_over(*, user: User, email: str, username: str = "") -> User:
+    """Give an account nobody can log in to (one an import made for an author of another
+    wiki) to the person it stands for: their address, and another name if they want one.
+    They set their password from the link mailed to that address (after commit).
+
+    ValidationError for an account someone can log in to already, a name or address
+    another account has, or one that is not valid."""
+    if user.has_usable_password():
+        raise ValidationError("Only an account nobody can log in to can be handed over.")
+    username = (username or "").strip() or user.username
+    errors: dict[str, list[str]] = {}
+    try:
+        User.username_validator(username)
+    except ValidationError as error:
+        errors["username"] = error.messages
+    if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+        errors.setdefault("username", []).append("Another account has that name.")
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = error.messages
+    if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        errors.setdefault("email", []).append("Another account has that address.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.username, user.email, user.email_verified_at = username, email, None
+        # A password nobody knows, so that the reset link may be sent (Django sends none
+        # for an account without one); its owner replaces it from the link.
+        user.set_password(secrets.token_urlsafe(32))
+        user.save(update_fields=["username", "email", "email_verified_at", "password"])
+        user_id = user.pk
+        transaction.on_commit(lambda: send_hand_over_email.delay(user_id), robust=True)
+    return user

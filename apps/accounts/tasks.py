@@ -5,9 +5,12 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from .models import User
 from .verification import make_token
@@ -45,3 +48,31 @@ def send_verification_email(user_id: int, email: str) -> None:
         recipient_list=[email],
     )
     logger.info("Sent an e-mail verification link to user %s", user.pk)
+
+
+@shared_task(
+    autoretry_for=TRANSIENT,
+    max_retries=5,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+)
+def send_hand_over_email(user_id: int) -> None:
+    """Mail the owner of a handed-over account the link that sets its password (Django's
+    password-reset link: it also proves the address is theirs)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    token = default_token_generator.make_token(user)
+    path = reverse(
+        "accounts:password-reset-confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
+    )
+    context = {"user": user, "link": settings.SITE_URL + path}
+    send_mail(
+        subject="Your account on the fan wiki is ready for you",
+        message=render_to_string("accounts/hand_over_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    logger.info("Sent the hand-over link of user %s", user.pk)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -166,8 +167,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # The owner proved they read the account's mail: failed log-ins no longer hold it.
+        # The owner proved they read the account's mail: failed log-ins no longer hold it,
+        # and the address is confirmed (an imported account handed over starts unconfirmed).
         reset_lockouts(username=form.user.get_username())
+        if form.user.email and form.user.email_verified_at is None:
+            form.user.email_verified_at = timezone.now()
+            form.user.save(update_fields=["email_verified_at"])
         return response
 
 

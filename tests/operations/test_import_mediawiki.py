@@ -16,11 +16,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from PIL import Image
 
 from apps.accounts.models import User
+from apps.accounts.services import account_hand_over
 from apps.catalog.models import Episode
 from apps.categories.models import Category, Membership
 from apps.citations.models import Source, SourceKind
@@ -424,3 +427,38 @@ def test_an_entity_expansion_bomb_is_refused(tmp_path):
     with pytest.raises(CommandError, match="The XML is broken"):
         run(bomb)
     assert not Article.objects.exists()
+
+
+def test_a_moderator_hands_an_imported_account_to_its_owner(
+    imported, client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    bob = User.objects.get(username="dunder>Bob")
+    written = set(bob.revisions.values_list("pk", flat=True))
+    client.force_login(staff)
+    url = reverse("admin:accounts_user_hand_over", args=[bob.pk])
+    taken = client.post(url, {"email": "bob@example.com", "username": "staff"})
+    assert b"Another account has that name." in taken.content
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"email": "bob@example.com", "username": "BobDunder"})
+    assert done.status_code == 302
+    bob.refresh_from_db()
+    assert (bob.username, bob.email, bob.email_verified_at) == (
+        "BobDunder",
+        "bob@example.com",
+        None,
+    )
+    assert set(bob.revisions.values_list("pk", flat=True)) == written  # still theirs
+    (mail,) = mailoutbox
+    link = re.search(r"https?://\S+/accounts/password-reset/\S+/", mail.body)[0]
+    client.logout()
+    form = client.get(link, follow=True)
+    chosen = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a long new password 42", "new_password2": "a long new password 42"},
+    )
+    assert chosen.status_code == 302
+    bob.refresh_from_db()
+    assert bob.check_password("a long new password 42") and bob.email_verified_at is not None
+    # An account someone can log in to is not handed over.
+    with pytest.raises(ValidationError, match="nobody can log in to"):
+        account_hand_over(user=bob, email="other@example.com")
