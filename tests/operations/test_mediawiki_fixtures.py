@@ -5,6 +5,7 @@ each is imported, or refused with MediaWiki's message, as MediaWiki does."""
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,9 +28,12 @@ def test_slot_role(monkeypatch):
 
 
 def run(*names: str) -> str:
+    return "".join(run_path(DUMPS / name) for name in names)
+
+
+def run_path(path: Path) -> str:
     out = io.StringIO()
-    for name in names:
-        call_command("import_mediawiki", str(DUMPS / name), stdout=out, stderr=io.StringIO())
+    call_command("import_mediawiki", str(path), stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -169,3 +173,27 @@ def test_pages_outside_the_main_namespace_are_not_articles():
     output = run("Template-!!.xml")
     assert not Article.objects.exists()
     assert "skipped: 1 pages in namespace 10" in output
+
+
+def one_page_dump(tmp_path, text: str) -> Path:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">'
+        "<page><title>Long page</title><ns>0</ns><id>7</id><revision><id>70</id>"
+        "<timestamp>2021-01-01T00:00:00Z</timestamp>"
+        "<contributor><username>Writer</username><id>3</id></contributor>"
+        f'<text xml:space="preserve">{escape(text)}</text></revision></page></mediawiki>'
+    )
+    return path
+
+
+def test_a_text_beyond_the_renderers_limits_is_kept_folded_as_wikitext(tmp_path):
+    text = "\n".join(f"* Item {n} with {{{{Template|{n}}}}} in it." for n in range(6000))
+    output = run_path(one_page_dump(tmp_path, text))
+    revision = Revision.objects.get()
+    assert "Long page (revision 70): kept as wikitext, because" in output
+    assert revision.body.startswith("*This text could not be converted")
+    assert "<details><summary>The wikitext</summary>" in revision.rendered_html
+    assert "* Item 0 with {{Template|0}} in it." in revision.body
+    assert "The rest of this text is too long to keep here" in revision.body
+    assert "Imported pages to review" in revision.categories

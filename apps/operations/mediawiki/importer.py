@@ -1040,8 +1040,8 @@ def _summary(dumped: DumpRevision) -> str:
 
 
 def _kept_as_code(text: str) -> str:
-    """Wikitext as code blocks within the renderer's limits (what is beyond them is left on
-    the other wiki, and the report says so)."""
+    """Wikitext as code blocks within the renderer's limits, folded under a summary (what
+    is beyond the limits is left on the other wiki, and the report says so)."""
     lines = text.replace("```", "` ` `").splitlines()
     budget_lines = MAX_LINES - 100
     budget_chars = MAX_LENGTH - 2_000
@@ -1056,5 +1056,9 @@ def _kept_as_code(text: str) -> str:
         blocks.append("```wikitext\n" + "\n".join(part) + "\n```")
         used_lines += len(part) + 3
         used_chars += size + 20
-    intro = "*This text could not be converted; its wikitext is kept below for a person to redo.*"
-    return intro + "\n\n" + "\n\n".join(blocks)
+    return (
+        "*This text could not be converted; its wikitext is kept below for a person to redo.*"
+        '\n\n<details markdown="1"><summary>The wikitext</summary>\n\n'
+        + "\n\n".join(blocks)
+        + "\n\n</details>"
+    )
