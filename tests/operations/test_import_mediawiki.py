@@ -387,12 +387,18 @@ def test_an_images_folder_that_does_not_exist_is_refused(tmp_path):
     assert not Article.objects.exists()
 
 
-def test_worker_processes_store_what_this_process_would(tmp_path):
+def test_worker_processes_store_what_this_process_would(author, moderator):
     """Converted and rendered in two worker processes: the same versions, and each one's
-    stored HTML is what rendering its text against its stored citations gives."""
+    stored HTML is what rendering its text against its stored citations gives. A page
+    refused half-way (a title here already) leaves no prepared revision behind to be
+    taken for another."""
+    factories.published_article(author, moderator, title="Pam Beesly")
     output = run(FAN_WIKI, "--workers", "2", "--show", "The Office")
-    assert "revisions imported: 10" in output
-    for revision in Revision.objects.prefetch_related("citations__source"):
+    assert "revisions imported: 7" in output
+    assert "Pam Beesly: an article of that title is here already" in output
+    for revision in Revision.objects.filter(imported_from__isnull=False).prefetch_related(
+        "citations__source"
+    ):
         sources = {c.key: c.source for c in revision.citations.all()}
         html, _references = rendered(revision.body, sources)
         assert html == revision.rendered_html, revision

@@ -374,9 +374,10 @@ class _Import:
             compose_here=not self.options.images,
         )
 
-    def prepared(self, dumped: DumpRevision, text: str, digest: str) -> Prepared:
+    def prepared(
+        self, future: Future[Prepared] | None, dumped: DumpRevision, text: str, digest: str
+    ) -> Prepared:
         """What a worker made of a revision, or (without workers) its conversion here."""
-        future = self.futures.pop(id(dumped), None)
         if future is not None:
             try:
                 return future.result()
@@ -415,7 +416,8 @@ class _Import:
         self.drain(page)
 
     def drain(self, page: DumpPage) -> None:
-        for _revision in page.revisions:
+        for revision in page.revisions:
+            self.futures.pop(id(revision), None)
             self.tick()
 
     def tick(self) -> None:
@@ -454,6 +456,7 @@ class _Import:
         bookkeeping: list[ImportedRevision] = []
         for dumped in page.revisions:
             self.tick()
+            future = self.futures.pop(id(dumped), None)  # (keyed by id while it is alive)
             text = dumped.text or ""
             digest = hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - a key, not security
             if (dumped.timestamp, digest) in known:
@@ -462,7 +465,7 @@ class _Import:
             known.add((dumped.timestamp, digest))
             if dumped.model != "wikitext":
                 raise _Refused(f"its content model is {dumped.model}, not wikitext.")
-            prepared = self.prepared(dumped, text, digest)
+            prepared = self.prepared(future, dumped, text, digest)
             author = self.author_of(dumped)
             if article is None:
                 article, imported = self.new_article(page, page_id, author, dumped.timestamp)
