@@ -78,6 +78,9 @@ ALLOWED = {
     ("templates/notifications/digest_email.txt",
      "{% autoescape off %}Hello {{ user.username }},"):
         "a plain-text e-mail (text/plain): entities would show as typed, nothing is HTML",
+    ("templates/accounts/hand_over_email.txt",
+     "{% autoescape off %}Hello {{ user.username }},"):
+        "a plain-text e-mail (text/plain): entities would show as typed, nothing is HTML",
     ("templates/registration/password_reset_email.txt",
      "{% autoescape off %}Hello {{ user.get_username }},"):
         "a plain-text e-mail (text/plain), as Django's own reset mail template is",
