@@ -65,9 +65,17 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a run is what it ran with: its page is for reading
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return super().has_view_permission(request, obj) or user.has_perm(
+            "operations.add_importrun"
+        )
+
     def save_model(self, request: HttpRequest, obj: ImportRun, form: Any, change: bool) -> None:
-        if change:
-            return  # a run is never edited: its options are what it ran with
+        assert not change  # runs are never edited (has_change_permission)
         obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
         transaction.on_commit(lambda: run_import.delay(obj.pk), robust=True)

@@ -34,9 +34,11 @@ def run_import(run_id: int) -> None:
         return
     run = ImportRun.objects.get(pk=run_id)
     last = 0.0
+    seen = [0, 0]
 
     def progress(done: int, total: int) -> None:
         nonlocal last
+        seen[:] = [done, total]
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY or done == total:
             last = now
@@ -59,8 +61,14 @@ def run_import(run_id: int) -> None:
     except Exception:
         logger.exception("Import %s failed", run_id)
         error = "The import stopped on an error (see the server's log). What was written is kept."
+    # (A dry run's progress was written in its transaction, rolled back with it.)
     ImportRun.objects.filter(pk=run_id).update(
-        status=status, report=report, error=error, finished_at=timezone.now()
+        status=status,
+        report=report,
+        error=error,
+        finished_at=timezone.now(),
+        done=seen[0],
+        total=seen[1],
     )
 
 

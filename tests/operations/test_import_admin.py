@@ -40,6 +40,20 @@ def test_staff_upload_a_dump_and_a_worker_imports_it(
     assert page.status_code == 200
     assert b"Quote" in page.content and b"revisions imported" in page.content
     assert b'http-equiv="refresh"' not in page.content  # finished: no more refreshing
+    assert b'name="_save"' not in page.content  # a run is read, never edited
+
+
+def test_a_dry_run_writes_nothing_and_reports_how_far_it_read(
+    client, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, {"dump": upload(), "dry_run": "on"})
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.DONE and run.dry_run
+    assert (run.done, run.total) == (15, 15)
+    assert run.report["revisions_imported"] == 10 and run.report["dry_run"]
+    assert not Revision.objects.exists()
 
 
 def test_a_file_that_is_not_a_dump_gets_the_form_again(client, staff):
