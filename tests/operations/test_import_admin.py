@@ -1,6 +1,7 @@
 """Importing from the admin: staff upload a dump, a task worker imports it, the page shows
 the progress and then the report; a file that is not a dump gets the form back."""
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.operations.models import ImportRun, ImportStatus
+from apps.operations.tasks import run_import
 from apps.wiki.models import Article, Revision
 from tests import factories
 
@@ -112,3 +114,15 @@ def test_the_report_is_escaped(client, staff):
     page = client.get(reverse("admin:operations_importrun_change", args=[run.pk]))
     assert hostile.encode() not in page.content
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
+
+
+def test_inside_a_celery_worker_the_import_starts_no_processes(monkeypatch, staff):
+    """Celery's prefork workers are daemonic processes, which may not have children: the
+    admin's imports then convert and render in the worker itself."""
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    run = ImportRun.objects.create(dump=upload(), created_by=staff)
+    monkeypatch.setattr("apps.operations.mediawiki.importer.PARALLEL_FROM", 1)
+    run_import(run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.DONE, run.error
+    assert Revision.objects.count() == 10

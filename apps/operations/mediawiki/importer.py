@@ -235,6 +235,11 @@ def default_workers() -> int:
 
 @contextmanager
 def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers > 0 and multiprocessing.current_process().daemon:
+        # A Celery prefork worker is a daemonic process, which may not start processes of
+        # its own: the admin's imports convert and render in the worker itself.
+        logger.info("Importing without worker processes (this process is a daemon).")
+        workers = 0
     if workers <= 0:
         yield None
         return
