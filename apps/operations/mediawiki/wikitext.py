@@ -581,6 +581,15 @@ class _Writer:
                 current = cells
                 rows.append(current)
                 current = []
+            elif (
+                isinstance(node, Tag)
+                and str(node.tag) == "td"
+                and not rows
+                and not current
+                and str(node.contents or "").startswith("+")
+            ):
+                # "|+ Caption" (mwparserfromhell reads it as a cell starting with "+").
+                caption = " ".join(self.nodes(node.contents.nodes).removeprefix("\\+").split())
             elif isinstance(node, Tag) and str(node.tag) in ("td", "th"):
                 simple = simple and self.simple_cell(node)
                 current.append((str(node.tag) == "th", self.inline(node.contents)))
