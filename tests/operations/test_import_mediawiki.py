@@ -468,3 +468,17 @@ def test_a_moderator_hands_an_imported_account_to_its_owner(
     # An account someone can log in to is not handed over.
     with pytest.raises(ValidationError, match="nobody can log in to"):
         account_hand_over(user=bob, email="other@example.com")
+
+
+def test_imported_pages_are_folded_for_a_reader_before_their_episode(imported, client, fan):
+    fan.spoiler_points = {"the-office": "S02E11"}
+    fan.save(update_fields=["spoiler_points"])
+    client.force_login(fan)
+    listing = client.get("/categories/season-2-episodes/")
+    assert listing.status_code == 200
+    assert b"The Dundies" in listing.content  # S02E01: watched
+    assert b"Casino Night" not in listing.content  # S02E22: not yet
+    # Its other name leads to the address that does not say its title.
+    moved = client.get("/wiki/the-kiss/")
+    assert moved.status_code == 301
+    assert "casino" not in moved["Location"].lower()
