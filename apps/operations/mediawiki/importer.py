@@ -74,8 +74,8 @@ from .wikitext import (
     Converted,
     EpisodeInfo,
     Reference,
-    _escape,
     convert,
+    escape_text,
     redirect_target,
 )
 
@@ -725,7 +725,7 @@ class _Import:
         if name not in self.images:
             self.images[name] = self.store_file(name)
         address = self.images[name]
-        return f"![{_escape(mark[2]).replace(']', ')')}]({address})" if address else ""
+        return f"![{escape_text(mark[2]).replace(']', ')')}]({address})" if address else ""
 
     def store_file(self, name: str) -> str | None:
         path = self.image_files.get(_file_key(name))
@@ -789,8 +789,8 @@ class _Import:
         where = f"revision {dumped.id}" if dumped.id is not None else "a revision"
         licence = f", under {self.options.license}" if self.options.license else ""
         return (
-            f"Imported from {where} of “{_escape(title)}” on {_escape(self.site_name)} "
-            f"({dumped.timestamp:%Y-%m-%d}), written by {_escape(self.author_name(dumped))}"
+            f"Imported from {where} of “{escape_text(title)}” on {escape_text(self.site_name)} "
+            f"({dumped.timestamp:%Y-%m-%d}), written by {escape_text(self.author_name(dumped))}"
             f"{licence}."
         )
 

@@ -294,7 +294,7 @@ class _Writer:
 
     def node(self, node: Node) -> str:
         if isinstance(node, Text):
-            return _escape(_SWITCH.sub("", str(node.value)))
+            return escape_text(_SWITCH.sub("", str(node.value)))
         if isinstance(node, HTMLEntity):
             return str(node)
         if isinstance(node, Comment):
@@ -312,8 +312,8 @@ class _Writer:
         if isinstance(node, Tag):
             return self.tag(node)
         if isinstance(node, Argument):
-            return _escape(str(node))
-        return _escape(str(node))
+            return escape_text(str(node))
+        return escape_text(str(node))
 
     def inline(self, code: Wikicode | None) -> str:
         """Nodes written on one line (a link's text, a cell)."""
@@ -356,12 +356,12 @@ class _Writer:
             or namespace in self.categories_ns
             or namespace in (self.files_ns)
         ):
-            return label or _escape(rest.strip() or target)
+            return label or escape_text(rest.strip() or target)
         if rest and re.fullmatch(r"[a-z][a-z-]{1,20}", namespace):
             # Interwiki ([[w:Foo]], [[wikipedia:Foo]]): the text, not a link to here.
-            return label or _escape(rest.strip())
+            return label or escape_text(rest.strip())
         if not page:
-            return label or _escape(target.lstrip("#"))
+            return label or escape_text(target.lstrip("#"))
         if label and label != page:
             return f"[[{page}|{label.replace('|', '/').replace(']]', '] ]')}]]"
         return f"[[{page}]]"
@@ -393,11 +393,11 @@ class _Writer:
         if url.startswith("//"):
             url = "https:" + url
         if not url.lower().startswith(_URL_SCHEMES):
-            return label or _escape(url)
+            return label or escape_text(url)
         address = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
         if not link.brackets:
             return f"<{address}>"
-        return f"[{label or _escape(url)}]({address})"
+        return f"[{label or escape_text(url)}]({address})"
 
     def template(self, template: Template) -> str:
         raw_name = " ".join(str(template.name).replace("_", " ").split())
@@ -427,7 +427,7 @@ class _Writer:
         if name in _CITE_KINDS:
             # A citation template outside <ref> (a "Sources" list): readable text.
             reference = _cite(template, 0, name)
-            return _escape(_describe(reference))
+            return escape_text(_describe(reference))
         self.unmapped[raw_name] += 1
         return self.kept(str(template))
 
@@ -458,7 +458,7 @@ class _Writer:
         if name == "hr":
             return "\n\n---\n\n"
         if name == "nowiki":
-            return _escape(str(tag.contents or ""))
+            return escape_text(str(tag.contents or ""))
         if name == "table":
             return self.table(tag)
         if name in _EMPHASIS:
@@ -628,7 +628,7 @@ def _is_list_mark(node: Node) -> bool:
     return isinstance(node, Tag) and node.tag in ("li", "dt", "dd") and bool(node.wiki_markup)
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
     """Plain text as Markdown that shows it as it is (no accidental emphasis or markers)."""
     text = (
         text.replace("\\", "\\\\")
