@@ -44,6 +44,11 @@ def body(text: str, site: SiteInfo | None = None) -> str:
         ("&nbsp;&amp;", "&nbsp;&amp;"),
         ("{{!}} and {{=}}", "| and ="),
         ("Fact.{{cn}}", "Fact.[citation needed]"),
+        ("{{Main|Casino Night}}\nText", "*Main article: [[Casino Night]]*\n\nText"),
+        (
+            "{{See also|Booze_Cruise|The Dundies#Awards}}",
+            "*See also: [[Booze Cruise]], [[The Dundies]]*",
+        ),
         ("{{Reflist}}{{DISPLAYTITLE:x}}", ""),
     ],
 )

@@ -121,6 +121,15 @@ _CITE_FIELDS = {
 }
 _CITE_LOCATORS = ("page", "pages", "p", "pp", "at", "time", "minutes", "timecaption", "loc")
 _CITATION_NEEDED = {"citation needed", "cn", "fact", "citation-needed", "citeneeded", "cite needed"}
+# Templates that point readers to other pages ({{Main|Page}}): a line of wiki links.
+_HATNOTES = {
+    "main": "Main article",
+    "main article": "Main article",
+    "see also": "See also",
+    "seealso": "See also",
+    "further": "Further reading",
+    "details": "Details",
+}
 _DROPPED_TEMPLATES = {"reflist", "references", "refs", "notelist", "clear", "-", "toc", "notoc"}
 _DROPPED_MAGIC = ("defaultsort:", "defaultsortkey:", "displaytitle:")
 _INLINE_TEMPLATES = {"!": "|", "=": "=", "!!": "||", "'": "'", "nbsp": "&nbsp;", "ndash": "–"}
@@ -412,6 +421,15 @@ class _Writer:
             return ""
         if name in _CITATION_NEEDED:
             return "[citation needed]"
+        if name in _HATNOTES:
+            pages = [
+                " ".join(str(param.value).replace("_", " ").split())
+                for param in template.params
+                if not param.showkey and str(param.value).strip()
+            ]
+            if pages:
+                links = ", ".join(f"[[{page.split('#', 1)[0]}]]" for page in pages)
+                return f"\n\n*{_HATNOTES[name]}: {links}*\n\n"
         if name in ("disputed inline", "disputed-inline", "dubious"):
             return _DISPUTED
         spoiler = _spoiler_code(template) if name in ("spoiler", "spoilers") else None
