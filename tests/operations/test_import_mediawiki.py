@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -482,3 +483,26 @@ def test_imported_pages_are_folded_for_a_reader_before_their_episode(imported, c
     moved = client.get("/wiki/the-kiss/")
     assert moved.status_code == 301
     assert "casino" not in moved["Location"].lower()
+
+
+def test_talk_archives_join_their_articles_talk_page(imported, tmp_path):
+    archive = tmp_path / "archive.xml"
+    talk = (
+        "== Old question ==\nWho wrote it? --[[User:Carol|Carol]] 09:00, 1 March 2020 (UTC)\n"
+        ": Steve Carell. --[[User:Bob|Bob]] 10:00, 1 March 2020 (UTC)"
+    )
+    archive.write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">'
+        "<siteinfo><sitename>Dunder Wiki</sitename></siteinfo>"
+        "<page><title>Talk:Casino Night/Archive 1</title><ns>1</ns><id>90</id><revision>"
+        "<id>900</id><timestamp>2020-03-02T00:00:00Z</timestamp>"
+        "<contributor><username>Bob</username><id>5</id></contributor>"
+        f'<text xml:space="preserve">{escape(talk)}</text></revision></page></mediawiki>'
+    )
+    run(archive)
+    casino = Article.objects.get(title="Casino Night")
+    topic = Topic.objects.get(article=casino, title="Old question")
+    assert [p.author.username for p in topic.posts.order_by("created_at")] == [
+        "dunder>Carol",
+        "dunder>Bob",
+    ]

@@ -553,7 +553,9 @@ class _Import:
         as posts (each new one once: a later dump adds only the comments it adds)."""
         if page.namespace != TALK_NAMESPACE:
             return
-        imported = ImportedPage.objects.filter(origin=self.prefix, title=page.name).first()
+        imported = ImportedPage.objects.filter(
+            origin=self.prefix, title=_talk_subject(page.name)
+        ).first()
         first_seen: dict[str, tuple[datetime, User]] = {}
         newest: tuple[datetime, str] | None = None
         for dumped in page.revisions:
@@ -998,6 +1000,13 @@ def _files_by_name(folder: str) -> dict[str, str]:
         for name in names:
             found.setdefault(_file_key(name), os.path.join(directory, name))
     return found
+
+
+def _talk_subject(name: str) -> str:
+    """The page a talk page discusses: its archives ("X/Archive 1", "X/Archives/2010")
+    belong to X's talk page."""
+    subject, _, rest = name.partition("/")
+    return subject.strip() if rest.strip().casefold().startswith("archive") else name
 
 
 def _talk_key(*parts: str) -> str:
