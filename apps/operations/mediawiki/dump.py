@@ -409,7 +409,6 @@ class _LineCounter(io.RawIOBase):
     def __init__(self, stream: IO[bytes]):
         self._stream = stream
         self.line = 1
-        self.bytes_read = 0
 
     def readable(self) -> bool:
         return True
@@ -417,7 +416,6 @@ class _LineCounter(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         chunk = self._stream.read(size)
         self.line += chunk.count(b"\n")
-        self.bytes_read += len(chunk)
         return chunk
 
     def readinto(self, buffer: Any) -> int:

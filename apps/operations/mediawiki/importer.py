@@ -46,7 +46,14 @@ from apps.wiki.citing import Ages, CitationInput, cited_by_approved_text
 from apps.wiki.editor import UploadRefused, store_image
 from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
-from apps.wiki.naming import MAX_ALIASES, MAX_CATEGORIES, NAME_LENGTH, CategoryEntry, Names
+from apps.wiki.naming import (
+    MAX_ALIASES,
+    MAX_CATEGORIES,
+    NAME_LENGTH,
+    TITLE_LENGTH,
+    CategoryEntry,
+    Names,
+)
 from apps.wiki.services import WikiConflict
 from apps.wiki.services.imports import (
     ImportedVersion,
@@ -509,8 +516,10 @@ class _Import:
         return written
 
     def check_new_title(self, title: str) -> None:
-        if len(title) > Article._meta.get_field("title").max_length:  # type: ignore[operator]
-            raise _Refused("the title is longer than this wiki allows (200 characters).")
+        if len(title) > TITLE_LENGTH:
+            raise _Refused(
+                f"the title is longer than this wiki allows ({TITLE_LENGTH} characters)."
+            )
         slug = slugify(title)
         if Article.objects.filter(slug=slug).exists():
             raise _Refused(
@@ -701,7 +710,7 @@ class _Import:
                 summary=version.summary,
                 created_at=dumped.timestamp,
                 citations=[self.provenance_citation(page.title, dumped, 1)],
-                names=replace(names, categories=self.review_category(names)),
+                names=self.names_of(page, converted, review=True),
             )
             try:
                 written = write_imported(
@@ -819,12 +828,6 @@ class _Import:
             aliases=tuple(self.free_aliases(page.title)),
         )
         return names
-
-    def review_category(self, names: Names) -> tuple[CategoryEntry, ...]:
-        entries = {entry.slug: entry for entry in names.categories}
-        entry = CategoryEntry(TO_REVIEW_CATEGORY)
-        entries[entry.slug] = entry
-        return tuple(sorted(entries.values(), key=lambda e: e.slug))[:MAX_CATEGORIES]
 
     def free_aliases(self, title: str) -> list[str]:
         """The redirects to ``title`` as other names: those whose address is free here

@@ -33,7 +33,6 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from apps.citations.models import SourceKind
-from apps.citations.normalise import normalise_url
 
 from .dump import CATEGORY_NAMESPACE, FILE_NAMESPACE, SiteInfo
 
@@ -196,15 +195,6 @@ class Reference:
     fields: dict[str, object]
     quote: str = ""
     locator: str = NO_LOCATOR
-
-    @property
-    def identity(self) -> tuple[str, ...]:
-        """What makes two references the same source across the whole import."""
-        url = str(self.fields.get("url") or "")
-        if url:
-            return ("url", normalise_url(url))
-        title = str(self.fields.get("title", "")).casefold()
-        return (self.kind, title, str(self.fields.get("publisher", "")).casefold())
 
 
 @dataclass
