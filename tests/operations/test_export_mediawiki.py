@@ -53,7 +53,7 @@ def wiki(author, moderator):
     other = factories.make_source("The untold story", kind=SourceKind.BOOK)
     body = (
         "## Filming\n\nThe kiss took *one* take, with **no** rehearsal.[@2] "
-        "Some say two.[disputed @1 @2]\n\n"
+        "Some say two.[disputed @1 @2] **It was late.[@1]**\n\n"
         "- Shot at night [[Casino Night|that evening]].[citation needed]\n"
         "- Stars, brackets \\[\\[like these\\]\\] and a 5 \\* rating.\n\n"
         "> A quoted line.\n\n"

@@ -203,10 +203,10 @@ def _token(found: re.Match[str], ref: Callable[[int], str]) -> str:
     if found["autolink"]:
         return _address(found["auto"])
     if found["bold"]:
-        return "'''" + _inline(found["bold_text"], lambda key: "") + "'''"
+        return "'''" + _inline(found["bold_text"], ref) + "'''"
     if found["italic"] or found["under"]:
         inner = found["italic_text"] if found["italic"] else found["under_text"]
-        return "''" + _inline(inner, lambda key: "") + "''"
+        return "''" + _inline(inner, ref) + "''"
     return found[0]  # allowed HTML (<br>, <sup>…), the same in wikitext
 
 
