@@ -93,6 +93,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             "templates": report.get("unmapped_templates", []),
             "missing_files": sorted(report.get("missing_files", {}).items()),
             "problems": report.get("problems", []),
+            "notes": sorted(report.get("notes", {}).items()),
             "to_review": report.get("to_review", []),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)

@@ -197,3 +197,12 @@ def test_a_text_beyond_the_renderers_limits_is_kept_folded_as_wikitext(tmp_path)
     assert "* Item 0 with {{Template|0}} in it." in revision.body
     assert "The rest of this text is too long to keep here" in revision.body
     assert "Imported pages to review" in revision.categories
+
+
+def test_what_was_kept_in_a_weaker_form_is_reported_once_a_page(tmp_path):
+    text = '{|\n! A !! B\n|-\n| colspan="2" | wide\n|}\nA claim.<ref name="gone"/>'
+    output = run_path(one_page_dump(tmp_path, text))
+    assert "Kept in a weaker form:" in output
+    assert "Long page: A table with merged or multi-line cells was kept as a list." in output
+    assert "Long page: The reference named “gone” is used but never given." in output
+    assert Revision.objects.get().body.startswith("- A · B\n- wide")

@@ -150,6 +150,8 @@ class Report:
     unmapped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     missing_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     to_review: set[str] = field(default_factory=set)
+    # What the conversion kept in a weaker form (a table as a list, a reference dropped).
+    notes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[str] = field(default_factory=list)
 
     def unmapped_templates(self) -> list[tuple[str, int, list[str]]]:
@@ -183,6 +185,7 @@ class Report:
             ],
             "missing_files": {name: sorted(pages) for name, pages in self.missing_files.items()},
             "to_review": sorted(self.to_review),
+            "notes": {page: sorted(notes) for page, notes in sorted(self.notes.items())},
             "problems": self.problems,
         }
 
@@ -768,6 +771,8 @@ class _Import:
                 self.report.missing_files[name].add(page.title)
         if converted.unmapped:
             self.report.to_review.add(page.title)
+        if converted.notes:
+            self.report.notes[page.title].update(converted.notes)
 
     def citations_for(
         self, references: list[Reference], title: str, dumped: DumpRevision, key: int

@@ -34,6 +34,10 @@ def report_lines(report: Report) -> list[str]:
             lines.append(f"  {name} (on {', '.join(sorted(where)[:3])})")
     if report.to_review:
         lines.append(f"Pages in the category “Imported pages to review”: {len(report.to_review)}")
+    if report.notes:
+        lines.append("Kept in a weaker form:")
+        for page, notes in sorted(report.notes.items()):
+            lines.extend(f"  {page}: {note}" for note in sorted(notes))
     if report.problems:
         lines.append("Problems:")
         lines.extend(f"  {problem}" for problem in report.problems)
