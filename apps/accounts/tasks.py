@@ -18,15 +18,17 @@ from .verification import make_token
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (smtplib.SMTPException, OSError)
-
-
-@shared_task(
+# A task that sends mail: retried with backoff (30 s up to 15 min) when the server fails.
+mail_task = shared_task(
     autoretry_for=TRANSIENT,
     max_retries=5,
     retry_backoff=30,
     retry_backoff_max=900,
     retry_jitter=True,
 )
+
+
+@mail_task
 def send_verification_email(user_id: int, email: str) -> None:
     """Mail the verification link for ``email``, if it is still the account's address."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -50,13 +52,7 @@ def send_verification_email(user_id: int, email: str) -> None:
     logger.info("Sent an e-mail verification link to user %s", user.pk)
 
 
-@shared_task(
-    autoretry_for=TRANSIENT,
-    max_retries=5,
-    retry_backoff=30,
-    retry_backoff_max=900,
-    retry_jitter=True,
-)
+@mail_task
 def send_hand_over_email(user_id: int) -> None:
     """Mail the owner of a handed-over account the link that sets its password (Django's
     password-reset link: it also proves the address is theirs)."""
