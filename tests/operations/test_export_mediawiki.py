@@ -13,7 +13,7 @@ from django.core.management import call_command
 from apps.citations.models import SourceKind
 from apps.markup import renumber_markers
 from apps.operations.mediawiki.dump import Dump, SiteInfo
-from apps.operations.mediawiki.export import dropped_provenance, revision_wikitext
+from apps.operations.mediawiki.export import dropped_provenance, export_dump, revision_wikitext
 from apps.operations.mediawiki.wikitext import convert
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
 from tests import factories
@@ -184,3 +184,11 @@ def test_the_file_is_a_schema_0_11_export_the_importer_reads(wiki, tmp_path):
     assert {t: r[1] for t, r in read.items() if r[1]} == {
         r.title: r.article.title for r in Redirect.objects.select_related("article")
     }
+
+
+def test_the_export_reads_a_chunk_of_versions_at_a_time_not_a_page(
+    wiki, django_assert_max_num_queries
+):
+    # Five published articles, 11 versions, 3 redirects: the queries do not grow with them.
+    with django_assert_max_num_queries(6):
+        export_dump(io.BytesIO())

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import IO
 from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
@@ -34,7 +35,7 @@ SCHEMA_LOCATION = f"{NAMESPACE} http://www.mediawiki.org/xml/export-0.11.xsd"
 SITE_NAME = "Fan wiki"
 GENERATOR = "fanwiki export_mediawiki"
 _PROVENANCE = re.compile(r"(?:^|\n\n)Imported from [^\n]*\[@(\d+)\]\s*$")
-_CHUNK = 100
+_CHUNK = 500
 _NONE: "AttributesImpl[str]" = AttributesImpl({})
 
 
@@ -137,13 +138,8 @@ class _Writer:
         )
         self.newline(1)
         self.site_info()
-        articles = (
-            Article.objects.published()
-            .select_related("episode__season__show", "approved_revision__author")
-            .order_by("id")
-        )
-        for article in articles.iterator(chunk_size=_CHUNK):
-            self.article(article)
+        for article, history in groupby(self.histories(), key=lambda revision: revision.article):
+            self.article(article, history)
         for redirect in (
             Redirect.objects.select_related("article__approved_revision__author")
             .filter(article__approved_revision__isnull=False)
@@ -206,11 +202,10 @@ class _Writer:
         self.newline(1)
         self.xml.endElement("page")
 
-    def article(self, article: Article) -> None:
+    def article(self, article: Article, history: Iterator[Revision]) -> None:
         self.page_start(article.title, article.pk * 2)
-        for revision in self.history(article):
+        for revision in history:
             citations = {c.key: c for c in revision.citations.all()}
-            revision.article = article
             self.revision(
                 revision_id=revision.pk,
                 parent_id=revision.base_id,
@@ -222,14 +217,18 @@ class _Writer:
         self.page_end()
         self.counts.pages += 1
 
-    def history(self, article: Article) -> Iterator[Revision]:
+    def histories(self) -> Iterator[Revision]:
+        """Every published article's approved versions, article by article, oldest first: one
+        query (and one for their citations) a chunk, not a pair a page."""
         return (
-            Revision.objects.filter(article=article, status=RevisionStatus.APPROVED)
-            .select_related("author")
+            Revision.objects.filter(
+                status=RevisionStatus.APPROVED, article__approved_revision__isnull=False
+            )
+            .select_related("author", "article__episode__season__show")
             .prefetch_related(
                 Prefetch("citations", queryset=Citation.objects.select_related("source"))
             )
-            .order_by("decided_at", "id")
+            .order_by("article_id", "decided_at", "id")
             .iterator(chunk_size=_CHUNK)
         )
 
