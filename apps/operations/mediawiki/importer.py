@@ -598,10 +598,22 @@ class _Import:
         first_seen: dict[str, tuple[datetime, User]],
     ) -> int:
         written = 0
-        for section in talk.sections(text):
+        sections = talk.sections(text)
+        keys = {_talk_key(page.name, section.title) for section in sections} | {
+            _talk_key(page.name, section.title, comment.wikitext)
+            for section in sections
+            for comment in section.comments
+        }
+        # What earlier runs brought in of this page, in one query.
+        known = {
+            row.key: row
+            for row in ImportedTalk.objects.filter(origin=self.prefix, key__in=keys).select_related(
+                "topic", "post"
+            )
+        }
+        for section in sections:
             topic_key = _talk_key(page.name, section.title)
-            known = ImportedTalk.objects.filter(origin=self.prefix, key=topic_key).first()
-            topic = known.topic if known is not None else None
+            topic = known[topic_key].topic if topic_key in known else None
             parents: list[Post] = []
             for comment in section.comments:
                 key = _talk_key(page.name, section.title, comment.wikitext)
@@ -619,10 +631,8 @@ class _Import:
                     )
                     ImportedTalk.objects.create(origin=self.prefix, key=topic_key, topic=topic)
                 parents = parents[: comment.depth]
-                post_known = ImportedTalk.objects.filter(origin=self.prefix, key=key).first()
-                if post_known is not None and post_known.post is not None:
-                    post = post_known.post
-                else:
+                post = known[key].post if key in known else None
+                if post is None:
                     body = comment.markdown(self.site) or "(an empty comment)"
                     try:
                         with transaction.atomic():
