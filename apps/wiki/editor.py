@@ -196,16 +196,25 @@ def _reencode(upload) -> tuple[bytes, str]:
     return out.getvalue(), extension
 
 
-def _upload_name(extension: str) -> str:
-    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+class UploadUnstored(Exception):
+    """The image was fine, but the storage could not keep it (a full disk, an unreachable
+    bucket); nothing partial is left behind."""
 
 
 def store_image(image: File) -> str:
-    """Store an image as the editor's upload does (checked, re-encoded, under a name of the
-    server's choosing); its address. UploadRefused for a file that is not a usable image;
-    the storage's own error when it cannot store (the caller says what that means)."""
+    """Store an image as the editor's uploads are stored: checked and re-encoded, under a
+    name of the server's choosing; its address. UploadRefused for a file that is not a
+    usable image, UploadUnstored when the storage fails."""
     data, extension = _reencode(image)
-    return default_storage.url(default_storage.save(_upload_name(extension), ContentFile(data)))
+    name = f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    try:
+        stored = default_storage.save(name, ContentFile(data))
+    except Exception as error:
+        logger.exception("Storing an upload as %s failed", name)
+        with contextlib.suppress(Exception):
+            default_storage.delete(name)
+        raise UploadUnstored from error
+    return default_storage.url(stored)
 
 
 @require_POST
@@ -216,19 +225,12 @@ def upload(request):
     if upload is None:
         return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
     try:
-        data, extension = _reencode(upload)
+        address = store_image(upload)
     except UploadRefused as exc:
         return JsonResponse({"image": [str(exc)]}, status=400)
-    name = _upload_name(extension)
-    try:
-        stored = default_storage.save(name, ContentFile(data))
-    except Exception:
-        # A full disk or an unreachable bucket: say so, and leave no partial file behind.
-        logger.exception("Storing an upload as %s failed", name)
-        with contextlib.suppress(Exception):
-            default_storage.delete(name)
+    except UploadUnstored:
         return JsonResponse(
             {"image": ["The image could not be stored just now. Try again in a minute."]},
             status=STORAGE_UNAVAILABLE,
         )
-    return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})
+    return JsonResponse({"image_code": f"![]({address})"})

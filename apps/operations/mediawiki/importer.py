@@ -43,7 +43,7 @@ from apps.talk import services as talk_services
 from apps.talk.models import Post
 from apps.web.pagecache import pages_changed
 from apps.wiki.citing import Ages, CitationInput, cited_by_approved_text
-from apps.wiki.editor import UploadRefused, store_image
+from apps.wiki.editor import UploadRefused, UploadUnstored, store_image
 from apps.wiki.merging import citation_inputs, cited_of
 from apps.wiki.models import Article, Redirect, Revision, RevisionStatus
 from apps.wiki.naming import (
@@ -763,8 +763,11 @@ class _Import:
         except UploadRefused as refusal:
             self.report.problems.append(f"File {name}: not imported: {refusal}")
             return None
+        except UploadUnstored:
+            self.report.problems.append(f"File {name}: the storage could not keep it just now.")
+            return None
         except OSError as error:
-            self.report.problems.append(f"File {name}: cannot be read or stored: {error}")
+            self.report.problems.append(f"File {name}: cannot be read: {error.strerror}.")
             return None
         self.report.files_imported += 1
         return address
