@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "apps.talk",
     "apps.categories",
     "apps.operations",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,9 @@ RATE_LIMITS = {
     "talk": os.environ.get("RATELIMIT_TALK", "30/h"),
     "talk-per-address": os.environ.get("RATELIMIT_TALK_PER_ADDRESS", "100/h"),
     "source-lookup": os.environ.get("RATELIMIT_SOURCE_LOOKUP", "60/h"),
+    # The API's reads, per token (or account), else per address; its writes count against
+    # the site's own groups above (propose, talk, search).
+    "api-read": os.environ.get("RATELIMIT_API_READ", "600/m"),
 }
 # Addresses the source lookup (apps.citations.lookup) may fetch although they are not
 # public. Empty in every real deployment; the tests allow their own local server.
@@ -580,6 +584,10 @@ SPAM_BANNED_DOMAINS = env_list("SPAM_BANNED_DOMAINS", [])
 SPAM_NEW_ACCOUNT_PROPOSALS = env_int("SPAM_NEW_ACCOUNT_PROPOSALS", 3)
 SPAM_NEW_ACCOUNT_LINKS = env_int("SPAM_NEW_ACCOUNT_LINKS", 2)
 WIKI_AUTO_APPROVE = {"moderators": True, "trusted": True}
+# How many of one account's proposals may await review at once (moderators are exempt):
+# past it, proposing answers 429 with the count, on the site and over the API, so that
+# one fan or bot cannot bury the reviewers. 0 turns the cap off.
+PENDING_PROPOSALS_CAP = env_int("PENDING_PROPOSALS_CAP", 25)
 # A fan becomes trusted after this many approved proposals, with no rejection in
 # the last quiet_days, on an account at least min_account_days old.
 WIKI_TRUST_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path
 
+from apps.api.urls import api_urls
 from apps.categories.sitemaps import SITEMAPS as CATEGORY_SITEMAPS
 from apps.wiki import editor
 from apps.wiki.sitemaps import SITEMAPS
@@ -23,6 +24,8 @@ urlpatterns = [
     ),
     path("favicon.ico", favicon),
     path("accounts/", include("apps.accounts.urls")),
+    path("api/", include("apps.api.urls")),
+    path("api/v1/", api_urls),
     path("moderation/", include("apps.moderation.urls")),
     path("notifications/", include("apps.notifications.urls")),
     # django-markdownx's widget posts to these fixed paths (see settings).

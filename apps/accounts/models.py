@@ -48,6 +48,12 @@ class User(AbstractUser):
         choices=NotificationEmail.choices,
         default=NotificationEmail.EACH,
     )
+    is_bot = models.BooleanField(
+        "bot",
+        default=False,
+        help_text="Granted by staff to an account a program runs: its edits are marked as a "
+        "bot's in recent changes and the review queue, where they can be filtered out.",
+    )
     digest_sent_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -18,6 +18,7 @@ from django.shortcuts import render
 BAD_REQUEST = 400
 FORBIDDEN = 403
 CONFLICT = 409
+TOO_MANY = 429
 
 
 class Conflict(Exception):

@@ -112,3 +112,18 @@ def protection_refusal(user: User | AnonymousUser, article: Article) -> str | No
     if not is_trusted(user):
         return "This article is protected: only trusted fans and moderators can propose changes."
     return None
+
+
+def pending_refusal(user: User) -> tuple[int, str] | None:
+    """(how many await review, why) when this user's proposals fill the reviewers' queue
+    up to settings.PENDING_PROPOSALS_CAP; None when they may propose more."""
+    cap = settings.PENDING_PROPOSALS_CAP
+    if not cap or can_moderate(user):
+        return None
+    waiting = Revision.objects.filter(author=user, status=RevisionStatus.PENDING).count()
+    if waiting < cap:
+        return None
+    return waiting, (
+        f"{waiting} of your proposals await review, the most one account may have waiting "
+        "at once: propose more once moderators have decided on some."
+    )

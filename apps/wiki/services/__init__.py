@@ -12,7 +12,7 @@ transaction commits.
 from ..citing import NO_CITATION_MESSAGE, CitationInput
 from ..naming import RESERVED_SLUGS
 from .common import audit, decide, lock
-from .errors import NotPending, StaleBase, WikiConflict
+from .errors import NotPending, StaleBase, TooManyPending, WikiConflict
 from .proposals import article_create, revision_propose, revision_withdraw
 from .publishing import Carried, revision_publish
 from .sources import source_merge
@@ -24,6 +24,7 @@ __all__ = [
     "CitationInput",
     "NotPending",
     "StaleBase",
+    "TooManyPending",
     "WikiConflict",
     "article_create",
     "audit",

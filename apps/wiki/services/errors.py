@@ -11,3 +11,12 @@ class NotPending(WikiConflict):
 
 class StaleBase(WikiConflict):
     pass
+
+
+class TooManyPending(WikiConflict):
+    """The author's proposals fill their share of the review queue (policy.pending_refusal):
+    answered 429, with how many await review."""
+
+    def __init__(self, message: str, *, waiting: int) -> None:
+        super().__init__(message)
+        self.waiting = waiting

@@ -18,12 +18,12 @@ from ..merging import has_conflict_markers
 from ..models import Article, AuditAction, Revision, RevisionStatus
 from ..naming import Names, check_names, clean_title, taken_over
 from ..permissions import can_moderate, can_open_unpublished
-from ..policy import approves_automatically, proposal_refusal
+from ..policy import approves_automatically, pending_refusal, proposal_refusal
 from ..revising import superseded_by
 from ..slots import REVISION_REVISED
 from ..spam import check_proposal
 from .common import audit, decide, lock
-from .errors import StaleBase
+from .errors import StaleBase, TooManyPending
 from .publishing import revision_publish
 
 REVISABLE = {
@@ -70,6 +70,11 @@ def _write(
     (not when it would give the article a name that leads to another one: a moderator
     decides that)."""
     check_names(article=article, names=names)
+    # The author's row, locked: two proposals at once cannot both pass the cap.
+    list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
+    crowded = pending_refusal(author)
+    if crowded is not None:
+        raise TooManyPending(crowded[1], waiting=crowded[0])
     revision = write_revision(
         article=article,
         author=author,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.catalog.models import Episode
 from apps.web import hooks
 from apps.web.params import id_value, int_param, text_param
-from apps.web.refusals import CONFLICT, add_errors
+from apps.web.refusals import CONFLICT, TOO_MANY, add_errors
 
 from .. import services
 from ..citing import names_of
@@ -85,7 +85,7 @@ def article_create(request):
             # Written, but refused on its way to readers (a trusted author's title taken by
             # another article meanwhile): nothing was kept; the form comes back as typed.
             form.add_error(None, refusal.message)
-            status = CONFLICT
+            status = _refusal_status(refusal)
         else:
             _thank(request, revision)
             return redirect(revision)
@@ -209,6 +209,7 @@ def article_edit(request, slug):
         request.POST or None, prefix="citations", initial=rows, sources=sources
     )
     conflict = None
+    conflict_status = CONFLICT
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -251,6 +252,7 @@ def article_edit(request, slug):
             formset.is_valid()
         except services.WikiConflict as refusal:
             conflict = refusal.message
+            conflict_status = _refusal_status(refusal)
         else:
             _thank(request, revision)
             return redirect(article)
@@ -264,8 +266,14 @@ def article_edit(request, slug):
             "notice": notice,
             "revises": revises,
         },
-        status=CONFLICT if conflict else 400 if request.method == "POST" else 200,
+        status=conflict_status if conflict else 400 if request.method == "POST" else 200,
     )
+
+
+def _refusal_status(refusal: services.WikiConflict) -> int:
+    """409 for a state that forbids the change; 429 when the author's proposals already
+    fill their share of the queue (they may propose again once some are decided)."""
+    return TOO_MANY if isinstance(refusal, services.TooManyPending) else CONFLICT
 
 
 def _thank(request, revision):

@@ -1,0 +1,47 @@
+from functools import wraps
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
+from .api import api
+from .tokens import record_write
+
+app_name = "api"
+
+
+def _recorded(view):
+    """Every write made with a token goes on the token's record, with its answer's status."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        token = getattr(request, "api_token", None)
+        if token is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            record_write(
+                token=token,
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                address=request.META.get("REMOTE_ADDR", ""),
+            )
+        return response
+
+    return wrapper
+
+
+def _wrap(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _recorded(pattern.callback)
+        elif isinstance(pattern, URLResolver):
+            _wrap(pattern.url_patterns)
+    return patterns
+
+
+api_patterns, api_app, api_namespace = api.urls
+urlpatterns = [
+    path("v1/docs", views.reference, name="reference"),
+    path("tokens/new/", views.token_new, name="token-new"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+]
+api_urls = (_wrap(api_patterns), api_app, api_namespace)
