@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.models import Trust
+from apps.api.models import TokenEvent
+from apps.api.tokens import token_create
 from apps.moderation import services as moderation
 from apps.moderation.models import ProtectionChange, TrustChange
 from apps.talk import services as talk
@@ -25,7 +27,9 @@ def history(article, fan, moderator):
     moderation.article_protect(
         article=article, level=Protection.TRUSTED, moderator=moderator, reason="Edit war."
     )
+    token, _secret = token_create(user=fan, name="bot", scopes=["read"], expires_at=None)
     return {
+        TokenEvent: TokenEvent.objects.get(token=token),
         AuditEvent: AuditEvent.objects.first(),
         TalkEvent: TalkEvent.objects.get(),
         TrustChange: TrustChange.objects.get(),
@@ -33,7 +37,9 @@ def history(article, fan, moderator):
     }
 
 
-HISTORY_TABLES = [AuditEvent, TalkEvent, TrustChange, ProtectionChange]
+HISTORY_TABLES = [AuditEvent, TalkEvent, TrustChange, ProtectionChange, TokenEvent]
+# A text column of each table that an UPDATE tries to rewrite.
+REWRITTEN = {TokenEvent: "path"}
 
 
 def refused(sql, params):
@@ -49,11 +55,12 @@ def refused(sql, params):
 def test_an_update_is_refused(history, model):
     row = history[model]
     table = model._meta.db_table
-    refused(f"UPDATE {table} SET reason = %s WHERE id = %s", ["rewritten", row.pk])
+    column = REWRITTEN.get(model, "reason")
+    refused(f"UPDATE {table} SET {column} = %s WHERE id = %s", ["rewritten", row.pk])
     with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(pk=row.pk).update(reason="rewritten")
+        model.objects.filter(pk=row.pk).update(**{column: "rewritten"})
     row.refresh_from_db()
-    assert row.reason != "rewritten"
+    assert getattr(row, column) != "rewritten"
 
 
 @pytest.mark.parametrize("model", HISTORY_TABLES, ids=lambda model: model.__name__)

@@ -4,17 +4,25 @@ from django.urls import URLPattern, URLResolver, path
 
 from . import views
 from .api import api
+from .problems import problem_response
 from .tokens import record_write
 
 app_name = "api"
 
 
 def _recorded(view):
-    """Every write made with a token goes on the token's record, with its answer's status."""
+    """Every write made with a token goes on the token's record, with its answer's status;
+    a method the address does not take is a problem too (ninja answers it in HTML)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if response.status_code == 405 and "Allow" in response:
+            allowed = response["Allow"]
+            response = problem_response(
+                "method-not-allowed", f"This address takes {allowed}, not {request.method}."
+            )
+            response["Allow"] = allowed
         token = getattr(request, "api_token", None)
         if token is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             record_write(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from apps.accounts.models import User
 from apps.wiki import services
@@ -25,6 +25,7 @@ from .. import present, schemas
 from ..access import limit, require, signed_in
 from ..problems import Problem, field_error, validation_errors
 from .read import _article
+from .read import router as read_router
 
 router = Router(tags=["Proposing"], auth=signed_in)
 PROBLEMS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), schemas.ProblemOut)
@@ -128,7 +129,11 @@ def _refused(error: Exception, formset) -> Problem:
     return Problem("invalid", " ".join(error.messages), errors=errors)
 
 
-@router.post("/articles", response={201: schemas.ProposalOut, **PROBLEMS})
+# On the reading router, whose GET /articles shares the address (one router per address).
+@read_router.post(
+    "/articles", response={201: schemas.ProposalOut, **PROBLEMS}, auth=signed_in,
+    tags=["Proposing"],
+)  # fmt: skip
 def article_create(request: HttpRequest, payload: schemas.NewArticleIn):
     """Propose a new article with its first text and citations (token scope: propose)."""
     author = require(request, "propose")
@@ -151,7 +156,7 @@ def article_create(request: HttpRequest, payload: schemas.NewArticleIn):
         )
     except (ValidationError, services.WikiConflict) as error:
         raise _refused(error, formset) from error
-    return 201, _answer(revision, author)
+    return Status(201, _answer(revision, author))
 
 
 @router.post("/articles/{key}/proposals", response={201: schemas.ProposalOut, **PROBLEMS})
@@ -171,11 +176,8 @@ def article_propose(request: HttpRequest, key: str, payload: schemas.EditIn):
     if cleaned.get("base_revision"):
         base = article.revisions.filter(pk=cleaned["base_revision"]).first()
         if base is None:
-            raise Problem(
-                "invalid",
-                "The revision you started from does not belong to this article.",
-                errors=[field_error(["base_revision_id"], "Not a version of this article.")],
-            )
+            message = "The revision you started from does not belong to this article."
+            raise Problem("invalid", message, errors=[field_error(["base_revision_id"], message)])
     try:
         kept = names_of(base, article)
         names = Names.typed(
@@ -197,11 +199,14 @@ def article_propose(request: HttpRequest, key: str, payload: schemas.EditIn):
     except services.StaleBase as error:
         article.refresh_from_db()
         raise Problem(
-            "stale-base", error.message, current_revision_id=article.approved_revision_id
+            "stale-base",
+            "The article was changed after the version your text was written against: "
+            "read it again (current_revision_id), carry your change onto it, and propose again.",
+            current_revision_id=article.approved_revision_id,
         ) from error
     except (ValidationError, services.WikiConflict) as error:
         raise _refused(error, formset) from error
-    return 201, _answer(revision, author)
+    return Status(201, _answer(revision, author))
 
 
 @router.post("/revisions/{revision_id}/withdraw", response={200: schemas.DecisionOut, **PROBLEMS})

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from apps.talk import services
 from apps.talk.forms import ReplyForm
@@ -129,4 +129,4 @@ def reply(request: HttpRequest, key: str, topic_id: int, payload: schemas.ReplyI
     except ValidationError as error:
         raise Problem("invalid", " ".join(error.messages),
                       errors=validation_errors(error)) from error  # fmt: skip
-    return 201, _post_out(post, moderator=False)
+    return Status(201, _post_out(post, moderator=False))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db.models import ManyToManyField, Model
 
 from apps.accounts.models import User
+from apps.api.models import ApiToken, DeliveryAttempt, TokenEvent, Webhook, WebhookDelivery
 from apps.catalog.models import Episode, Season, Show
 from apps.categories.models import Category, Membership
 from apps.citations.models import Source
@@ -63,6 +64,11 @@ MODELS: tuple[type[Model], ...] = (
     ImportedRevision,
     ImportedTalk,
     ImportRun,
+    ApiToken,
+    TokenEvent,
+    Webhook,
+    WebhookDelivery,
+    DeliveryAttempt,
 )
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.
