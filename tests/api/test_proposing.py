@@ -188,8 +188,15 @@ def test_withdrawing_one_s_own_proposal(fan_api, article):
 def _editor_outcome(client, article, body, summary, locator, url):
     data = edit_post(article, client, body=body, summary=summary)
     data["citations-0-locator"] = locator
-    data.update({"citations-TOTAL_FORMS": "2", "citations-1-title": "Another",
-                 "citations-1-url": url, "citations-1-locator": "p. 2", "citations-1-key": "2"})  # fmt: skip
+    data.update(
+        {
+            "citations-TOTAL_FORMS": "2",
+            "citations-1-title": "Another",
+            "citations-1-url": url,
+            "citations-1-locator": "p. 2",
+            "citations-1-key": "2",
+        }
+    )
     response = client.post(reverse("wiki:article-edit", args=[article.slug]), data)
     if response.status_code == 302:
         return "stored", set()
