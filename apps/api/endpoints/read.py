@@ -32,8 +32,7 @@ from ..problems import Problem
 from ..reading import etag, not_modified, reader
 
 router = Router(tags=["Reading"], auth=anyone)
-PROBLEMS = {400: schemas.ProblemOut, 401: schemas.ProblemOut, 404: schemas.ProblemOut,
-            422: schemas.ProblemOut, 429: schemas.ProblemOut}  # fmt: skip
+PROBLEMS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.ProblemOut)
 CONDITIONAL = {**PROBLEMS, 304: None}
 WATCHED = Query(
     [],

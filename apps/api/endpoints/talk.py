@@ -11,7 +11,7 @@ from apps.talk.models import Post, Topic
 from apps.wiki.permissions import can_moderate
 
 from .. import schemas
-from ..access import anyone, limit, require
+from ..access import anyone, limit, require, signed_in
 from ..pagination import paginate
 from ..problems import Problem, field_error, validation_errors
 from ..reading import reader
@@ -100,7 +100,11 @@ def post_list(
         }
 
 
-@router.post("/articles/{key}/talk/{topic_id}/posts", response={201: schemas.PostOut, **PROBLEMS})
+@router.post(
+    "/articles/{key}/talk/{topic_id}/posts",
+    response={201: schemas.PostOut, **PROBLEMS, 403: schemas.ProblemOut},
+    auth=signed_in,
+)
 def reply(request: HttpRequest, key: str, topic_id: int, payload: schemas.ReplyIn):
     """Reply in a topic (token scope: propose), as the site's reply form does."""
     author = require(request, "propose")
