@@ -283,6 +283,8 @@ RATE_LIMITS = {
 # Addresses the source lookup (apps.citations.lookup) may fetch although they are not
 # public. Empty in every real deployment; the tests allow their own local server.
 SOURCE_LOOKUP_ALLOWED_ADDRESSES: list[str] = []
+# Likewise for webhook endpoints (apps.api.webhooks): empty in every real deployment.
+WEBHOOK_ALLOWED_ADDRESSES: list[str] = []
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):
         raise ImproperlyConfigured(

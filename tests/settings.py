@@ -21,6 +21,7 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The source lookup's tests serve pages from a local HTTP server (tests/citations).
 SOURCE_LOOKUP_ALLOWED_ADDRESSES = ["127.0.0.1"]
+WEBHOOK_ALLOWED_ADDRESSES = ["127.0.0.1"]
 
 # Most tests exercise review; the ones about automatic approval turn it on.
 WIKI_AUTO_APPROVE = {"moderators": False, "trusted": True}

@@ -26,6 +26,11 @@ class HandOverForm(forms.Form):
 
 class FanUserAdmin(UserAdmin):
     actions = ["hand_over_selected"]
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_bot")
+    list_filter = (*UserAdmin.list_filter, "is_bot")
+    # A bot account is one a program runs (over the API): staff grant the flag, and its
+    # edits are marked in recent changes and the queue, where they can be left out.
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Bot", {"fields": ("is_bot",)}))
 
     def get_urls(self):
         return [

@@ -92,26 +92,14 @@ def _fetch(url: str, *, deadline: float) -> tuple[int, dict[str, str], bytes]:
         raise LookupRefused("Give an address starting with http:// or https://.")
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    ip = _checked_address(host, port)
+    ip = checked_address(host, port, allowed=settings.SOURCE_LOOKUP_ALLOWED_ADDRESSES)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    timeout = urllib3.Timeout(connect=CONNECT_SECONDS, read=READ_SECONDS)
-    # Connect to the address that was checked; the host name goes in the Host header
-    # and, for https, in the TLS handshake, where the certificate is checked against it.
-    pool: urllib3.HTTPConnectionPool
-    if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            ip,
-            port,
-            timeout=timeout,
-            retries=False,
-            server_hostname=host,
-            assert_hostname=host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeout, retries=False)
+    pool = pinned_pool(
+        parts.scheme, host, ip, port,
+        urllib3.Timeout(connect=CONNECT_SECONDS, read=READ_SECONDS),
+    )  # fmt: skip
     headers = {
         "Host": parts.netloc.rpartition("@")[2],
         "User-Agent": USER_AGENT,
@@ -149,8 +137,28 @@ def _fetch(url: str, *, deadline: float) -> tuple[int, dict[str, str], bytes]:
         pool.close()
 
 
-def _checked_address(host: str, port: int) -> str:
-    """The address to connect to, once every address ``host`` names is found public."""
+def pinned_pool(
+    scheme: str, host: str, ip: str, port: int, timeout: urllib3.Timeout
+) -> urllib3.HTTPConnectionPool:
+    """A connection pool to the address that was checked: the host name goes in the Host
+    header and, for https, in the TLS handshake, where the certificate is checked
+    against it (the name is not resolved again, so DNS cannot point it elsewhere)."""
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            ip,
+            port,
+            timeout=timeout,
+            retries=False,
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+        )
+    return urllib3.HTTPConnectionPool(ip, port, timeout=timeout, retries=False)
+
+
+def checked_address(host: str, port: int, *, allowed: list[str] | tuple[str, ...] = ()) -> str:
+    """The address to connect to, once every address ``host`` names is found public (or
+    is one of ``allowed``, which only the tests set); LookupRefused if not."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
@@ -159,14 +167,12 @@ def _checked_address(host: str, port: int) -> str:
     if not addresses:
         raise LookupRefused("No site answers to that address.")
     for address in addresses:
-        if not _public(address):
+        if not (address in allowed or _public(address)):
             raise LookupRefused("That address is not on the public internet.")
     return addresses[0]
 
 
 def _public(address: str) -> bool:
-    if address in getattr(settings, "SOURCE_LOOKUP_ALLOWED_ADDRESSES", ()):
-        return True
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.web import hooks
 from apps.web.pagecache import pages_changed
 from apps.web.refusals import Conflict
 from apps.web.usertext import checked_reason, rendered, text_problem
@@ -25,6 +26,8 @@ from apps.wiki.policy import account_refusal
 
 from .models import Post, TalkAction, TalkEvent, Topic, TopicFollow
 from .tasks import tell_about_post
+
+TALK_POSTED = "talk-posted"
 
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -63,6 +66,8 @@ def _check_participant(user: User, article: Article) -> None:
 
 
 def _after_commit(post: Post, actor: User) -> None:
+    hooks.run(TALK_POSTED, post=post)
+
     def queue() -> None:
         tell_about_post.delay(post.pk, actor.pk)
 

@@ -22,6 +22,8 @@ REVISION_REVISED = "revision-revised"
 REVIEW_URL = "review-url"
 NAMES_CHECK = "names-check"
 NAMES_PUBLISHED = "names-published"
+REVISION_PROPOSED = "revision-proposed"
+REVISION_DECIDED = "revision-decided"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
@@ -44,6 +46,10 @@ OFFERED = {
     "the article); returns {field: [messages]} to refuse them, or None",
     NAMES_PUBLISHED: "hook, in the transaction that publishes a version: gets article, "
     "revision, names, previous (the Names readers saw before, or None for a new article)",
+    REVISION_PROPOSED: "hook, in the transaction that writes a proposal (before a trusted "
+    "author's is published); gets revision",
+    REVISION_DECIDED: "hook, in the transaction that decides a proposal (approved, rejected, "
+    "withdrawn, merged, changes requested); gets revision, automatic",
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",
 }

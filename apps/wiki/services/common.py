@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.web import hooks
 
 from ..models import (
     DECISION_FIELDS,
@@ -12,6 +13,7 @@ from ..models import (
     Revision,
     RevisionStatus,
 )
+from ..slots import REVISION_DECIDED
 from .errors import NotPending
 
 
@@ -80,3 +82,4 @@ def decide(
         from_status=from_status,
         reason=reason,
     )
+    hooks.run(REVISION_DECIDED, revision=revision, automatic=automatic)

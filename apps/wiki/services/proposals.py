@@ -20,7 +20,7 @@ from ..naming import Names, check_names, clean_title, taken_over
 from ..permissions import can_moderate, can_open_unpublished
 from ..policy import approves_automatically, pending_refusal, proposal_refusal
 from ..revising import superseded_by
-from ..slots import REVISION_REVISED
+from ..slots import REVISION_PROPOSED, REVISION_REVISED
 from ..spam import check_proposal
 from .common import audit, decide, lock
 from .errors import StaleBase, TooManyPending
@@ -89,6 +89,7 @@ def _write(
     )
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
+    hooks.run(REVISION_PROPOSED, revision=revision)
     if approves_automatically(author) and (
         can_moderate(author)
         or not taken_over(
