@@ -75,11 +75,16 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
+    bots = forms.ChoiceField(
+        label="Bots",
+        choices=[("", "With bots' proposals"), ("hide", "Without bots"), ("only", "Bots only")],
+        required=False,
+    )
     sort = forms.ChoiceField(
         choices=[("oldest", "Oldest first"), ("newest", "Newest first")], required=False
     )
 
-    FILTERS = ("show", "episode", "author", "kind", "age")
+    FILTERS = ("show", "episode", "author", "kind", "age", "bots")
 
     def active_count(self) -> int:
         """How many filters narrow the queue (the order is not one)."""

@@ -21,6 +21,7 @@ _FIELDS = (
     "base_id",
     "author_id",
     "author__username",
+    "author__is_bot",
     "article__title",
     "article__episode__number",
     "article__episode__season__number",
@@ -51,6 +52,7 @@ class QueueRow:
     claim_until: datetime | None
     revised: bool = False  # the author's revision of a proposal sent back for changes
     moves: bool = False  # gives the article a new title
+    bot: bool = False  # written by an account staff marked as a bot
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -95,6 +97,7 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
                 revised=values["revises__status"] == RevisionStatus.CHANGES_REQUESTED,
                 moves=values["base__title"] is not None
                 and values["base__title"] != values["title"],
+                bot=values["author__is_bot"],
             )
         )
     return rows

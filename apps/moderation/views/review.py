@@ -59,6 +59,8 @@ def _filtered_queue(form: QueueFilterForm) -> QuerySet[Revision]:
         revisions = revisions.filter(author__username__iexact=data["author"].strip())
     if data.get("kind"):
         revisions = revisions.filter(base__isnull=data["kind"] == "new")
+    if data.get("bots"):
+        revisions = revisions.filter(author__is_bot=data["bots"] == "only")
     if data.get("age"):
         revisions = revisions.filter(
             created_at__lte=timezone.now() - timedelta(hours=AGES[data["age"]])

@@ -32,16 +32,19 @@ class RecentFilters:
     user: str = ""
     kind: str = ""
     days: int | None = None
+    bots: str = ""  # "hide": leave out the edits of accounts marked as bots
 
     @classmethod
     def from_query(cls, query) -> "RecentFilters":
         show, user = query.get("show", ""), query.get("user", "")
         kind, days = query.get("kind", ""), query.get("days", "")
+        bots = "hide" if query.get("bots", "") == "hide" else ""
         return cls(
             show=slug_value(show),
             user=user if _USERNAME.fullmatch(user) else "",
             kind=kind if kind in KINDS else "",
             days=int(days) if _DAYS.fullmatch(days) and 1 <= int(days) <= MAX_DAYS else None,
+            bots=bots,
         )
 
     def apply(self, revisions):
@@ -53,6 +56,8 @@ class RecentFilters:
             revisions = revisions.filter(base__isnull=self.kind == "new")
         if self.days:
             revisions = revisions.filter(decided_at__gte=timezone.now() - timedelta(days=self.days))
+        if self.bots:
+            revisions = revisions.filter(author__is_bot=False)
         return revisions
 
     def as_query(self) -> str:
