@@ -63,6 +63,10 @@ class ApiToken(models.Model):
         return frozenset(s for s in self.scopes.split(",") if s)
 
     @property
+    def scope_text(self) -> str:
+        return ", ".join(s for s in self.scopes.split(",") if s)
+
+    @property
     def state(self) -> str:
         if self.revoked_at is not None:
             return "revoked"
