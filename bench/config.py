@@ -55,6 +55,8 @@ class Options:
 PAGES = {
     "article-anonymous": "anonymous",
     "article-signed-in": "fan",
+    # The API's read of the same articles (JSON: text, HTML, citations), beside the page.
+    "api-article": "anonymous",
     "history": "anonymous",
     "episode": "anonymous",
     "category": "anonymous",

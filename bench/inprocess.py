@@ -100,6 +100,7 @@ def paths() -> tuple[dict[str, list[str]], list[str]]:
         ],
     }
     found["article-signed-in"] = found["article-anonymous"]
+    found["api-article"] = [f"/api/v1/articles/{slug}" for slug in articles]
     return found, spread(slugs, PROPOSAL_ARTICLES + 2, step / 3)
 
 
