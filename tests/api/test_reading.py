@@ -194,3 +194,11 @@ def test_the_reference_page_lists_every_operation_without_inline_script(client):
     assert schema["openapi"].startswith("3.1")
     for path in schema["paths"]:
         assert f"/api/v1{path.removeprefix('/api/v1')}" in text
+
+
+def test_sources_and_episodes_answer_304_too(api, article):
+    source_id = article.approved_revision.citations.get().source_id
+    for path in (f"/sources/{source_id}", f"/episodes/{article.episode_id}"):
+        tag = api.get(path)["ETag"]
+        assert api.get(path, HTTP_IF_NONE_MATCH=tag).status_code == 304
+        assert api.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200

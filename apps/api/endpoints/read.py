@@ -241,17 +241,24 @@ def source_list(
         }
 
 
-@router.get("/sources/{source_id}", response={200: schemas.SourceDetailOut, **PROBLEMS})
+@router.get("/sources/{source_id}", response={200: schemas.SourceDetailOut, **CONDITIONAL})
 def source_read(
     request: HttpRequest,
+    response: HttpResponse,
     source_id: int,
     watched_up_to: list[str] = WATCHED,
     reveal: bool = REVEAL,
 ):
-    """A source with the statements of current text that cite it."""
+    """A source with the statements of current text that cite it (ETag, as articles)."""
     _read(request)
-    with reader(watched_up_to):
+    with reader(watched_up_to) as active:
         source = get_object_or_404(sources_visible_to(request.user), pk=source_id)
+        # Sources change with the approved text that cites them: the pages' generation.
+        tag = etag("source", source.pk, active.key, reveal, request.user.pk, generation())
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        response["ETag"] = tag
         citations = list(
             Citation.objects.current()
             .filter(source=source)
@@ -314,12 +321,22 @@ def episode_list(
     return {"items": [present.episode_ref(e) for e in items], "next_cursor": page.next_cursor}
 
 
-@router.get("/episodes/{episode_id}", response={200: schemas.EpisodeOut, **PROBLEMS})
-def episode_read(request: HttpRequest, episode_id: int, watched_up_to: list[str] = WATCHED):
-    """An episode and the published articles about it."""
+@router.get("/episodes/{episode_id}", response={200: schemas.EpisodeOut, **CONDITIONAL})
+def episode_read(
+    request: HttpRequest,
+    response: HttpResponse,
+    episode_id: int,
+    watched_up_to: list[str] = WATCHED,
+):
+    """An episode and the published articles about it (ETag, as articles)."""
     _read(request)
-    with reader(watched_up_to):
+    with reader(watched_up_to) as active:
         episode = get_object_or_404(Episode.objects.with_show(), pk=episode_id)
+        tag = etag("episode", episode.pk, active.key, generation())
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        response["ETag"] = tag
         articles = Article.objects.published().with_episode().filter(episode=episode)
         return {
             **present.episode_ref(episode),  # type: ignore[dict-item]
