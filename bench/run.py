@@ -44,6 +44,8 @@ def serving_env() -> dict[str, str]:
         # One client on 127.0.0.1 asks thousands of times a second: the abuse limits
         # would answer 429 (their middleware still runs, on the site and the bare view).
         RATELIMIT_ENABLE="false",
+        # One fan's proposals pile up in the queue, far past the cap that protects reviewers.
+        PENDING_PROPOSALS_CAP="0",
     )
     if not env.get("REDIS_URL") and redis_answers(BENCH_REDIS):
         # As in production (docs/deploy.md): the cache the workers share. A database of

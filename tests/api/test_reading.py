@@ -1,6 +1,7 @@
 """Reading over the API: what readers see on the site, folded as the site folds it."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -27,16 +28,39 @@ def test_an_article_has_its_text_html_citations_and_episode(api, article):
 
 def test_the_article_read_costs_a_fixed_number_of_queries(api, article, author, moderator):
     api.get(f"/articles/{article.slug}")  # warm what is read once per process
+    cache.clear()
     with CaptureQueriesContext(connection) as first:
         assert api.get(f"/articles/{article.slug}").status_code == 200
+    with CaptureQueriesContext(connection) as repeated:
+        assert api.get(f"/articles/{article.slug}").json()["markdown"] == "Original text. [@1]"
     # More citations and sources do not add queries.
     for _ in range(3):
         revision = factories.propose_edit(article, author, body="More [@1] text.")
         moderation.revision_approve(revision=revision, moderator=moderator)
     with CaptureQueriesContext(connection) as later:
-        assert api.get(f"/articles/{article.slug}").status_code == 200
-    # The article with its approved version, then its citations with their sources.
+        assert api.get(f"/articles/{article.slug}").json()["revision_id"] == revision.pk
+    # The article with its approved version, then its citations with their sources; a
+    # repeated read comes from the shared cache until something is published.
     assert len(first) == len(later) == 2, [q["sql"] for q in later]
+    assert len(repeated) == 0
+
+
+def test_a_cached_answer_is_never_another_reader_s(api, article):
+    assert api.get(f"/articles/{article.slug}").json()["article"]["folded"] is False
+    folded = api.get(f"/articles/{article.slug}", {"watched_up_to": "the-office:S01E01"})
+    assert folded.json()["article"]["folded"] is True
+    revealed = api.get(
+        f"/articles/{article.slug}", {"watched_up_to": "the-office:S01E01", "reveal": "true"}
+    )
+    assert revealed.json()["markdown"] is not None
+
+
+def test_an_unpublished_article_is_its_creator_s_only_and_never_cached(client, author, fan):
+    proposal = factories.propose_article(author, title="Not yet")
+    slug = proposal.article.slug
+    assert Api(client, make_token(author)).get(f"/articles/{slug}").status_code == 200
+    assert Api(client, make_token(fan)).get(f"/articles/{slug}").status_code == 404
+    assert Api(client).get(f"/articles/{slug}").status_code == 404
 
 
 def test_etag_answers_304_until_the_article_changes(api, article, author, moderator):
