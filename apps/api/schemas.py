@@ -223,6 +223,9 @@ class EditIn(Schema):
         description="The approved revision the text was written against (409 if not current)."
     )
     citations: list[CitationIn]
+    title: str | None = Field(
+        None, description="A new title moves the article (reviewed like any edit); null keeps it."
+    )
     categories: list[str] | None = Field(None, description="Null keeps the base's.")
     aliases: list[str] | None = Field(None, description="Null keeps the base's.")
 

@@ -258,3 +258,21 @@ def test_the_editor_and_the_api_answer_alike(
     editor = _editor_outcome(client, article, body, summary, locator, url)
     answered = _api_outcome(fan_api, article, body, summary, locator, url)
     assert editor == answered
+
+
+def test_a_new_title_moves_the_article_through_review(fan_api, moderator_api, article):
+    made = fan_api.post(
+        f"/articles/{article.slug}/proposals", payload_for(article, title="Casino Night facts")
+    ).json()
+    assert made["awaits_review"] is True
+    approved = moderator_api.post(f"/moderation/proposals/{made['revision_id']}/approve")
+    assert approved.status_code == 200
+    moved = fan_api.get(f"/articles/{article.slug}").json()  # the old address still answers
+    assert moved["article"]["title"] == "Casino Night facts"
+    assert moved["article"]["slug"] == "casino-night-facts"
+
+
+def test_an_empty_title_is_refused_on_its_field(fan_api, article):
+    response = fan_api.post(f"/articles/{article.slug}/proposals", payload_for(article, title=" "))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "title"

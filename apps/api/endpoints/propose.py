@@ -181,7 +181,7 @@ def article_propose(request: HttpRequest, key: str, payload: schemas.EditIn):
     try:
         kept = names_of(base, article)
         names = Names.typed(
-            title=kept.title,
+            title=payload.title if payload.title is not None else kept.title,
             categories=cleaned["categories"] if payload.categories is not None
             else kept.category_text,
             aliases=cleaned["aliases"] if payload.aliases is not None
