@@ -140,6 +140,19 @@ def unified_diff(older: str, newer: str, *, older_name: str, newer_name: str) ->
     )
 
 
+def comparison(older: Revision | None, newer: Revision) -> dict:
+    """Two versions compared: a unified diff of their texts, and the citations changed."""
+    return {
+        "diff": unified_diff(
+            older.body if older else "",
+            newer.body,
+            older_name=f"revision {older.pk}" if older else "nothing",
+            newer_name=f"revision {newer.pk}",
+        ),
+        "citations": citation_changes(older, newer),
+    }
+
+
 def citation_changes(older: Revision | None, newer: Revision) -> list[dict]:
     old = older.citations.select_related("source") if older is not None else Citation.objects.none()
     changes = citation_diff(old, newer.citations.select_related("source"))

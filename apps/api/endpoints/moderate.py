@@ -110,13 +110,7 @@ def review(request: HttpRequest, revision_id: int):
     return {
         "revision": present.revision_out(revision, reveal=True, private=True),
         "current_revision_id": current.pk if current else None,
-        "diff": present.unified_diff(
-            compared.body if compared else "",
-            revision.body,
-            older_name=f"revision {compared.pk}" if compared else "nothing",
-            newer_name=f"revision {revision.pk}",
-        ),  # fmt: skip
-        "citations": present.citation_changes(compared, revision),
+        **present.comparison(compared, revision),
         "uncited_statements": uncited,
         "hunks": hunks,
         "claimed_by": claimed_by,

@@ -237,13 +237,7 @@ def article_compare(
             "article": present.article_ref(article),
             "older_id": older.pk if older else 0,
             "newer_id": newer.pk,
-            "diff": present.unified_diff(
-                older.body if older else "",
-                newer.body,
-                older_name=f"revision {older.pk}" if older else "nothing",
-                newer_name=f"revision {newer.pk}",
-            ),  # fmt: skip
-            "citations": present.citation_changes(older, newer),
+            **present.comparison(older, newer),
         }
 
 
