@@ -285,6 +285,8 @@ RATE_LIMITS = {
 SOURCE_LOOKUP_ALLOWED_ADDRESSES: list[str] = []
 # Likewise for webhook endpoints (apps.api.webhooks): empty in every real deployment.
 WEBHOOK_ALLOWED_ADDRESSES: list[str] = []
+# The first wait before a failed webhook delivery is tried again (doubled each time).
+WEBHOOK_RETRY_SECONDS = 120
 for _group, _rate in RATE_LIMITS.items():
     if _rate and not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", _rate):
         raise ImproperlyConfigured(

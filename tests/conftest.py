@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
-from tests import factories
+from tests import factories, workers
 
 # Property tests: the same examples on every run (no example database, no random seed),
 # few enough for two shared cores, no per-example deadline (the machine's load varies).
@@ -17,6 +17,12 @@ hypothesis_settings.register_profile(
     "fanwiki", derandomize=True, database=None, max_examples=200, deadline=None
 )
 hypothesis_settings.load_profile("fanwiki")
+
+
+@pytest.fixture
+def broker():
+    """Tasks go to a Redis queue of this test's own (for a worker the test starts)."""
+    yield from workers.queue_on_redis()
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from apps.api.webhooks import check_endpoint, new_secret
 from apps.moderation import services as moderation
 from apps.talk import services as talk
 from tests import factories
+from tests.workers import start_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,35 @@ def test_a_delivery_to_an_address_that_became_private_is_not_sent(
     assert delivery.state == DeliveryState.FAILED
     assert {t.status_code for t in delivery.tries.all()} == {None}
     assert "public internet" in delivery.tries.first().error
+
+
+@pytest.fixture
+def real_worker(broker, tmp_path):
+    """A Celery worker process on Redis, with the tests' webhook settings."""
+    yield from start_worker(broker, tmp_path, settings_module="tests.worker_settings")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_retries_after_a_500_and_logs(receiver, real_worker):
+    _mail, log = real_worker
+    endpoint = receiver(500, 200)
+    author = factories.make_user("author")
+    moderator = factories.make_user("moderator", moderator=True)
+    article = factories.published_article(author, moderator)
+    webhook = hook(endpoint.url, [WebhookEvent.PROPOSAL_DECIDED], moderator)
+    proposal = factories.propose_edit(article, author, body="Newer.")
+    moderation.revision_approve(revision=proposal, moderator=moderator)
+    assert endpoint.received == []  # queued for the worker, not sent by this process
+    deadline = time.monotonic() + 60
+    while len(endpoint.received) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(endpoint.received) == 2, log.read_text()
+    for headers, body in endpoint.received:
+        assert verify(webhook.secret.encode(), headers, body)
+    delivery = WebhookDelivery.objects.get()
+    deadline = time.monotonic() + 10
+    while delivery.state == DeliveryState.PENDING and time.monotonic() < deadline:
+        time.sleep(0.2)
+        delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.DELIVERED
+    assert list(delivery.tries.values_list("status_code", flat=True)) == [500, 200]
