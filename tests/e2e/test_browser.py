@@ -1,7 +1,10 @@
 """The wiki in a real browser: the loop, the editor, search, the admin, a phone, accessibility."""
 
 import io
+import json
 import re
+import urllib.error
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -314,6 +317,7 @@ PAGES = {
     "category": "/categories/first-kisses/",
     "maintenance": "/categories/maintenance/citation-needed/",
     "move": f"/wiki/{SLUG}/move/",
+    "api-reference": "/api/v1/docs",
 }
 
 
@@ -955,3 +959,42 @@ def test_filing_under_a_suggested_category_and_moving(demo, new_page, width, hei
     assert reader.locator("h1").inner_text() == "Casino Night: the first kiss"
     foot = reader.locator("footer.article-categories")
     assert "First kisses" in foot.inner_text()
+
+
+def test_a_token_made_on_the_account_page_drives_the_api(demo, new_page):
+    """A fan makes a token, sees it once, a script proposes with it, the fan revokes it."""
+    page = new_page(width=1280, height=800)
+    log_in(page, demo, "demo-fan")
+    page.goto(f"{demo}/accounts/settings/")
+    page.fill("#id_name", "my typo bot")
+    page.check("input[name=scopes][value=propose]")
+    page.click("#api-tokens button[type=submit]:has-text('Make a token')")
+    secret = page.input_value("#new-token")
+    assert secret.startswith("fwk_")
+    article = json.load(urllib.request.urlopen(f"{demo}/api/v1/articles/{SLUG}"))  # noqa: S310
+    citations = [
+        {"key": c["key"], "source_id": c["source"]["id"], "locator": c["locator"] or "p. 1",
+         "quote": c["quote"]}
+        for c in article["citations"]
+    ]  # fmt: skip
+    edit = {"body": article["markdown"] + " Typo fixed.", "summary": "A typo"}
+    body = json.dumps({**edit, "base_revision_id": article["revision_id"], "citations": citations})
+
+    def propose():
+        request = urllib.request.Request(  # noqa: S310
+            f"{demo}/api/v1/articles/{SLUG}/proposals", body.encode(), method="POST",
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request) as answer:  # noqa: S310
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as refused:
+            return refused.code, json.load(refused)
+
+    status, answer = propose()
+    assert status == 201 and answer["awaits_review"] is True
+    assert Revision.objects.get(pk=answer["revision_id"]).author.username == "demo-fan"
+    page.click("text=Done")
+    assert secret not in page.content()
+    page.click("#api-tokens button:has-text('Revoke')")
+    assert propose()[0] == 401
