@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from tests import factories
-from tests.wiki.test_worker import database_url, redis_is_up
+from tests.workers import database_url, redis_is_up
 
 REDIS = "redis://127.0.0.1:6379/13"
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.test_settings_env import run_django
-from tests.wiki.test_worker import redis_is_up
+from tests.workers import redis_is_up
 
 REDIS = "redis://127.0.0.1:6379/14"
 

@@ -15,7 +15,7 @@ from apps.wiki import services
 from apps.wiki.models import Protection
 from tests import factories
 from tests.wiki.test_spoilers_and_links import BODY
-from tests.wiki.test_worker import redis_is_up
+from tests.workers import redis_is_up
 
 pytestmark = pytest.mark.django_db
 
