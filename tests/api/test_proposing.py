@@ -276,3 +276,14 @@ def test_an_empty_title_is_refused_on_its_field(fan_api, article):
     response = fan_api.post(f"/articles/{article.slug}/proposals", payload_for(article, title=" "))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "title"
+
+
+def test_an_idempotency_key_stores_a_retried_proposal_once(fan_api, article, fan):
+    key = "0b8c6c3e-7d0e-4d8a-9d61-3f1f0f6b2a10"
+    payload = payload_for(article)
+    first = fan_api.post(f"/articles/{article.slug}/proposals", payload, HTTP_IDEMPOTENCY_KEY=key)
+    again = fan_api.post(f"/articles/{article.slug}/proposals", payload, HTTP_IDEMPOTENCY_KEY=key)
+    assert first.json()["revision_id"] == again.json()["revision_id"]
+    assert Revision.objects.filter(author=fan).count() == 1
+    bad = fan_api.post(f"/articles/{article.slug}/proposals", payload, HTTP_IDEMPOTENCY_KEY="x")
+    assert bad.status_code == 422

@@ -8,10 +8,11 @@ refused here exactly as they are on the site, with the same messages.
 """
 
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Header, Router, Status
 
 from apps.accounts.models import User
 from apps.wiki import services
@@ -28,6 +29,12 @@ from .read import _article
 from .read import router as read_router
 
 router = Router(tags=["Proposing"], auth=signed_in)
+KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    description="A UUID of your choosing: the same proposal sent again with the same key "
+    "(a retry after a lost answer) is stored once and answered with the one stored.",
+)
 PROBLEMS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), schemas.ProblemOut)
 PREFIX = "citations"
 # The editor's field names, and the API's.
@@ -134,7 +141,9 @@ def _refused(error: Exception, formset) -> Problem:
     "/articles", response={201: schemas.ProposalOut, **PROBLEMS}, auth=signed_in,
     tags=["Proposing"],
 )  # fmt: skip
-def article_create(request: HttpRequest, payload: schemas.NewArticleIn):
+def article_create(
+    request: HttpRequest, payload: schemas.NewArticleIn, idempotency_key: UUID | None = KEY
+):
     """Propose a new article with its first text and citations (token scope: propose)."""
     author = require(request, "propose")
     limit(request, "propose", per_address="propose-per-address")
@@ -153,6 +162,7 @@ def article_create(request: HttpRequest, payload: schemas.NewArticleIn):
             citations=formset.citation_inputs(),
             categories=cleaned["categories"],
             aliases=cleaned["aliases"],
+            submission_key=idempotency_key,
         )
     except (ValidationError, services.WikiConflict) as error:
         raise _refused(error, formset) from error
@@ -160,7 +170,9 @@ def article_create(request: HttpRequest, payload: schemas.NewArticleIn):
 
 
 @router.post("/articles/{key}/proposals", response={201: schemas.ProposalOut, **PROBLEMS})
-def article_propose(request: HttpRequest, key: str, payload: schemas.EditIn):
+def article_propose(
+    request: HttpRequest, key: str, payload: schemas.EditIn, idempotency_key: UUID | None = KEY
+):
     """Propose a new text for an article, written against ``base_revision_id`` (its
     approved version when you read it). A stale base answers 409 with the current
     version's id; trusted authors' edits are published at once (``auto_approved``)."""
@@ -195,6 +207,7 @@ def article_propose(request: HttpRequest, key: str, payload: schemas.EditIn):
             citations=formset.citation_inputs(),
             base=base,
             names=names,
+            submission_key=idempotency_key,
         )
     except services.StaleBase as error:
         article.refresh_from_db()
