@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -35,29 +36,40 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def _fits(kind: str, value: object) -> bool:
-    return (kind in INTEGERS and type(value) is int) or (kind in TEXTS and isinstance(value, str))
+FOREIGN = "This cursor is not one the API gave: start again."
+
+
+def _values(cursor: str, count: int) -> list[Any]:
+    """The ``count`` values a cursor carries; a 400 problem for anything else."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != count:
+        raise Problem("bad-request", FOREIGN)
+    return values
 
 
 def _decode(cursor: str, fields: tuple[str, ...], model: type[Model]) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        values = None
-    if not isinstance(values, list) or len(values) != len(fields):
-        raise Problem("bad-request", "This cursor is not one the API gave: start again.")
     decoded: list[Any] = []
-    for field, value in zip(fields, values, strict=True):
-        kind = model._meta.get_field(field.lstrip("-")).get_internal_type()  # type: ignore[union-attr]
+    for field, value in zip(fields, _values(cursor, len(fields)), strict=True):
+        try:
+            kind = model._meta.get_field(field.lstrip("-")).get_internal_type()  # type: ignore[union-attr]
+        except FieldDoesNotExist:
+            kind = ""  # an annotation (a number or a name)
         if value is None:
             decoded.append(None)
         elif kind == "DateTimeField" and isinstance(value, str) and parse_datetime(value):
             decoded.append(parse_datetime(value))
-        elif _fits(kind, value):
+        elif (
+            type(value) is int
+            and kind in (*INTEGERS, "")
+            or isinstance(value, str)
+            and kind in (*TEXTS, "")
+        ):
             decoded.append(value)
         else:
-            raise Problem("bad-request", "This cursor is not one the API gave: start again.")
+            raise Problem("bad-request", FOREIGN)
     return decoded
 
 
@@ -86,3 +98,21 @@ def paginate(
         return Page(rows, None)
     last = rows[size - 1]
     return Page(rows[:size], _encode([getattr(last, f.lstrip("-")) for f in order]))
+
+
+# A ranked list (search) has no keyset to resume from: its cursor is a position in the
+# ranking, as opaque as the others, and bounded.
+MAX_POSITION = 1000
+
+
+def position_cursor(offset: int) -> str | None:
+    return _encode([offset]) if offset < MAX_POSITION else None
+
+
+def position(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    (value,) = _values(cursor, 1)
+    if type(value) is not int or not 0 <= value <= MAX_POSITION:
+        raise Problem("bad-request", FOREIGN)
+    return value

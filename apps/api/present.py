@@ -10,18 +10,13 @@ API's "show anyway" button.
 import difflib
 from collections.abc import Iterable
 
-from django.conf import settings
-
 from apps.catalog.models import Episode
 from apps.citations.models import Source
+from apps.notifications.links import absolute_url
 from apps.wiki.diff import citation_diff
 from apps.wiki.models import Article, Citation, Revision
 from apps.wiki.naming import Names
 from apps.wiki.presenting import reader_html
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def episode_ref(episode: Episode | None) -> dict | None:
@@ -46,7 +41,7 @@ def article_ref(article: Article) -> dict:
         "slug": article.url_slug,
         "title": article.display_title,
         "folded": article.folded,
-        "url": site_url(article.get_absolute_url()),
+        "url": absolute_url(article.get_absolute_url()),
         "episode": episode_ref(article.episode) if article.episode_id else None,
     }
 

@@ -67,6 +67,11 @@ class Problem(Exception):
         self.kind, self.detail, self.errors = kind, detail, errors
         self.headers, self.extra = headers or {}, extra
 
+    def response(self) -> HttpResponse:
+        return problem_response(
+            self.kind, self.detail, errors=self.errors, headers=self.headers, **self.extra
+        )
+
 
 def problem_response(
     kind: str,
@@ -132,9 +137,7 @@ def install(api: Any) -> None:
     """Answer every refusal the endpoints (and ninja itself) raise as a problem."""
 
     def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-        return problem_response(
-            exc.kind, exc.detail, errors=exc.errors, headers=exc.headers, **exc.extra
-        )
+        return exc.response()
 
     def on_schema(request: HttpRequest, exc: SchemaError) -> HttpResponse:
         return problem_response(

@@ -50,11 +50,16 @@ def etag(*parts: object) -> str:
     return f'"{digest[:32]}"'
 
 
-def not_modified(request: HttpRequest, tag: str) -> HttpResponse | None:
-    """A 304 when the caller already has this version (If-None-Match)."""
+def conditional(
+    request: HttpRequest, response: HttpResponse, *parts: object
+) -> HttpResponse | None:
+    """The ETag of the object that ``parts`` identify, set on the answer being made; a 304
+    instead when the caller already has this version (If-None-Match)."""
+    tag = etag(*parts)
     wanted = request.headers.get("If-None-Match", "")
     if wanted and (wanted.strip() == "*" or tag in [t.strip() for t in wanted.split(",")]):
-        response = HttpResponse(status=304)
-        response["ETag"] = tag
-        return response
+        unchanged = HttpResponse(status=304)
+        unchanged["ETag"] = tag
+        return unchanged
+    response["ETag"] = tag
     return None

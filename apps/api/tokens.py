@@ -4,9 +4,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.accounts.models import User
 from apps.wiki.permissions import can_moderate
@@ -109,6 +112,12 @@ def recognise(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client as the rate limits see it (behind TRUSTED_PROXIES too): the callable
+    settings.RATELIMIT_IP_META_KEY names (an IPv4 address, or an IPv6 /64)."""
+    return str(import_string(settings.RATELIMIT_IP_META_KEY)(request))
 
 
 def record_write(*, token: ApiToken, method: str, path: str, status: int, address: str) -> None:

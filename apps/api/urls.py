@@ -2,10 +2,14 @@ from functools import wraps
 
 from django.urls import URLPattern, URLResolver, path
 
+from apps.web.pagecache import cached_for_readers
+
 from . import views
+from .access import limit
 from .api import api
-from .problems import problem_response
-from .tokens import record_write
+from .endpoints.read import CACHED_FOR_READERS
+from .problems import Problem, problem_response
+from .tokens import client_address, record_write
 
 app_name = "api"
 
@@ -30,17 +34,36 @@ def _recorded(view):
                 method=request.method,
                 path=request.path,
                 status=response.status_code,
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
             )
         return response
 
     return wrapper
 
 
+def _read_limited(view):
+    """Every read counts against RATELIMIT_API_READ before it is answered, from the page
+    cache or not (as the site's limits run before its cached pages)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            try:
+                limit(request, "api-read")
+            except Problem as refused:
+                return refused.response()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _wrap(patterns):
     for pattern in patterns:
-        if isinstance(pattern, URLPattern):
-            pattern.callback = _recorded(pattern.callback)
+        if isinstance(pattern, URLPattern) and pattern.name != "openapi-json":
+            view = pattern.callback
+            if pattern.name in CACHED_FOR_READERS:
+                view = cached_for_readers(view)  # GET and HEAD by anonymous callers only
+            pattern.callback = _recorded(_read_limited(view))
         elif isinstance(pattern, URLResolver):
             _wrap(pattern.url_patterns)
     return patterns

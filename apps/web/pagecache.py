@@ -104,6 +104,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
         return False
     if request.COOKIES.get("messages"):  # a message waits to be shown to this reader
         return False
+    if "Authorization" in request.headers:
+        return False  # a script with a token reads as its owner (the API): not anonymous
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return True  # no session: anonymous, nothing personal, no database touched
     return not request.user.is_authenticated and "_messages" not in request.session

@@ -226,3 +226,15 @@ def test_sources_and_episodes_answer_304_too(api, article):
         tag = api.get(path)["ETag"]
         assert api.get(path, HTTP_IF_NONE_MATCH=tag).status_code == 304
         assert api.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_the_page_cache_keeps_anonymous_reads_never_a_token_s(client, api, article, fan):
+    """Anonymous reads come from the site's page cache; a token reads as its owner (here:
+    with a point before the episode), never from what was kept for anonymous readers."""
+    assert api.get(f"/articles/{article.slug}")["X-Page-Cache"] == "miss"
+    assert api.get(f"/articles/{article.slug}")["X-Page-Cache"] == "hit"
+    fan.spoiler_points = {"the-office": "S01E01"}
+    fan.save()
+    as_fan = Api(client, make_token(fan)).get(f"/articles/{article.slug}")
+    assert "X-Page-Cache" not in as_fan
+    assert as_fan.json()["article"]["folded"] is True

@@ -1,19 +1,13 @@
 """Reading: articles, history, revisions, comparisons, sources, the catalog, search,
 categories and recent changes. No token needed; every answer folds as the site does."""
 
-import base64
-import binascii
-
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
 from apps.catalog.models import Episode, Show
 from apps.categories.models import Category, Membership
-from apps.web import spoilers
 from apps.web.pagecache import generation
 from apps.wiki.models import Article, Citation, Revision, RevisionStatus, Statement
 from apps.wiki.permissions import can_moderate
@@ -29,12 +23,20 @@ from apps.wiki.views.recent import RecentFilters, recent_changes
 
 from .. import present, schemas
 from ..access import anyone, reads_as_owner
-from ..access import limit as rate_limit
-from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
+from ..access import limit as rate_limit  # `limit` is the lists' page size
+from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate, position, position_cursor
 from ..problems import Problem
-from ..reading import etag, not_modified, reader
+from ..reading import conditional, reader
 
 router = Router(tags=["Reading"], auth=anyone)
+# The reads whose answer to an anonymous caller depends only on the address (query string
+# included) and what readers see: the site's page cache keeps them (urls.py), as it keeps
+# the pages, until anything is published. Not search (as on the site) nor talk.
+CACHED_FOR_READERS = {
+    "article_list", "article_read", "article_history", "revision_read", "article_compare",
+    "source_list", "source_read", "show_list", "episode_list", "episode_read",
+    "category_list", "category_read", "recent",
+}  # fmt: skip
 PROBLEMS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.ProblemOut)
 CONDITIONAL = {**PROBLEMS, 304: None}
 WATCHED = Query(
@@ -45,10 +47,6 @@ WATCHED = Query(
 REVEAL = Query(False, description="Show what is after your point (the site's “show anyway”).")
 CURSOR = Query(None, description="The next_cursor of the page before.")
 LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-
-
-def _read(request: HttpRequest) -> None:
-    rate_limit(request, "api-read")
 
 
 def _article(request: HttpRequest, key: str) -> Article:
@@ -70,7 +68,6 @@ def article_list(
     limit: int = LIMIT,
 ):
     """Published articles, oldest first (new ones join at the end of the walk)."""
-    _read(request)
     queryset = Article.objects.published().with_episode()
     if show:
         queryset = queryset.filter(episode__season__show__slug=show[:200])
@@ -82,66 +79,40 @@ def article_list(
 @router.get("/articles/{key}", response={200: schemas.ArticleOut, **CONDITIONAL})
 def article_read(
     request: HttpRequest,
+    response: HttpResponse,
     key: str,
     watched_up_to: list[str] = WATCHED,
     reveal: bool = REVEAL,
 ):
     """An article's approved text (Markdown and the HTML the site shows), its citations,
-    categories, other names and episode. Sends an ETag; answers 304 to If-None-Match.
-
-    A published article's answer is the same for every caller with the same point, so it
-    is kept in the shared cache, as the site's pages are, until anything is published
-    (the pages' generation): a repeated read costs no query."""
-    _read(request)
+    categories, other names and episode. Sends an ETag; answers 304 to If-None-Match."""
     with reader(watched_up_to) as active:
-        now = generation()
-        cache_key = "api:v1:article:" + etag(key, active.key, reveal, now).strip('"')
-        kept = cache.get(cache_key)
-        if kept is None:
-            kept = _article_answer(request, key, reveal=reveal, generation_value=now)
-            if kept["published"]:
-                cache.set(cache_key, kept, settings.PAGE_CACHE_SECONDS)
-        unchanged = not_modified(request, kept["etag"])
+        article = _article(request, key)
+        unchanged = conditional(
+            request, response, "article", article.pk, article.approved_revision_id,
+            article.protection, article.slug, active.key, reveal, generation(),
+        )  # fmt: skip
         if unchanged is not None:
             return unchanged
-        response = HttpResponse(kept["body"], content_type="application/json; charset=utf-8")
-        response["ETag"] = kept["etag"]
-        return response
-
-
-def _article_answer(request: HttpRequest, key: str, *, reveal: bool, generation_value: str):
-    article = _article(request, key)
-    revision = article.approved_revision
-    data: dict = {
-        "article": present.article_ref(article),
-        "revision_id": None,
-        "approved_at": article.approved_at,
-        "protection": article.protection,
-    }
-    if revision is not None and not present.hidden(article, reveal):
+        revision = article.approved_revision
+        data: dict = {
+            "article": present.article_ref(article),
+            "revision_id": None,
+            "approved_at": article.approved_at,
+            "protection": article.protection,
+        }
+        if revision is None or present.hidden(article, reveal):
+            return data
         categories, aliases = present.names_out(revision)
-        data.update(
-            revision_id=revision.pk,
-            markdown=revision.body,
-            html=present.reader_html(revision.rendered_html, show=present.show_of(article)),
-            citations=present.citations_of(revision),
-            categories=categories,
-            aliases=aliases,
-        )
-    return {
-        "published": article.is_published,
-        "etag": etag(
-            "article",
-            article.pk,
-            article.approved_revision_id,
-            article.protection,
-            article.slug,
-            spoilers.active().key,
-            reveal,
-            generation_value,
-        ),  # fmt: skip
-        "body": schemas.ArticleOut.model_validate(data).model_dump_json(),
-    }
+        return {
+            **data,
+            "revision_id": revision.pk,
+            "markdown": revision.body,
+            "html": present.reader_html(revision.rendered_html, show=present.show_of(article)),
+            "citations": present.citations_of(revision),
+            "categories": categories,
+            "aliases": aliases,
+        }
 
 
 @router.get("/articles/{key}/history", response={200: schemas.RevisionPage, **PROBLEMS})
@@ -154,7 +125,6 @@ def article_history(
     limit: int = LIMIT,
 ):
     """The approved versions, the latest published first."""
-    _read(request)
     with reader(watched_up_to):
         article = _article(request, key)
         approved = (
@@ -196,16 +166,13 @@ def revision_read(
     reveal: bool = REVEAL,
 ):
     """One version: approved ones for everyone; a proposal for its author and moderators."""
-    _read(request)
     with reader(watched_up_to) as active:
         revision = _revision(request, revision_id)
         private = _private(request, revision)
-        tag = etag("revision", revision.pk, revision.status, private, active.key, reveal,
-                   generation())  # fmt: skip
-        unchanged = not_modified(request, tag)
+        unchanged = conditional(request, response, "revision", revision.pk, revision.status,
+                                private, active.key, reveal, generation())  # fmt: skip
         if unchanged is not None:
             return unchanged
-        response["ETag"] = tag
         return present.revision_out(revision, reveal=reveal, private=private)
 
 
@@ -219,7 +186,6 @@ def article_compare(
     reveal: bool = REVEAL,
 ):
     """Two versions of an article compared: a unified diff and the citations changed."""
-    _read(request)
     with reader(watched_up_to):
         article = _article(request, key)
         newer = _revision(request, to)
@@ -250,15 +216,14 @@ def source_list(
     limit: int = LIMIT,
 ):
     """Sources cited by approved text (and, for their creator and moderators, the rest)."""
-    _read(request)
     with reader(watched_up_to):
         sources = sources_visible_to(request.user)
         if q:
             sources = sources.search(q)
         page = paginate(sources, order=("id",), cursor=cursor, limit=limit)
-        shown = fold_sources(page.items)
+        fold_sources(page.items)  # marks those only later articles cite: left out here
         return {
-            "items": [present.source_out(s) for s in shown if not getattr(s, "folded", False)],
+            "items": [present.source_out(s) for s in page.items if not s.folded],
             "next_cursor": page.next_cursor,
         }
 
@@ -272,15 +237,13 @@ def source_read(
     reveal: bool = REVEAL,
 ):
     """A source with the statements of current text that cite it (ETag, as articles)."""
-    _read(request)
     with reader(watched_up_to) as active:
         source = get_object_or_404(sources_visible_to(request.user), pk=source_id)
         # Sources change with the approved text that cites them: the pages' generation.
-        tag = etag("source", source.pk, active.key, reveal, request.user.pk, generation())
-        unchanged = not_modified(request, tag)
+        unchanged = conditional(request, response, "source", source.pk, active.key, reveal,
+                                request.user.pk, generation())  # fmt: skip
         if unchanged is not None:
             return unchanged
-        response["ETag"] = tag
         citations = list(
             Citation.objects.current()
             .filter(source=source)
@@ -311,7 +274,6 @@ def source_read(
 @router.get("/shows", response={200: list[schemas.ShowOut], **PROBLEMS})
 def show_list(request: HttpRequest):
     """Every show, with its season numbers."""
-    _read(request)
     shows = Show.objects.prefetch_related("seasons").order_by("title", "id")
     return [
         {
@@ -333,14 +295,14 @@ def episode_list(
     limit: int = LIMIT,
 ):
     """A show's episodes in broadcast order (season, then number)."""
-    _read(request)
     found = get_object_or_404(Show, slug=show[:200])
     episodes = Episode.objects.with_show().filter(season__show=found)
     if season is not None:
         episodes = episodes.filter(season__number=season)
-    page = paginate(episodes, order=("id",), cursor=cursor, limit=limit)
-    items = sorted(page.items, key=lambda e: (e.season.number, e.number))
-    return {"items": [present.episode_ref(e) for e in items], "next_cursor": page.next_cursor}
+    episodes = episodes.annotate(season_number=F("season__number"))
+    order = ("season_number", "number", "id")
+    page = paginate(episodes, order=order, cursor=cursor, limit=limit)
+    return {"items": [present.episode_ref(e) for e in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/episodes/{episode_id}", response={200: schemas.EpisodeOut, **CONDITIONAL})
@@ -351,32 +313,17 @@ def episode_read(
     watched_up_to: list[str] = WATCHED,
 ):
     """An episode and the published articles about it (ETag, as articles)."""
-    _read(request)
     with reader(watched_up_to) as active:
         episode = get_object_or_404(Episode.objects.with_show(), pk=episode_id)
-        tag = etag("episode", episode.pk, active.key, generation())
-        unchanged = not_modified(request, tag)
+        unchanged = conditional(request, response, "episode", episode.pk, active.key, generation())
         if unchanged is not None:
             return unchanged
-        response["ETag"] = tag
         articles = Article.objects.published().with_episode().filter(episode=episode)
         return {
             **present.episode_ref(episode),  # type: ignore[dict-item]
             "production_code": episode.production_code,
             "articles": present.articles(articles.order_by("title", "id")[:100]),
         }
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        value = -1
-    if not 0 <= value <= 1000:
-        raise Problem("bad-request", "This cursor is not one the API gave: start again.")
-    return value
 
 
 @router.get("/search", response={200: schemas.SearchOut, **PROBLEMS})
@@ -389,31 +336,22 @@ def search(
 ):
     """Published articles matching the words, best first (the site's search). Its cursor
     is a position in the ranking, up to 1,000 results deep."""
-    limit_search = limit
-    _read(request)
     rate_limit(request, "search")
-    offset = _offset(cursor)
+    offset = position(cursor)
     with reader(watched_up_to):
-        results = search_articles(q, limit=limit_search + 1, offset=offset)
-        more = len(results) > limit_search and offset + limit_search < 1000
+        results = search_articles(q, limit=limit + 1, offset=offset)
         items = []
-        for result in results[:limit_search]:
+        for result in results[:limit]:
             article = result.article
             snippet = "" if article.folded else "".join(text for text, _hit in result.snippet)
             items.append({"article": present.article_ref(article), "snippet": snippet})
-        following = str(offset + limit_search).encode()
-        return {
-            "items": items,
-            "next_cursor": base64.urlsafe_b64encode(following).decode().rstrip("=")
-            if more
-            else None,
-        }
+        more = len(results) > limit
+        return {"items": items, "next_cursor": position_cursor(offset + limit) if more else None}
 
 
 @router.get("/categories", response={200: schemas.CategoryPage, **PROBLEMS})
 def category_list(request: HttpRequest, cursor: str | None = CURSOR, limit: int = LIMIT):
     """Every category, by address."""
-    _read(request)
     categories = Category.objects.filter(merged_into__isnull=True)
     page = paginate(categories, order=("slug", "id"), cursor=cursor, limit=limit)
     return {
@@ -432,7 +370,6 @@ def category_read(
 ):
     """A category and its published articles (a merged category answers as the one it
     was merged into)."""
-    _read(request)
     category = get_object_or_404(Category.objects.select_related("merged_into"), slug=slug[:100])
     while category.merged_into is not None:
         category = Category.objects.select_related("merged_into").get(pk=category.merged_into.pk)
@@ -465,7 +402,6 @@ def recent(
     limit: int = LIMIT,
 ):
     """Recently published versions across the wiki, newest first, with the site's filters."""
-    _read(request)
     filters = RecentFilters.from_query(
         {"show": show, "user": user, "kind": kind, "days": str(days or "")}
     )

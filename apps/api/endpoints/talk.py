@@ -15,7 +15,7 @@ from ..access import anyone, limit, require, signed_in
 from ..pagination import paginate
 from ..problems import Problem, field_error, validation_errors
 from ..reading import reader
-from .read import CURSOR, LIMIT, PROBLEMS, WATCHED, _article, _read
+from .read import CURSOR, LIMIT, PROBLEMS, WATCHED, _article
 
 router = Router(tags=["Talk"])
 
@@ -67,7 +67,6 @@ def topic_list(
     limit: int = LIMIT,
 ):
     """An article's talk topics, newest first."""
-    _read(request)
     with reader(watched_up_to):
         article = _article(request, key)
         _folded(article)
@@ -87,7 +86,6 @@ def post_list(
     limit: int = LIMIT,
 ):
     """A topic's posts, oldest first (a hidden post's text only for moderators)."""
-    _read(request)
     with reader(watched_up_to):
         topic = _topic(request, key, topic_id)
         _folded(topic.article)
