@@ -106,12 +106,11 @@ def _service_names(formset) -> dict[str, str]:
 
 def _answer(revision: Revision, author: User) -> dict:
     revision.article.refresh_from_db()
-    published = revision.status == RevisionStatus.APPROVED
     return {
         "revision_id": revision.pk,
         "article": present.article_ref(revision.article),
         "status": revision.status,
-        "auto_approved": published and revision.automatic,
+        "auto_approved": revision.status == RevisionStatus.APPROVED and revision.automatic,
         "awaits_review": revision.status == RevisionStatus.PENDING,
         "pending_count": Revision.objects.filter(
             author=author, status=RevisionStatus.PENDING
@@ -120,8 +119,7 @@ def _answer(revision: Revision, author: User) -> dict:
 
 
 def _refused(error: Exception, formset) -> Problem:
-    if isinstance(error, services.StaleBase):
-        return Problem("stale-base", error.message)
+    """A service's refusal as a problem (a stale base is answered where it can happen)."""
     if isinstance(error, services.TooManyPending):
         return Problem(
             "too-many-pending",
