@@ -242,25 +242,36 @@ else:
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The abuse limits' counters live apart from the pages: a flood of pages can never push
+# a counter out. Give them a Redis of their own (maxmemory-policy noeviction) where the
+# cache's Redis evicts under memory pressure.
+LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "fanwiki.cache.ReusingRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "fanwiki",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
             # A Redis that does not answer fails fast instead of holding the worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
+        for alias, location, prefix in (
+            ("default", REDIS_URL, "fanwiki"),
+            ("limits", LIMITS_REDIS_URL, "fanwiki-limits"),
+        )
     }
     # Sessions read from the shared cache, written through to the database: any app
     # server can serve any request, and a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "limits")
+    }
 
 # Abuse limits (fanwiki/ratelimits.py says which pages each applies to): "<count>/<period>",
 # the period in s, m, h or d, optionally with a number ("20/10m"); empty turns one off.
-# Counted in the default cache: with REDIS_URL, every app server counts together.
+# Counted in the "limits" cache: with REDIS_URL, every app server counts together.
 RATE_LIMITS = {
     "signup": os.environ.get("RATELIMIT_SIGNUP", "5/h"),
     "login": os.environ.get("RATELIMIT_LOGIN", "30/10m"),
@@ -293,7 +304,10 @@ for _group, _rate in RATE_LIMITS.items():
             f"The {_group} rate limit must look like 30/h or 20/10m, not {_rate!r}."
         )
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "limits"
+# A counter the cache cannot keep (Redis down or full) lets the request through: the site
+# keeps working, and the log-in lockout below is kept in the database all the same.
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "fanwiki.client_ip.client_network"
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For
 # names the client. From anyone else the header is ignored.

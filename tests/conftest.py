@@ -6,7 +6,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories, workers
@@ -27,8 +27,10 @@ def broker():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: no page of another test's data is served."""
+    """Each test starts with empty caches: no page of another test's data is served, and
+    no other test's requests count against a limit."""
     cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
 """A real Celery worker for the tests that need one: a Redis queue of the test's own, and
 a worker process on it, started with the settings module the test names."""
 
+import contextlib
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -105,3 +109,31 @@ def start_worker(broker, tmp_path, settings_module="fanwiki.settings"):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@contextlib.contextmanager
+def private_redis(*options: str):
+    """A redis-server of the test's own on a free port (with ``options``, such as a memory
+    cap), stopped afterwards: its URL."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no", *options],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -13,6 +13,11 @@ from .tokens import client_address, record_write
 
 app_name = "api"
 
+# What the page cache keys an anonymous read by; a read with any of UNCACHED is answered
+# afresh (their values are endless: a cursor can be made for any position).
+QUERY = ("reveal", "limit", "season", "kind", "days", "bots", "to", "from")
+UNCACHED = ("watched_up_to", "cursor", "q", "show", "user")
+
 
 def _recorded(view):
     """Every write made with a token goes on the token's record, with its answer's status;
@@ -62,7 +67,8 @@ def _wrap(patterns):
         if isinstance(pattern, URLPattern) and pattern.name != "openapi-json":
             view = pattern.callback
             if pattern.name in CACHED_FOR_READERS:
-                view = cached_for_readers(view)  # GET and HEAD by anonymous callers only
+                # GET and HEAD by anonymous callers only
+                view = cached_for_readers(view, query=QUERY, uncached=UNCACHED)
             pattern.callback = _recorded(_read_limited(view))
         elif isinstance(pattern, URLResolver):
             _wrap(pattern.url_patterns)

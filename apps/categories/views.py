@@ -1,13 +1,12 @@
 """Category pages: every category, one category's articles, subcategories and parents,
 the categories the wiki keeps itself, and the names the editor suggests."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from apps.web.pagecache import cached_for_readers
+from apps.web.pagecache import cached_for_readers, paged
 from apps.web.params import text_param
 
 from .maintenance import MAINTENANCE
@@ -27,7 +26,7 @@ def _published_members():
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",))
 def category_index(request: HttpRequest) -> HttpResponse:
     categories = (
         Category.objects.filter(merged_into__isnull=True)
@@ -42,7 +41,7 @@ def category_index(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name", "pk")
     )
-    page = Paginator(categories, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paged(request, categories, INDEX_PAGE_SIZE)
     return render(
         request,
         "categories/index.html",
@@ -51,7 +50,7 @@ def category_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",))
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(
         Category.objects.select_related(
@@ -70,7 +69,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .defer("article__search_document")
         .order_by("sort_key", "article_id")
     )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paged(request, members, PAGE_SIZE)
     subcategories = list(
         Category.objects.filter(
             page__category_memberships__category=category,
@@ -98,12 +97,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",))
 def maintenance_detail(request: HttpRequest, key: str) -> HttpResponse:
     maintenance = MAINTENANCE.get(key)
     if maintenance is None:
         raise Http404("No such maintenance category.")
-    page = Paginator(maintenance.articles(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paged(request, maintenance.articles(), PAGE_SIZE)
     return render(
         request, "categories/maintenance.html", {"maintenance": maintenance, "page": page}
     )

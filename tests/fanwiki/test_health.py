@@ -42,10 +42,11 @@ def test_a_database_that_does_not_answer_is_a_503(client):
 def test_a_cache_that_does_not_answer_is_a_503(client, settings):
     # A Redis cache on a port where nothing listens.
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
-        }
+        },
     }
     response = client.get(URL)
     assert response.status_code == 503

@@ -1,11 +1,12 @@
 """Abuse limits: over a limit, a 429 with Retry-After before the view runs (nothing written).
 
-Counted in the default cache (in-process here); test_ratelimits_shared.py runs two
-server processes against the real Redis.
+Counted in the "limits" cache (in-process here), apart from the cached pages;
+test_ratelimits_shared.py runs two server processes against the real Redis.
 """
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import get_resolver, reverse
 
 from apps.wiki.models import Follow
@@ -128,6 +129,37 @@ def test_log_ins_from_one_address_are_limited_across_accounts(client, settings):
         for n in range(4)
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+def test_a_flood_of_cached_pages_cannot_push_a_count_out(client, settings):
+    """Pages and counts used to share one cache: under memory pressure (an LRU cap) a
+    flood of pages evicted the log-in counts, and a locked-out address got more tries."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "2/10m"}
+    for n in range(2):
+        client.post(reverse("accounts:login"), {"username": f"fan{n}", "password": "guess"})
+    cache.clear()  # what the flood did to the pages' cache
+    answer = client.post(reverse("accounts:login"), {"username": "fan9", "password": "guess"})
+    assert answer.status_code == 429
+
+
+def test_with_the_counts_down_the_lockout_still_holds(client, settings, monkeypatch):
+    """Decided: the limits fail open (the site keeps working while Redis is down), but the
+    lockout of an account guessed at is kept in the database and holds all the same."""
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(ratelimits, "get_usage", broken)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "1/10m"}
+    user = get_user_model().objects.create_user("victim", password="the right passphrase")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "victim", "password": "wrong"})
+    answer = client.post(
+        reverse("accounts:login"), {"username": "victim", "password": "the right passphrase"}
+    )
+    assert answer.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert user.last_login is None
 
 
 def test_address_changes_that_mail_a_link_are_limited_per_account(client, settings, fan):

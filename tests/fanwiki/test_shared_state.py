@@ -19,11 +19,12 @@ def shared(settings):
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
     # What fanwiki/settings.py configures when REDIS_URL is set.
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "fanwiki.cache.ReusingRedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "fanwiki-test",
-        }
+        },
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield redis.Redis.from_url(REDIS)

@@ -15,7 +15,7 @@ from apps.wiki import services
 from apps.wiki.models import Protection
 from tests import factories
 from tests.wiki.test_spoilers_and_links import BODY
-from tests.workers import redis_is_up
+from tests.workers import private_redis, redis_is_up
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,8 @@ def test_with_redis_the_generation_lives_in_the_shared_cache(client, article, se
     location = "redis://127.0.0.1:6379/13"
     redis.Redis.from_url(location).flushdb()
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
     }
     try:
         url = article.get_absolute_url()
@@ -247,3 +248,91 @@ def test_proposals_rejections_and_withdrawals_leave_the_cached_pages_alone(
     moderation.revision_reject(revision=rejected, moderator=moderator, reason="No source says so.")
     assert pagecache.generation() == before
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def _pages_stored():
+    from django.core.cache import cache
+
+    return sum(1 for key in cache._cache if ":page:" in key)
+
+
+def test_a_flood_of_query_strings_stores_one_page(client, article):
+    """Every new query string used to store a whole page (a stranger filled the cache with
+    copies): parameters a page does not read are left out of its key."""
+    url = article.get_absolute_url()
+    answers = [client.get(url, {"utm": n, "x": "y" * n}) for n in range(30)]
+    assert [a.status_code for a in answers] == [200] * 30
+    assert [a["X-Page-Cache"] for a in answers] == ["miss"] + ["hit"] * 29
+    assert _pages_stored() == 1
+
+
+def test_a_page_number_not_as_written_is_served_but_not_stored(client, article):
+    url = reverse("wiki:article-history", args=[article.slug])
+    for asked in ("007", "99", "x", "-1"):
+        assert client.get(url, {"page": asked}).status_code == 200
+    assert _pages_stored() == 0
+    assert cached(client, url, QUERY_STRING="page=1").status_code == 200
+    assert _pages_stored() == 1
+
+
+def test_a_filter_by_any_name_is_not_cached(client, article):
+    for user in ("someone", "someone-else"):
+        response = client.get(reverse("wiki:recent"), {"user": user})
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert client.get(reverse("wiki:recent"), {"days": "oops"}).status_code == 200
+    assert _pages_stored() == 0
+    cached(client, reverse("wiki:recent"), QUERY_STRING="days=7&utm=1")
+    assert _pages_stored() == 1
+
+
+@pytest.fixture
+def full_redis(settings):
+    """A Redis at its memory cap that refuses writes (maxmemory-policy noeviction), as the
+    cache, the limits' counts and the sessions' cache."""
+    with private_redis("--maxmemory", "3mb", "--maxmemory-policy", "noeviction") as url:
+        server = redis.Redis.from_url(url)
+        with pytest.raises(redis.exceptions.ResponseError, match="maxmemory"):
+            for n in range(10_000):
+                server.set(f"flood:{n}", b"x" * 20_000)
+        settings.CACHES = {
+            alias: {
+                "BACKEND": "fanwiki.cache.ReusingRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": alias,
+            }
+            for alias in ("default", "limits")
+        }
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        yield server
+
+
+def test_a_cache_that_refuses_writes_makes_pages_slower_not_errors(
+    client, article, fan, full_redis
+):
+    """Under Redis's refusing policy, uncached anonymous pages used to answer 500."""
+    for url in (article.get_absolute_url(), reverse("home"), reverse("wiki:recent")):
+        first, second = client.get(url), client.get(url)
+        assert (first.status_code, second.status_code) == (200, 200), url
+        assert second["X-Page-Cache"] == "miss"  # nothing could be kept
+    assert b"Original text" in client.get(article.get_absolute_url()).content
+    fan.set_password("a long enough passphrase")
+    fan.save()
+    answer = client.post(
+        reverse("accounts:login"),
+        {"username": fan.username, "password": "a long enough passphrase"},
+    )
+    assert answer.status_code == 302
+    assert client.get(reverse("wiki:contributions")).context["user"] == fan
+
+
+def test_a_page_that_differs_by_its_csrf_token_has_a_weak_etag(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert b'name="csrfmiddlewaretoken"' in first.content
+    assert first["ETag"].startswith('W/"')
+    again = Client().get(url)
+    assert again["ETag"] == first["ETag"]
+    assert again.content != first.content  # another reader's token: equal, not identical
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"][2:]).status_code == 304

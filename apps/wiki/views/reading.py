@@ -3,7 +3,6 @@
 from dataclasses import replace
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_safe
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 from apps.markup import table_of_contents
-from apps.web.pagecache import cached_for_readers, generation
+from apps.web.pagecache import cached_for_readers, generation, paged
 from apps.web.params import int_param, text_param
 
 from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
@@ -48,11 +47,9 @@ def home(request):
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",))
 def article_list(request):
-    page = Paginator(Article.objects.published().with_episode(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paged(request, Article.objects.published().with_episode(), PAGE_SIZE)
     return render(request, "wiki/article_list.html", {"page": page})
 
 
@@ -101,7 +98,7 @@ def _show(article):
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",))
 def article_history(request, slug):
     article = get_article_for_user(request.user, slug)
     approved = (
@@ -111,7 +108,7 @@ def article_history(request, slug):
         .defer("body", "rendered_html")
         .order_by("-decided_at", "-id")
     )
-    page = Paginator(approved, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paged(request, approved, PAGE_SIZE)
     is_moderator = can_moderate(request.user)
     decisions = (
         article.audit_events.select_related("actor", "revision")
@@ -160,7 +157,7 @@ def revision_detail(request, slug, pk):
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page",), uncached=("q",))
 def source_list(request):
     query = text_param(request, "q")
     sources = (
@@ -170,7 +167,7 @@ def source_list(request):
     )
     if query:
         sources = sources.search(query)
-    page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paged(request, sources, PAGE_SIZE)
     fold_sources(page.object_list)
     return render(request, "wiki/source_list.html", {"page": page, "query": query})
 

@@ -4,7 +4,6 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Show
-from apps.web.pagecache import cached_for_readers
+from apps.web.pagecache import cached_for_readers, not_for_the_cache, paged
 from apps.web.params import slug_value
 
 from ..models import Revision
@@ -78,10 +77,13 @@ def recent_changes(filters: RecentFilters):
 
 
 @require_safe
-@cached_for_readers
+@cached_for_readers(query=("page", "kind", "days", "bots"), uncached=("user", "show"))
 def recent(request):
     filters = RecentFilters.from_query(request.GET)
-    page = Paginator(recent_changes(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {"kind": filters.kind, "days": str(filters.days or ""), "bots": filters.bots}
+    if any(request.GET.get(name, value) != value for name, value in kept.items()):
+        not_for_the_cache(request)  # a value it dropped: served as the list without it
+    page = paged(request, recent_changes(filters), PAGE_SIZE)
     return render(
         request,
         "wiki/recent.html",
