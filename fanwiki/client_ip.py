@@ -58,9 +58,10 @@ def client_ip(request: HttpRequest) -> str:
 
 
 IPV6_PREFIX = 64  # what one customer of an ISP is usually given
+IPV6_WIDE_PREFIX = 48  # what a site or a small hosting customer is often given: 65,536 /64s
 
 
-def client_network(request: HttpRequest) -> str:
+def client_network(request: HttpRequest, *, prefix: int = IPV6_PREFIX) -> str:
     """What counts as one client for limits and lockouts: its IPv4 address, or its IPv6 /64.
 
     Anyone with an IPv6 network has 2**64 addresses to rotate through: counted one
@@ -68,5 +69,13 @@ def client_network(request: HttpRequest) -> str:
     """
     address = ipaddress.ip_address(client_ip(request))
     if isinstance(address, ipaddress.IPv6Address):
-        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
+        return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
     return str(address)
+
+
+def client_wide_network(request: HttpRequest) -> str | None:
+    """The IPv6 client's /48, counted as well (at a wider rate): a /48 holds 65,536 /64s,
+    each of which would otherwise have a limit of its own. None for an IPv4 client."""
+    if ":" not in client_ip(request):
+        return None
+    return client_network(request, prefix=IPV6_WIDE_PREFIX)

@@ -17,11 +17,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from .client_ip import client_ip, client_network
+from .client_ip import client_ip, client_network, client_wide_network
 
 logger = logging.getLogger(__name__)
 
 TOO_MANY = 429
+# An IPv6 /48 counts together at this many times the rate of one /64 (one client).
+WIDE_NETWORK_FACTOR = 8
 POST, READ = ("POST",), ("GET", "HEAD")
 
 
@@ -84,6 +86,15 @@ def _address(_group: str, request: HttpRequest) -> str:
     return f"ip:{client_network(request)}"
 
 
+def _wide_network(_group: str, request: HttpRequest) -> str:
+    return f"ip48:{client_wide_network(request)}"
+
+
+def _wider(rate: str) -> str:
+    count, period = rate.split("/")
+    return f"{int(count) * WIDE_NETWORK_FACTOR}/{period}"
+
+
 def _key(rule: Rule, request: HttpRequest) -> Callable[[str, HttpRequest], str] | None:
     signed_in = request.user.is_authenticated
     if rule.per == "account":
@@ -99,14 +110,21 @@ def seconds_left(request: HttpRequest, rule: Rule) -> int | None:
     key = _key(rule, request)
     if not rate or key is None or request.method not in rule.methods:
         return None
-    try:
-        usage = get_usage(request, group=rule.group, key=key, rate=rate, increment=True)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
-        logger.exception("rate limit %s not checked: the cache did not answer", rule.group)
-        return None
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(1, int(usage["time_left"]))
+    counts = [(key, rate)]
+    if key is _address and client_wide_network(request) is not None:
+        counts.append((_wide_network, _wider(rate)))
+    waits = []
+    for counted_by, counted_at in counts:
+        try:
+            usage = get_usage(
+                request, group=rule.group, key=counted_by, rate=counted_at, increment=True
+            )
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down with it
+            logger.exception("rate limit %s not checked: the cache did not answer", rule.group)
+            return None
+        if usage is not None and usage["should_limit"]:
+            waits.append(max(1, int(usage["time_left"])))
+    return max(waits, default=None)
 
 
 def too_many(request: HttpRequest, rule: Rule, retry_after: int) -> HttpResponse:

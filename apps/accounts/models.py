@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Trust(models.TextChoices):
@@ -63,6 +64,15 @@ class User(AbstractUser):
     # django-stubs 5.2 does not declare AbstractUser.Meta (added upstream in django-stubs#3200).
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # A confirmed address belongs to one account: any number may claim it, the
+            # first to follow the link mailed to it keeps it.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(email_verified_at__isnull=False) & ~models.Q(email=""),
+                name="accounts_user_confirmed_email_unique",
+            ),
+        ]
 
     def __str__(self):
         return self.username

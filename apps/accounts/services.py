@@ -5,7 +5,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import NotificationEmail, User
@@ -36,20 +36,38 @@ def email_change(*, user: User, email: str) -> bool:
     return True
 
 
+class AddressTaken(Exception):
+    """The address is already confirmed by another account."""
+
+
 def email_verify(*, claim: Claim) -> User | None:
     """Mark the address a verification link names as verified; None if the link is stale.
 
     A link names the address it was sent to: once the account has another, it
     verifies nothing. Following a link twice changes nothing the second time.
+    Raises AddressTaken when another account confirmed the address first.
     """
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=claim.user_id, is_active=True).first()
-        if user is None or not user.email or user.email != claim.email:
-            return None
-        if user.email_verified_at is None:
-            user.email_verified_at = timezone.now()
-            user.save(update_fields=["email_verified_at"])
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().filter(pk=claim.user_id, is_active=True).first()
+            if user is None or not user.email or user.email != claim.email:
+                return None
+            if user.email_verified_at is None:
+                if address_confirmed_elsewhere(user.email, user=user):
+                    raise AddressTaken
+                user.email_verified_at = timezone.now()
+                user.save(update_fields=["email_verified_at"])
+    except IntegrityError as error:  # confirmed by another account at the same moment
+        raise AddressTaken from error
     return user
+
+
+def address_confirmed_elsewhere(email: str, *, user: User) -> bool:
+    return (
+        User.objects.filter(email__iexact=email, email_verified_at__isnull=False)
+        .exclude(pk=user.pk)
+        .exists()
+    )
 
 
 def preferences_update(*, user: User, notify_on_site: bool, notification_email: str) -> None:

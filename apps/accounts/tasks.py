@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
@@ -50,6 +51,25 @@ def send_verification_email(user_id: int, email: str) -> None:
         recipient_list=[email],
     )
     logger.info("Sent an e-mail verification link to user %s", user.pk)
+
+
+@mail_task
+def send_password_reset(email: str) -> None:
+    """Mail a password-reset link to each active account that confirmed ``email`` (to
+    nobody when none did), with links built from SITE_URL, never a request's Host."""
+    from .forms import ResetLinkForm
+
+    form = ResetLinkForm({"email": email})
+    if not form.is_valid():
+        return
+    site = urlsplit(settings.SITE_URL)
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+        extra_email_context={"site_name": "Fan wiki"},
+    )
 
 
 @mail_task

@@ -1,5 +1,4 @@
 import math
-from urllib.parse import urlsplit
 
 from axes.helpers import get_cool_off
 from axes.utils import reset as reset_lockouts
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .context_processors import mail_in_terminal
-from .forms import EmailChangeForm, PreferencesForm, SignUpForm
+from .forms import EmailChangeForm, PasswordResetRequestForm, PreferencesForm, SignUpForm
 from .verification import read_token
 
 TOO_MANY_REQUESTS = 429
@@ -139,7 +138,15 @@ def email_verify(request, token):
         return render(request, "accounts/verify_email.html", {"valid": False}, status=400)
     if request.method != "POST":
         return render(request, "accounts/verify_email.html", {"valid": True, "email": claim.email})
-    user = services.email_verify(claim=claim)
+    try:
+        user = services.email_verify(claim=claim)
+    except services.AddressTaken:
+        messages.error(
+            request,
+            f"{claim.email} is already confirmed for another account: sign in to that one "
+            "(or reset its password from the log-in page), or give this account another address.",
+        )
+        return redirect("accounts:settings" if request.user.is_authenticated else "accounts:login")
     if user is None:
         return render(request, "accounts/verify_email.html", {"valid": False}, status=400)
     messages.success(request, f"Thank you: {user.email} is confirmed. You can propose now.")
@@ -149,17 +156,12 @@ def email_verify(request, token):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's, with links built from SITE_URL rather than the request's Host header
-    (which a client chooses: a forged one would mail a link to someone else's site)."""
+    """Django's page; the worker sends the mail (forms.PasswordResetRequestForm), with
+    links built from SITE_URL rather than the request's Host header (which a client
+    chooses: a forged one would mail a link to someone else's site)."""
 
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password-reset-done")
-
-    @property
-    def extra_email_context(self):
-        site = urlsplit(settings.SITE_URL)
-        return {"protocol": site.scheme, "domain": site.netloc, "site_name": "Fan wiki"}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -119,3 +119,35 @@ def test_a_confirmed_address_is_not_mailed_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SEND)
     assert mailoutbox == []
+
+
+def test_an_address_confirmed_by_one_account_cannot_be_confirmed_by_another(
+    client, fan, unverified_twin
+):
+    """Addresses were not unique: another account could claim (and confirm) a fan's."""
+    response = client.post(verify_url(unverified_twin), follow=True)
+    assert "already confirmed for another account" in response.content.decode()
+    unverified_twin.refresh_from_db()
+    assert unverified_twin.email_verified_at is None
+    fan.refresh_from_db()
+    assert fan.email_verified_at is not None
+
+
+def test_the_database_refuses_a_second_confirmation_of_one_address(fan, unverified_twin):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=unverified_twin.pk).update(email_verified_at=timezone.now())
+
+
+@pytest.fixture
+def unverified_twin(fan):
+    from tests.factories import make_user
+
+    twin = make_user("twin")
+    twin.email, twin.email_verified_at = fan.email.upper(), None
+    twin.save()
+    return twin

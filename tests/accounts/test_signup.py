@@ -90,3 +90,38 @@ def test_log_in_and_out(client, fan):
     assert client.session.get("_auth_user_id") == str(fan.pk)
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["demo-f\u0430n", "\u0440aypal-fan", "f\u0430n"],  # a Cyrillic а / р among Latin letters
+)
+def test_a_name_that_passes_for_another_is_refused(client, name):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": name,
+            "email": "someone@example.com",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert "in one alphabet" in response.content.decode()
+    assert response.context["form"]["username"].value() == name
+    assert not User.objects.filter(email="someone@example.com").exists()
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Дмитрий", "raúl_99", "山田"])
+def test_names_in_one_alphabet_are_welcome(client, name):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": name,
+            "email": "someone@example.com",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(username=name).exists()

@@ -54,6 +54,21 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(client, settings):
     assert [r.status_code for r in codes] == [200, 200, 429]
 
 
+def test_an_ipv6_48_counts_together_as_well(client, settings):
+    """One /64 is one client; a /48 (65,536 of them) used to give 65,536 separate limits."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1/m"}
+    factor = ratelimits.WIDE_NETWORK_FACTOR
+
+    def search(address):
+        return client.get(reverse("wiki:search"), {"q": "x"}, REMOTE_ADDR=address).status_code
+
+    assert [search(f"2001:db8:0:{n:x}::1") for n in range(factor)] == [200] * factor
+    assert search("2001:db8:0:1::2") == 429  # the same /64 again
+    assert search(f"2001:db8:0:{factor:x}::1") == 429  # a fresh /64 of the same /48
+    assert search("2001:db8:1::1") == 200  # another /48
+    assert search("203.0.113.9") == 200
+
+
 def test_reading_the_form_is_not_counted(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/h"}
     for _ in range(3):
