@@ -1,3 +1,4 @@
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -71,8 +72,10 @@ class Notification(models.Model):
 
     @property
     def subject(self) -> str:
-        """The first line of the message (the email's subject)."""
-        return self.text.partition("\n")[0].strip()
+        """The first line of the message (the email's subject): cut at any kind of line
+        break, and without control characters, which a mail header cannot carry."""
+        first = (self.text.splitlines() or [""])[0]
+        return "".join(" " if unicodedata.category(c) == "Cc" else c for c in first).strip()
 
     @property
     def details(self) -> str:

@@ -4,6 +4,8 @@ Services call these, so text that arrives by another road than a form (a script,
 admin, a management command) is held to the same rules.
 """
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 from apps.markup import MarkdownTooComplex, render_discussion
@@ -19,6 +21,30 @@ NUL_MESSAGE = "The text cannot contain NUL characters."
 # Every reason or note a moderator writes (reject, request changes, revert, trust,
 # protection, hiding, closing), in the forms and in the services that store it.
 MAX_REASON_LENGTH = 2_000
+
+
+def line_problem(value: str, *, what: str) -> str | None:
+    """Why ``value`` cannot be a one-line text (a title, an edit summary): a control
+    character or a line break, which would also end an e-mail's subject line."""
+    found = sorted({char for char in value if unicodedata.category(char) in ("Cc", "Zl", "Zp")})
+    if not found:
+        return None
+    codes = ", ".join(f"U+{ord(char):04X}" for char in found[:3])
+    return (
+        f"The {what} must be one line of text, without control characters or line breaks "
+        f"(found {codes})."
+    )
+
+
+def one_line(what: str):
+    """A form field's validator for :func:`line_problem`."""
+
+    def validate(value: str) -> None:
+        problem = line_problem(value or "", what=what)
+        if problem:
+            raise ValidationError(problem, code="control-character")
+
+    return validate
 
 
 def text_problem(value: str, *, what: str, max_length: int) -> str | None:

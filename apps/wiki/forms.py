@@ -18,6 +18,7 @@ from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
 from apps.web.forms import Utf8Form, renderable
 from apps.web.params import id_value
+from apps.web.usertext import one_line
 
 from .citing import MAX_KEY, NO_CITATION_MESSAGE, CitationInput
 
@@ -37,6 +38,7 @@ class ProposalForm(Utf8Form):
     summary = forms.CharField(
         label="Edit summary",
         max_length=300,
+        validators=[one_line("edit summary")],
         help_text="What you changed and why, in a few words. Moderators and readers see it.",
     )
     categories = forms.CharField(
@@ -63,7 +65,7 @@ class ProposalForm(Utf8Form):
 
 
 class ArticleCreateForm(ProposalForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[one_line("title")])
     episode = forms.ModelChoiceField(
         queryset=Episode.objects.with_show(),
         required=False,
@@ -76,10 +78,11 @@ class ArticleCreateForm(ProposalForm):
 class MoveForm(Utf8Form):
     """A new title for an article, and why (a proposal like any other)."""
 
-    title = forms.CharField(label="New title", max_length=200)
+    title = forms.CharField(label="New title", max_length=200, validators=[one_line("title")])
     reason = forms.CharField(
         label="Reason",
         max_length=250,
+        validators=[one_line("reason")],
         help_text="Why the article should be called this. Moderators and readers see it.",
     )
 

@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils.text import slugify
 
 from apps.web import hooks
+from apps.web.usertext import line_problem
 
 from .models import Article, Redirect, RedirectKind, Revision
 from .slots import NAMES_CHECK
@@ -111,6 +112,8 @@ def parse_aliases(text: str, *, title: str = "") -> list[str]:
 
 def clean_title(title: str) -> tuple[str, str]:
     """A title as stored, and its slug; refuses one that cannot be an address."""
+    if problem := line_problem(title or "", what="title"):
+        raise ValidationError({"title": problem})
     title = _spaced(title or "")
     slug = slugify(title)[:TITLE_LENGTH]
     if not slug:

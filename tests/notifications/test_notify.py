@@ -52,6 +52,20 @@ def test_it_emails_the_first_line_as_subject(fan, mailoutbox, settings, committe
     assert "Edit summary: typo" in mail.body
 
 
+@pytest.mark.parametrize("breaker", ["\r", "\x0b", "\x1c", "\x85", "\u2028", "\x1b[2J"])
+def test_a_title_stored_with_a_line_break_still_gets_its_mail_out(
+    fan, mailoutbox, committed, breaker
+):
+    """A carriage return in a title (stored before titles refused them, or by the admin)
+    made every mail about it fail with BadHeaderError, never retried."""
+    message = f"New trivia about “Casino{breaker}Night”\nRead it on the wiki."
+    committed(notify, fan, message=message, url="/wiki/x/")
+    [mail] = mailoutbox
+    assert mail.subject.startswith("New trivia about “Casino")
+    assert not any(char in mail.subject for char in "\r\n\x0b\x1c\x85\u2028\x1b")
+    assert mail.message()["Subject"]  # a header Python's mail package accepts
+
+
 def test_the_email_links_to_the_site_with_an_absolute_url(fan, mailoutbox, settings, committed):
     settings.SITE_URL = "https://wiki.example.org"
     committed(notify, fan, message="Approved", url="/wiki/x/?from=3#cite-note-1")

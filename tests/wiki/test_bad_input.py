@@ -303,3 +303,32 @@ def test_the_preview_refuses_invalid_utf8(client, fan):
     response = client.post(reverse("markdownx-preview"), {"content": "Caf\ufffd"})
     assert response.status_code == 400
     assert INVALID_UTF8 in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["title", "summary"])
+@pytest.mark.parametrize("bad", ["Casino\rNight", "Casino\x1b[31mNight", "a\u2028b", "tab\there"])
+def test_control_characters_in_a_title_or_summary_are_refused(client, fan, field, bad):
+    """A carriage return in a title ended up in mail subjects (BadHeaderError)."""
+    client.force_login(fan)
+    response = client.post(reverse("wiki:article-create"), new_article_post(**{field: bad}))
+    assert response.status_code == 400
+    assert "without control characters or line breaks" in response.content.decode()
+    assert response.context["form"][field].value() == bad
+    assert not Article.objects.exists() and not Revision.objects.exists()
+
+
+def test_the_services_refuse_them_too(article, fan):
+    with pytest.raises(ValidationError) as refused:
+        services.revision_propose(
+            article=article,
+            author=fan,
+            body="Text. [@1]",
+            summary="fix\rtypo",
+            base=article.approved_revision,
+            citations=[{"kind": "web", "title": "A source", "locator": "p. 1"}],
+        )
+    assert "summary" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        from apps.wiki.naming import clean_title
+
+        clean_title("Casino\x07Night")

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from apps.accounts.models import User
 from apps.catalog.models import Episode
 from apps.web import hooks
+from apps.web.usertext import line_problem
 
 from ..citing import NO_CITATION_MESSAGE, CitationInput, names_of, write_revision
 from ..merging import has_conflict_markers
@@ -50,6 +51,8 @@ def _check_text(*, body: str, summary: str) -> None:
         )
     if not summary.strip():
         errors["summary"] = "Say in a few words what you changed and why."
+    elif problem := line_problem(summary, what="edit summary"):
+        errors["summary"] = problem
     if errors:
         raise ValidationError(errors)
 
