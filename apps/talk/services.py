@@ -19,7 +19,8 @@ from apps.accounts.models import User
 from apps.web import hooks
 from apps.web.pagecache import pages_changed
 from apps.web.refusals import Conflict
-from apps.web.usertext import checked_reason, rendered, text_problem
+from apps.web.usertext import checked_reason, line_problem, rendered, text_problem
+from apps.wiki import spam
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate, can_open_unpublished
 from apps.wiki.policy import account_refusal
@@ -81,12 +82,15 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     _check_participant(author, article)
     errors: dict[str, str] = {}
     title = (title or "").strip()
-    title_error = text_problem(title, what="title", max_length=MAX_TITLE_LENGTH)
+    title_error = text_problem(title, what="title", max_length=MAX_TITLE_LENGTH) or line_problem(
+        title, what="title"
+    )
     if title_error:
         errors["title"] = title_error
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
+    spam.check_text(author=author, html=html)
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -111,6 +115,7 @@ def post_reply(*, topic: Topic, author: User, body: str, parent: Post | None = N
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
+    spam.check_text(author=author, html=html)
     with transaction.atomic():
         # Locked: a moderator closing the topic meanwhile waits for this reply, or this
         # reply waits for the close and is refused.

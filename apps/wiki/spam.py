@@ -1,4 +1,5 @@
-"""Spam rules, checked when a fan submits a proposal, before any moderator sees it.
+"""Spam rules, checked when a fan submits a proposal, a talk post or a review comment,
+before anyone sees it.
 
 Two rules, both in settings: links to a banned domain (or any of its subdomains)
 are refused for everyone but moderators, in the text and in the cited sources;
@@ -101,18 +102,40 @@ def is_new_account(author: User) -> bool:
     return approved[:needed].count() < needed
 
 
+def _banned_links(links: list[tuple[str, str]]) -> list[str]:
+    return [
+        f"Links to {domain} are not allowed on this wiki; remove {url}."
+        for url, host in links
+        if (domain := _banned(host))
+    ]
+
+
+def check_text(*, author: User, html: str, field: str = "body") -> None:
+    """Refuse (ValidationError on ``field``) text written outside the editor (a talk post,
+    a review comment) that breaks a spam rule: the same two rules as for proposals."""
+    if can_moderate(author):
+        return
+    links = external_links(html)
+    problems = _banned_links(links)
+    limit = settings.SPAM_NEW_ACCOUNT_LINKS
+    if not problems and len(links) > limit and is_new_account(author):
+        problems = [
+            f"Until {settings.SPAM_NEW_ACCOUNT_PROPOSALS} of your proposals have been approved, "
+            f"a message may link to at most {limit} other site{'s' if limit != 1 else ''}; "
+            f"this one has {len(links)} links."
+        ]
+    if problems:
+        raise ValidationError({field: problems})
+
+
 def check_proposal(*, author: User, revision: Revision) -> None:
     """Refuse (ValidationError) a proposal that breaks a spam rule; moderators are exempt."""
     if can_moderate(author):
         return
     errors: dict[str, list[str]] = {}
     links = external_links(revision.rendered_html)
-    for url, host in links:
-        domain = _banned(host)
-        if domain:
-            errors.setdefault("body", []).append(
-                f"Links to {domain} are not allowed on this wiki; remove {url}."
-            )
+    if banned := _banned_links(links):
+        errors["body"] = banned
     for citation in revision.citations.select_related("source"):
         for url in (citation.source.url, citation.source.archive_url):
             domain = _banned(link_host(url) or "") if url else None

@@ -15,10 +15,12 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.notifications.services import about, notify
 from apps.web.usertext import rendered
+from apps.wiki import spam
 from apps.wiki.citing import CitationInput
 from apps.wiki.merging import Cited, cited_of, merge_cited
 from apps.wiki.models import Article, Revision
 from apps.wiki.permissions import can_moderate
+from apps.wiki.policy import account_refusal
 from apps.wiki.revising import review_state
 from apps.wiki.services import WikiConflict, revision_propose
 
@@ -46,10 +48,16 @@ def _lock_open(revision: Revision) -> tuple[Article, Revision]:
 def _check_discussant(user: User, revision: Revision) -> None:
     if not can_discuss_proposal(user, revision):
         raise PermissionDenied("Only moderators and the proposal's author can comment on it.")
+    # The rule every write asks (an address no longer confirmed waits, as for proposing).
+    refusal = account_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
-def _rendered(body: str) -> str:
-    return rendered((body or "").strip(), what="comment", max_length=MAX_COMMENT_LENGTH)
+def _rendered(body: str, *, author: User) -> str:
+    html = rendered((body or "").strip(), what="comment", max_length=MAX_COMMENT_LENGTH)
+    spam.check_text(author=author, html=html)
+    return html
 
 
 def _check_suggestion(thread: ReviewThread, suggestion: str | None) -> str | None:
@@ -148,7 +156,7 @@ def thread_start(
 ) -> ReviewThread:
     """Start a thread on a proposal (as a whole, on lines of its diff, or on a citation)."""
     _check_discussant(user, revision)
-    html = _rendered(body)
+    html = _rendered(body, author=user)
     with transaction.atomic():
         article, revision = _lock_open(revision)
         current = article.approved_revision
@@ -185,7 +193,7 @@ def thread_reply(
 ) -> ReviewComment:
     """Answer in a thread; a resolved thread is reopened by a reply."""
     _check_discussant(user, thread.revision)
-    html = _rendered(body)
+    html = _rendered(body, author=user)
     with transaction.atomic():
         _lock_open(thread.revision)
         thread = ReviewThread.objects.select_for_update().get(pk=thread.pk)
