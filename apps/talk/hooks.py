@@ -19,7 +19,8 @@ def article_tab(*, request: HttpRequest | None, article: Article) -> str:
     Anonymous article pages are cached whole: the services move the page cache's
     generation on whenever this count changes (a topic started, closed or reopened).
     """
-    open_topics = Topic.objects.open().filter(article_id=article.pk).count()
+    # Only topics every reader may open: the page is the same for all (and cached).
+    open_topics = Topic.objects.open().public().filter(article_id=article.pk).count()
     return render_to_string(
         "talk/article_tab.html", {"article": article, "open_topics": open_topics}
     )

@@ -6,12 +6,29 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.wiki.models import Article
+from apps.wiki.models import Article, Revision, RevisionStatus
+from apps.wiki.permissions import Someone, can_moderate
+
+# A topic about a proposal of an unpublished article is everyone's only once that
+# proposal is published: until then (and for ever, if it is rejected) it is its author's
+# and the moderators'.
+_PUBLIC = Q(proposal__isnull=True) | Q(proposal__status=RevisionStatus.APPROVED)
 
 
 class TopicQuerySet(models.QuerySet["Topic"]):
     def open(self):
         return self.filter(closed_at__isnull=True)
+
+    def public(self):
+        """The topics anyone who can open the article may read."""
+        return self.filter(_PUBLIC)
+
+    def visible_to(self, user: Someone):
+        if can_moderate(user):
+            return self
+        if user is None or not user.is_authenticated:
+            return self.public()
+        return self.filter(_PUBLIC | Q(proposal__author_id=user.pk))
 
     def closed(self):
         return self.filter(closed_at__isnull=False)
@@ -37,6 +54,15 @@ class Topic(models.Model):
         related_name="+",
     )
     close_reason = models.TextField(blank=True)
+    proposal = models.ForeignKey(
+        Revision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Started while the article was unpublished: the proposal it is about. "
+        "Only its author and moderators read the topic until that proposal is published.",
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -66,6 +92,16 @@ class Topic(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    def readable_by(self, user: Someone) -> bool:
+        """What :meth:`TopicQuerySet.visible_to` says, for a topic in hand (its proposal
+        loaded)."""
+        proposal = self.proposal
+        if proposal is None or proposal.status == RevisionStatus.APPROVED:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        return proposal.author_id == user.pk or can_moderate(user)
 
 
 class Post(models.Model):

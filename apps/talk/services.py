@@ -21,7 +21,7 @@ from apps.web.pagecache import pages_changed
 from apps.web.refusals import Conflict
 from apps.web.usertext import checked_reason, line_problem, rendered, text_problem
 from apps.wiki import spam
-from apps.wiki.models import Article
+from apps.wiki.models import Article, Revision
 from apps.wiki.permissions import can_moderate, can_open_unpublished
 from apps.wiki.policy import account_refusal
 
@@ -66,6 +66,18 @@ def _check_participant(user: User, article: Article) -> None:
         raise PermissionDenied(refusal)
 
 
+def _proposal_of(article: Article, author: User) -> Revision | None:
+    """What a topic started now is about: on an unpublished article, the starter's own
+    newest proposal for it (a moderator's: the creator's); None once it is published."""
+    if article.is_published:
+        return None
+    newest = article.revisions.order_by("-created_at", "-pk")
+    return (
+        newest.filter(author=author).first()
+        or newest.filter(author_id=article.created_by_id).first()
+    )
+
+
 def _after_commit(post: Post, actor: User) -> None:
     hooks.run(TALK_POSTED, post=post)
 
@@ -94,7 +106,12 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
-            article=article, title=title, created_by=author, created_at=now, last_activity_at=now
+            article=article,
+            title=title,
+            created_by=author,
+            created_at=now,
+            last_activity_at=now,
+            proposal=_proposal_of(article, author),
         )
         post = Post.objects.create(
             topic=topic, author=author, body=body, rendered_html=html, created_at=now
@@ -109,6 +126,8 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
 def post_reply(*, topic: Topic, author: User, body: str, parent: Post | None = None) -> Post:
     """Reply to the topic, or to one of its posts; the author follows the topic from then on."""
     _check_participant(author, topic.article)
+    if not topic.readable_by(author):
+        raise PermissionDenied("This topic is about another fan's proposal.")
     if parent is not None and parent.topic_id != topic.pk:
         raise ValidationError({"parent": "You can only reply to a post in this topic."})
     errors: dict[str, str] = {}

@@ -18,7 +18,9 @@ from .models import Post, TopicFollow
 
 @shared_task(autoretry_for=(DatabaseError,), max_retries=4, retry_backoff=10, retry_jitter=True)
 def tell_about_post(post_id: int, actor_id: int) -> None:
-    post = Post.objects.select_related("topic__article", "author").get(pk=post_id)
+    post = Post.objects.select_related("topic__article", "topic__proposal", "author").get(
+        pk=post_id
+    )
     with transaction.atomic():
         if post.topic.posts.filter(pk__lt=post.pk).exists():
             _tell_topic_followers(post, actor_id)
@@ -34,7 +36,7 @@ def _tell_article_followers(post: Post, actor_id: int) -> None:
         .select_related("user")
     )
     notify_many(
-        [follow.user for follow in follows],
+        [follow.user for follow in follows if topic.readable_by(follow.user)],
         **about(
             article.episode,
             lambda: (
@@ -61,7 +63,7 @@ def _tell_topic_followers(post: Post, actor_id: int) -> None:
         .order_by("user_id")
     }
     notify_many(
-        list(users.values()),
+        [user for user in users.values() if topic.readable_by(user)],
         **about(
             article.episode,
             lambda: (

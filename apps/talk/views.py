@@ -48,7 +48,11 @@ def _article(request: HttpRequest, slug: str) -> Article:
 def _topic(request: HttpRequest, slug: str, pk: int) -> Topic:
     article = _article(request, slug)
     topic = get_object_or_404(
-        Topic.objects.select_related("created_by", "closed_by"), pk=pk, article=article
+        Topic.objects.visible_to(request.user).select_related(
+            "created_by", "closed_by", "proposal"
+        ),
+        pk=pk,
+        article=article,
     )
     topic.article = article
     return topic
@@ -67,7 +71,8 @@ def _render_list(
     request: HttpRequest, article: Article, *, form: TopicForm, status: int = 200
 ) -> HttpResponse:
     topics = (
-        Topic.objects.filter(article=article)
+        Topic.objects.visible_to(request.user)
+        .filter(article=article)
         .select_related("created_by")
         .annotate(post_count=Count("posts"))
         .order_by("-last_activity_at", "-id")

@@ -5,6 +5,7 @@ admin, a management command) is held to the same rules.
 """
 
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
@@ -36,7 +37,7 @@ def line_problem(value: str, *, what: str) -> str | None:
     )
 
 
-def one_line(what: str):
+def one_line(what: str) -> Callable[[str], None]:
     """A form field's validator for :func:`line_problem`."""
 
     def validate(value: str) -> None:

@@ -22,8 +22,11 @@ router = Router(tags=["Talk"])
 
 def _topic(request: HttpRequest, key: str, topic_id: int) -> Topic:
     article = _article(request, key)
-    topic: Topic = get_object_or_404(Topic.objects.select_related("created_by"), pk=topic_id,
-                                     article=article)  # fmt: skip
+    topic: Topic = get_object_or_404(
+        Topic.objects.visible_to(request.user).select_related("created_by", "proposal"),
+        pk=topic_id,
+        article=article,
+    )
     topic.article = article
     return topic
 
@@ -70,7 +73,8 @@ def topic_list(
     with reader(watched_up_to):
         article = _article(request, key)
         _folded(article)
-        topics = Topic.objects.filter(article=article).select_related("created_by")
+        topics = Topic.objects.visible_to(request.user).filter(article=article)
+        topics = topics.select_related("created_by")
         page = paginate(topics, order=("-id",), cursor=cursor, limit=limit)
         return {"items": [_topic_out(t) for t in page.items], "next_cursor": page.next_cursor}
 
