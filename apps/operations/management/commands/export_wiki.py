@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.operations import backup
+from apps.operations.files import private_file
 
 
 class Command(BaseCommand):
@@ -36,7 +37,8 @@ class Command(BaseCommand):
             self.stderr.write(_summary(counts))
             return
         try:
-            with open(file, "w", encoding="utf-8") as out:
+            # Private (0600), and never written through a symbolic link: see files.py.
+            with private_file(file) as out:
                 counts = backup.export_wiki(
                     out, with_passwords=with_passwords, chunk_size=chunk_size
                 )
