@@ -537,7 +537,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request": {"()": "fanwiki.observability.RequestContextFilter"}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # One line per record: line breaks and other control characters in a message (a
+        # path, a user name) are escaped, so a request cannot write lines of its own.
+        "text": {
+            "()": "fanwiki.observability.TextFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
