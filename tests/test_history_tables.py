@@ -13,7 +13,7 @@ from apps.moderation.models import ProtectionChange, TrustChange
 from apps.talk import services as talk
 from apps.talk.models import TalkEvent
 from apps.web import appendonly
-from apps.wiki.models import AuditEvent, Protection
+from apps.wiki.models import ActionKind, AuditEvent, ModeratorAction, Protection
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,11 @@ def history(article, fan, moderator):
         article=article, level=Protection.TRUSTED, moderator=moderator, reason="Edit war."
     )
     token, _secret = token_create(user=fan, name="bot", scopes=["read"], expires_at=None)
+    ModeratorAction.objects.create(
+        actor=moderator, action=ActionKind.BLOCKED, user=fan, summary="Blocked", reason="Spam"
+    )
     return {
+        ModeratorAction: ModeratorAction.objects.get(),
         TokenEvent: TokenEvent.objects.get(token=token),
         AuditEvent: AuditEvent.objects.first(),
         TalkEvent: TalkEvent.objects.get(),
@@ -37,7 +41,9 @@ def history(article, fan, moderator):
     }
 
 
-HISTORY_TABLES = [AuditEvent, TalkEvent, TrustChange, ProtectionChange, TokenEvent]
+HISTORY_TABLES = [
+    AuditEvent, TalkEvent, TrustChange, ProtectionChange, TokenEvent, ModeratorAction,
+]  # fmt: skip
 # A text column of each table that an UPDATE tries to rewrite.
 REWRITTEN = {TokenEvent: "path"}
 

@@ -11,8 +11,11 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
+from apps.accounts.models import Trust
 from apps.web import hooks
-from apps.wiki.models import AuditAction, AuditEvent
+from apps.wiki.models import ActionKind, AuditAction, AuditEvent, ModeratorAction, Protection
+
+from .models import ProtectionChange, TrustChange
 
 AUDIT_LOGS = "audit-logs"
 
@@ -49,6 +52,56 @@ def _decisions() -> QuerySet[AuditEvent]:
         # A move shows as one: the title the version it was written on gave the article.
         .annotate(base_title=F("revision__base__title"))
         .order_by("-created_at", "-id")
+    )
+
+
+@hooks.register(AUDIT_LOGS, order=20)
+def actions_log() -> AuditLog:
+    return AuditLog(
+        key="actions",
+        tab="Moderator actions",
+        description="Every source merge, block, edit filter change, suppression, rollback "
+        "and account deletion",
+        events=lambda: ModeratorAction.objects.select_related(
+            "actor", "user", "article__episode__season__show"
+        ).order_by("-created_at", "-id"),
+        actions=list(ActionKind.choices),
+        table="moderation/includes/audit_actions.html",
+        empty="No moderator action matches these filters.",
+    )
+
+
+@hooks.register(AUDIT_LOGS, order=30)
+def protection_log() -> AuditLog:
+    return AuditLog(
+        key="protection",
+        tab="Protection",
+        description="Every change of who may propose to an article",
+        events=lambda: (
+            ProtectionChange.objects.select_related("actor", "article__episode__season__show")
+            .annotate(action=F("level"))
+            .order_by("-created_at", "-id")
+        ),
+        actions=list(Protection.choices),
+        table="moderation/includes/audit_protection.html",
+        empty="No protection change matches these filters.",
+    )
+
+
+@hooks.register(AUDIT_LOGS, order=40)
+def trust_log() -> AuditLog:
+    return AuditLog(
+        key="trust",
+        tab="Trust",
+        description="Every moderator's decision on a fan's trust",
+        events=lambda: (
+            TrustChange.objects.select_related("actor", "user")
+            .annotate(action=F("trust"))
+            .order_by("-created_at", "-id")
+        ),
+        actions=[(value, label) for value, label in Trust.choices],
+        table="moderation/includes/audit_trust.html",
+        empty="No trust change matches these filters.",
     )
 
 

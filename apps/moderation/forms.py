@@ -109,7 +109,8 @@ class ProtectForm(Utf8Form):
         help_text="Empty: until a moderator changes it.",
     )
     reason = ReasonField(
-        required=False, help_text="Optional. Moderators see it in the changes listed below."
+        help_text="Why (an edit war, vandalism, a spoiler magnet). Moderators see it in the "
+        "changes below and in the audit log."
     )
 
 

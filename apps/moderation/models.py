@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from apps.accounts.models import Trust
 from apps.wiki.models import Article, Protection, Revision
 
 
@@ -48,6 +49,10 @@ class TrustChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} set {self.user} to {self.trust}"
+
+    @property
+    def trust_label(self) -> str:
+        return dict(Trust.choices).get(self.trust, self.trust)
 
 
 class ProtectionChange(models.Model):

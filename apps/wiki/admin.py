@@ -15,7 +15,8 @@ from apps.web.params import id_value
 from apps.web.refusals import Conflict, message_of
 
 from . import services
-from .models import Article, AuditEvent, Citation, Redirect, citing_article_count
+from .models import Article, AuditEvent, Citation, ModeratorAction, Redirect, citing_article_count
+from .permissions import can_oversee
 
 
 class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -61,6 +62,33 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ModeratorAction)
+class ModeratorActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Moderators' actions outside the review of proposals (append-only): source merges,
+    blocks, edit filters, suppression, rollbacks, deleted accounts."""
+
+    list_display = ("created_at", "actor", "action", "summary", "article", "user")
+    list_filter = ("action", "created_at")
+    list_select_related = ("actor", "article", "user")
+    search_fields = ("summary", "actor__username", "user__username", "article__title")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "actor", "action", "article", "user", "revision", "summary",
+                       "details", "reason")  # fmt: skip
+
+    def get_fields(self, request, obj=None):
+        # A suppression's reason (and what it names) is for oversighters only.
+        if obj is not None and obj.restricted and not can_oversee(request.user):
+            return ("created_at", "actor", "action", "article", "user", "revision", "withheld")
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Reason and details")
+    def withheld(self, action):
+        return "Withheld: for oversighters only."
 
 
 @admin.register(Redirect)
@@ -170,21 +198,28 @@ class SourceAdmin(admin.ModelAdmin):
     def merge_selected(self, request, queryset):
         sources = list(queryset.order_by("created_at", "id"))
         keep_id = id_value(request.POST.get("keep", ""))
+        reason = request.POST.get("reason", "")
+        error = ""
         if "apply" in request.POST and keep_id is not None:
             keep = next((s for s in sources if s.pk == keep_id), None)
             if keep is not None:
                 try:
-                    moved = services.source_merge(keep=keep, duplicates=sources, actor=request.user)
-                except (PermissionDenied, ValidationError, Conflict) as error:
-                    self.message_user(request, message_of(error), messages.ERROR)
+                    moved = services.source_merge(
+                        keep=keep, duplicates=sources, actor=request.user, reason=reason
+                    )
+                except ValidationError as refused:
+                    error = message_of(refused)  # asked again, with what was typed
+                except (PermissionDenied, Conflict) as refused:
+                    self.message_user(request, message_of(refused), messages.ERROR)
                     return None
-                self.message_user(
-                    request,
-                    f"Merged {len(sources) - 1} source(s) into “{keep}”; "
-                    f"{moved} citation(s) now point at it.",
-                    messages.SUCCESS,
-                )
-                return None
+                else:
+                    self.message_user(
+                        request,
+                        f"Merged {len(sources) - 1} source(s) into “{keep}”; "
+                        f"{moved} citation(s) now point at it.",
+                        messages.SUCCESS,
+                    )
+                    return None
         if len(sources) < 2:
             self.message_user(request, "Select two or more sources to merge.", messages.WARNING)
             return None
@@ -197,5 +232,7 @@ class SourceAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "sources": queryset.annotate(total=Count("citations")).order_by("created_at", "id"),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "reason": reason,
+                "error": error,
             },
         )

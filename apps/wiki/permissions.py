@@ -10,11 +10,17 @@ from .models import Article, Revision, RevisionStatus
 Someone = User | AnonymousUser | None
 
 MODERATE_PERMISSION = "wiki.moderate_revision"
+# Oversight: suppress a revision's text, summary or author name, and read what is suppressed.
+OVERSIGHT_PERMISSION = "wiki.oversee_revision"
 MODERATORS_GROUP = "Moderators"
 
 
 def can_moderate(user: Someone) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
+
+
+def can_oversee(user: Someone) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(OVERSIGHT_PERMISSION))
 
 
 def can_open_unpublished(user: Someone, article: Article) -> bool:

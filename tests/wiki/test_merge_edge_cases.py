@@ -107,7 +107,7 @@ def test_revert_copies_citations_as_stored(client, author, moderator, fan, staff
         ),
         moderator=moderator,
     )
-    services.source_merge(keep=podcast, duplicates=[web], actor=staff)
+    services.source_merge(keep=podcast, duplicates=[web], actor=staff, reason="Same")
     client.force_login(moderator)
     url = reverse("moderation:revert", args=[article.slug, old.pk])
     assert client.post(url, {"reason": "Vandalism"}).status_code == 302

@@ -166,7 +166,7 @@ def test_edits_outside_revisions_invalidate_too(client, article, moderator, chan
         expected = "A corrected source title"
     else:
         moderation.article_protect(
-            article=article, level=Protection.MODERATORS, moderator=moderator
+            article=article, level=Protection.MODERATORS, moderator=moderator, reason="Edit war."
         )
         expected = article.title
     assert pagecache.generation() != before

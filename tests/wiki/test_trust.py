@@ -100,7 +100,9 @@ def test_protection_levels_per_role(
 ):
     trusted = veteran("trusted")
     moderation.user_set_trust(user=trusted, trust=Trust.TRUSTED, moderator=moderator)
-    moderation.article_protect(article=article, level=level, moderator=moderator)
+    moderation.article_protect(
+        article=article, level=level, moderator=moderator, reason="Edit war."
+    )
     for user, allowed in [(fan, fan_ok), (trusted, trusted_ok), (moderator, moderator_ok)]:
         if allowed:
             factories.propose_edit(article, user, body=f"By {user}")
@@ -116,6 +118,7 @@ def test_protection_expires(article, fan, moderator):
         level=Protection.MODERATORS,
         moderator=moderator,
         expires_at=timezone.now() + timedelta(hours=1),
+        reason="Edit war.",
     )
     with pytest.raises(PermissionDenied):
         factories.propose_edit(article, fan)
@@ -127,7 +130,9 @@ def test_protection_expires(article, fan, moderator):
 
 
 def test_the_edit_page_explains_protection(client, article, fan, moderator):
-    moderation.article_protect(article=article, level=Protection.MODERATORS, moderator=moderator)
+    moderation.article_protect(
+        article=article, level=Protection.MODERATORS, moderator=moderator, reason="Edit war."
+    )
     client.force_login(fan)
     response = client.get(reverse("wiki:article-edit", args=[article.slug]))
     assert response.status_code == 403
@@ -140,11 +145,17 @@ def test_the_protection_page(client, article, fan, moderator):
     assert client.get(url).status_code == 403
     client.force_login(moderator)
     assert client.get(url).status_code == 200
-    assert client.post(url, {"level": "trusted"}).status_code == 302
+    # A protection needs a reason, as a rejection does: asked again, nothing changed.
+    refused = client.post(url, {"level": "trusted"})
+    assert refused.status_code == 400
+    assert "This field is required" in refused.content.decode()
+    article.refresh_from_db()
+    assert article.protection == Protection.OPEN and not ProtectionChange.objects.exists()
+    assert client.post(url, {"level": "trusted", "reason": "Vandalism"}).status_code == 302
     article.refresh_from_db()
     assert article.protection == Protection.TRUSTED
     past = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(url, {"level": "moderators", "expires_at": past})
+    response = client.post(url, {"level": "moderators", "expires_at": past, "reason": "x"})
     assert response.status_code == 400
     article.refresh_from_db()
     assert article.protection == Protection.TRUSTED
@@ -154,14 +165,28 @@ def test_each_protection_change_is_recorded_with_its_reason(client, article, mod
     url = reverse("moderation:article", args=[article.slug])
     client.force_login(moderator)
     client.post(url, {"level": "moderators", "reason": "An edit war over the kiss."})
-    client.post(url, {"level": "open"})
+    client.post(url, {"level": "open", "reason": "It calmed down."})
     changes = list(ProtectionChange.objects.filter(article=article).order_by("id"))
     assert [(c.level, c.reason, c.actor) for c in changes] == [
         (Protection.MODERATORS, "An edit war over the kiss.", moderator),
-        (Protection.OPEN, "", moderator),
+        (Protection.OPEN, "It calmed down.", moderator),
     ]
     page = client.get(url).content.decode()
     assert "An edit war over the kiss." in page
+    log = client.get(reverse("moderation:audit"), {"log": "protection"}).content.decode()
+    assert "An edit war over the kiss." in log and "It calmed down." in log
     response = client.post(url, {"level": "trusted", "reason": "Bad \ufffd bytes"})
     assert response.status_code == 400
     assert ProtectionChange.objects.filter(article=article).count() == 2
+
+
+def test_trust_changes_are_in_the_audit_log(client, fan, moderator):
+    moderation.user_set_trust(user=fan, trust=Trust.TRUSTED, moderator=moderator, reason="Reliable")
+    moderation.user_set_trust(user=fan, trust=Trust.AUTO, moderator=moderator, reason="Back")
+    client.force_login(moderator)
+    audit = reverse("moderation:audit")
+    page = client.get(audit, {"log": "trust"}).content.decode()
+    assert "Reliable" in page and "Back" in page and "Trusted by a moderator" in page
+    # Filtered by action; a filter the tab has no column for (article) is ignored.
+    page = client.get(audit, {"log": "trust", "action": "trusted", "article": "x"})
+    assert page.context["page"].paginator.count == 1

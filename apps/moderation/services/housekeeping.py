@@ -77,13 +77,14 @@ def article_protect(
     article: Article,
     level: str,
     moderator: User,
+    reason: str,
     expires_at: datetime | None = None,
-    reason: str = "",
 ) -> Article:
     """Limit who may propose changes to an article, until ``expires_at`` if given.
 
-    Each change is recorded, with the moderator's reason, in the article's
-    protection history (append-only).
+    Each change is recorded, with the moderator's reason (required, as for a
+    rejection), in the article's protection history (append-only), which the
+    audit log shows.
     """
     if not can_moderate(moderator):
         raise PermissionDenied("Only moderators can protect articles.")
@@ -91,7 +92,7 @@ def article_protect(
         raise ValidationError({"level": "Choose a protection level."})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
-    reason = checked_reason(reason, required=False)
+    reason = checked_reason(reason, missing="Say why the protection changes.")
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         article.protection = level

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from apps.wiki.models import AuditAction
+from apps.wiki.permissions import can_oversee
 
 from .. import auditlogs, stats
 from ..access import moderator_required
@@ -76,7 +77,7 @@ def filter_events(
         events = events.filter(actor__username=valid["actor"])
     if "action" in valid:
         events = events.filter(action=valid["action"])
-    if "article" in valid:
+    if "article" in valid and any(f.name == "article" for f in events.model._meta.get_fields()):
         events = events.filter(article__slug=valid["article"])
     if "since" in valid and (start := _start_of(valid["since"])):
         events = events.filter(created_at__gte=start)
@@ -105,5 +106,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "log": log,
             "tabs": tabs.values(),
             "auto_approved": AuditAction.AUTO_APPROVED,
+            "can_oversee": can_oversee(request.user),
         },
     )

@@ -19,7 +19,7 @@ from .content import (
     StatementQuerySet,
     citing_article_count,
 )
-from .records import AuditAction, AuditEvent, Follow
+from .records import ActionKind, AuditAction, AuditEvent, Follow, ModeratorAction
 
 __all__ = [
     "DECISION_FIELDS",
@@ -28,6 +28,8 @@ __all__ = [
     "ArticleQuerySet",
     "AuditAction",
     "AuditEvent",
+    "ActionKind",
+    "ModeratorAction",
     "Citation",
     "CitationQuerySet",
     "Follow",

@@ -316,7 +316,10 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("moderate_revision", "Can review, approve and reject proposed revisions")]
+        permissions = [
+            ("moderate_revision", "Can review, approve and reject proposed revisions"),
+            ("oversee_revision", "Can suppress revisions' text, summary or author (oversight)"),
+        ]
         indexes = [
             # The queue (pending, oldest first).
             models.Index(fields=["status", "created_at"], name="revision_status_created"),

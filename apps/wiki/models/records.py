@@ -1,7 +1,10 @@
-"""Records around the content: the decisions on revisions, and who follows an article."""
+"""Records around the content: the decisions on revisions, moderators' other actions, and
+who follows an article."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from .content import Article, Revision, RevisionStatus
 
@@ -69,6 +72,71 @@ class AuditEvent(models.Model):
         if carried and revision.merged_from_id is not None:
             return f"Wrote from proposal #{revision.merged_from_id}"
         return self.get_action_display()
+
+
+class ActionKind(models.TextChoices):
+    """What a moderator (or staff) did that is not a decision on a proposal."""
+
+    SOURCES_MERGED = "sources-merged", "Merged duplicate sources"
+    BLOCKED = "blocked", "Blocked"
+    BLOCK_LIFTED = "block-lifted", "Lifted a block"
+    FILTER_CHANGED = "filter-changed", "Changed an edit filter"
+    SUPPRESSED = "suppressed", "Suppressed"
+    UNSUPPRESSED = "unsuppressed", "Lifted a suppression"
+    ROLLED_BACK = "rolled-back", "Rolled back a fan's edits"
+    ACCOUNT_DELETED = "account-deleted", "Deleted an account"
+
+
+class ModeratorAction(models.Model):
+    """An append-only record of one moderator's (or staff's) action outside the review of a
+    proposal: who, what, on what, what changed, and why. Never updated or deleted.
+
+    Protection and trust have their own records (moderation's ProtectionChange and
+    TrustChange); the audit log shows all of them, each in its tab.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30, choices=ActionKind.choices)
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account the action was about, if any.",
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(max_length=500, help_text="What changed, in words.")
+    details = models.JSONField(default=dict, blank=True, help_text="What changed, as data.")
+    reason = models.TextField()
+    # Suppression: the reason (it may repeat the personal data) is for oversighters only.
+    restricted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="moderatoraction_action"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="moderatoraction_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.action}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Moderator actions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Moderator actions are append-only.")
 
 
 class Follow(models.Model):
