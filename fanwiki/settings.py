@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "apps.moderation",
     "apps.talk",
     "apps.categories",
+    "apps.safety",
     "apps.operations",
     "apps.api",
 ]
@@ -166,6 +167,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page asks the one spoiler rule for the reader it is made for.
     "apps.web.spoilers.SpoilerPointMiddleware",
+    # The block checks that services make know the client's address from it.
+    "apps.safety.middleware.RequestMiddleware",
     # An article's former address (a title before a move, another name): 301 to it.
     "apps.wiki.middleware.MovedArticleMiddleware",
     "fanwiki.ratelimits.RateLimitMiddleware",
@@ -309,6 +312,8 @@ RATELIMIT_USE_CACHE = "limits"
 # keeps working, and the log-in lockout below is kept in the database all the same.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "fanwiki.client_ip.client_network"
+# The client's own address (behind TRUSTED_PROXIES, the one they name): what blocks match.
+CLIENT_IP_CALLABLE = "fanwiki.client_ip.client_ip"
 # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For
 # names the client. From anyone else the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])

@@ -22,10 +22,13 @@ MAY_IMPORT = {
     "moderation": FOUNDATION | {"web", "notifications", "wiki"},
     "talk": FOUNDATION | {"web", "notifications", "wiki", "moderation"},
     "categories": FOUNDATION | {"web", "notifications", "wiki", "moderation"},
+    # The moderators' toolkit: blocks, answering wiki's write-refusal hook.
+    "safety": FOUNDATION | {"web", "notifications", "wiki", "moderation", "talk", "categories"},
     "operations": FOUNDATION
-    | {"web", "notifications", "wiki", "moderation", "talk", "categories", "api"},
+    | {"web", "notifications", "wiki", "moderation", "talk", "categories", "api", "safety"},
     # The API: reads and changes through the apps' own services, never beside them.
-    "api": FOUNDATION | {"web", "notifications", "wiki", "moderation", "talk", "categories"},
+    "api": FOUNDATION
+    | {"web", "notifications", "wiki", "moderation", "talk", "categories", "safety"},
 }
 # How many of wiki's modules talk may lean on: the few wiki offers apps built on it.
 TALK_MAY_USE_OF_WIKI = 4

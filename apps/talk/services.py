@@ -20,10 +20,9 @@ from apps.web import hooks
 from apps.web.pagecache import pages_changed
 from apps.web.refusals import Conflict
 from apps.web.usertext import checked_reason, line_problem, rendered, text_problem
-from apps.wiki import spam
 from apps.wiki.models import Article, Revision
 from apps.wiki.permissions import can_moderate, can_open_unpublished
-from apps.wiki.policy import account_refusal
+from apps.wiki.policy import account_refusal, check_text
 
 from .models import Post, TalkAction, TalkEvent, Topic, TopicFollow
 from .tasks import tell_about_post
@@ -45,7 +44,7 @@ def participation_refusal(user: User | AnonymousUser, article: Article) -> str |
     The same rule as for proposing (blocked and unverified accounts wait), and an
     unpublished article's talk is for those who may open the article.
     """
-    refusal = account_refusal(user)
+    refusal = account_refusal(user, action="talk", article=article)
     if refusal is None and not article.is_published and not can_open_unpublished(user, article):
         refusal = "This article is awaiting review: its talk page opens when it is published."
     return refusal
@@ -102,7 +101,7 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
-    spam.check_text(author=author, html=html)
+    check_text(author=author, html=html)
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -134,7 +133,7 @@ def post_reply(*, topic: Topic, author: User, body: str, parent: Post | None = N
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
-    spam.check_text(author=author, html=html)
+    check_text(author=author, html=html)
     with transaction.atomic():
         # Locked: a moderator closing the topic meanwhile waits for this reply, or this
         # reply waits for the close and is refused.

@@ -23,7 +23,7 @@ from apps.web.requests import user_of
 from apps.web.usertext import MAX_REASON_LENGTH
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
-from apps.wiki.views.access import get_article_for_user, proposer_required
+from apps.wiki.views.access import get_article_for_user, writer_required
 
 from . import services
 from .forms import ReasonForm, ReplyForm, TopicForm
@@ -101,7 +101,7 @@ def topic_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-@proposer_required
+@writer_required("talk")
 def topic_start(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article(request, slug)
     form = TopicForm(request.POST)
@@ -181,7 +181,7 @@ def topic_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@proposer_required
+@writer_required("talk")
 def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     topic = _topic(request, slug, pk)
     form = ReplyForm(request.POST)

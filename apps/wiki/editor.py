@@ -27,7 +27,7 @@ from apps.markup import MarkdownTooComplex, external_image_message, render_with_
 from apps.web.usertext import INVALID_UTF8_MESSAGE, REPLACEMENT_CHARACTER
 
 from .presenting import reader_view
-from .views.access import proposer_required_json, sources_visible_to
+from .views.access import proposer_required_json, sources_visible_to, writer_required_json
 
 logger = logging.getLogger(__name__)
 STORAGE_UNAVAILABLE = 503
@@ -218,7 +218,7 @@ def store_image(image: File) -> str:
 
 
 @require_POST
-@proposer_required_json
+@writer_required_json("upload")
 def upload(request):
     """Store an uploaded image under a server-chosen name; answer with its Markdown."""
     upload = request.FILES.get("image")

@@ -15,9 +15,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.accounts.models import Trust, User
+from apps.web import hooks
 
+from . import spam
 from .models import Article, Protection, Revision, RevisionStatus
 from .permissions import can_moderate
+from .slots import WRITE_REFUSAL
 
 DEFAULT_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}
 
@@ -72,11 +75,17 @@ UNVERIFIED_EMAIL = (
 )
 
 
-def account_refusal(user: User | AnonymousUser) -> str | None:
-    """Why this account may not propose anything yet, or None if it may.
+def account_refusal(
+    user: User | AnonymousUser, *, action: str = "propose", article: Article | None = None
+) -> str | None:
+    """Why this account may not write yet (``action``: "propose", or what the app asking
+    calls its write, such as a discussion post, a comment, an upload; on
+    ``article``, or anywhere), or None if it may.
 
-    The one rule every way of proposing asks (the editor's pages, its preview and
-    upload endpoints, the services). Moderators are exempt: staff vouch for them.
+    The one rule every write asks (the editor's pages, its preview and upload
+    endpoints, discussion posts, review comments, the services): signed in, active, a
+    confirmed address, and no block (the apps answering the "write-refusal" hook).
+    Moderators are exempt: staff vouch for them.
     """
     if not user.is_authenticated or not user.is_active:
         return "Log in to propose articles and edits."
@@ -84,12 +93,25 @@ def account_refusal(user: User | AnonymousUser) -> str | None:
         return None
     if settings.REQUIRE_VERIFIED_EMAIL and not user.email_verified:
         return UNVERIFIED_EMAIL
-    return None
+    return next(
+        (
+            refusal
+            for refusal in hooks.run(WRITE_REFUSAL, user=user, action=action, article=article)
+            if refusal
+        ),
+        None,
+    )
+
+
+def check_text(*, author: User, html: str, field: str = "body") -> None:
+    """What every message a fan writes outside the editor (a discussion post, a review comment)
+    must pass before it is stored: the spam rules (ValidationError on ``field``)."""
+    spam.check_text(author=author, html=html, field=field)
 
 
 def proposal_refusal(user: User | AnonymousUser, article: Article | None) -> str | None:
     """Why this user may not propose this (None: a new article), or None if they may."""
-    refusal = account_refusal(user)
+    refusal = account_refusal(user, article=article)
     if refusal is None and article is not None:
         refusal = protection_refusal(user, article)
     return refusal

@@ -24,6 +24,7 @@ NAMES_CHECK = "names-check"
 NAMES_PUBLISHED = "names-published"
 REVISION_PROPOSED = "revision-proposed"
 REVISION_DECIDED = "revision-decided"
+WRITE_REFUSAL = "write-refusal"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
@@ -50,6 +51,9 @@ OFFERED = {
     "author's is published); gets revision",
     REVISION_DECIDED: "hook, in the transaction that decides a proposal (approved, rejected, "
     "withdrawn, merged, changes requested); gets revision, automatic",
+    WRITE_REFUSAL: "hook, asked by every write of a fan (policy.account_refusal): gets user, "
+    'action ("propose", or the asking app\'s name for its write), article (or None); '
+    "returns why they may not, or None",
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",
 }

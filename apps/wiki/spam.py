@@ -1,4 +1,4 @@
-"""Spam rules, checked when a fan submits a proposal, a talk post or a review comment,
+"""Spam rules, checked when a fan submits a proposal, a discussion post or a review comment,
 before anyone sees it.
 
 Two rules, both in settings: links to a banned domain (or any of its subdomains)
@@ -111,7 +111,7 @@ def _banned_links(links: list[tuple[str, str]]) -> list[str]:
 
 
 def check_text(*, author: User, html: str, field: str = "body") -> None:
-    """Refuse (ValidationError on ``field``) text written outside the editor (a talk post,
+    """Refuse (ValidationError on ``field``) text written outside the editor (a discussion post,
     a review comment) that breaks a spam rule: the same two rules as for proposals."""
     if can_moderate(author):
         return

@@ -15,12 +15,11 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.notifications.services import about, notify
 from apps.web.usertext import rendered
-from apps.wiki import spam
 from apps.wiki.citing import CitationInput
 from apps.wiki.merging import Cited, cited_of, merge_cited
 from apps.wiki.models import Article, Revision
 from apps.wiki.permissions import can_moderate
-from apps.wiki.policy import account_refusal
+from apps.wiki.policy import account_refusal, check_text
 from apps.wiki.revising import review_state
 from apps.wiki.services import WikiConflict, revision_propose
 
@@ -49,14 +48,14 @@ def _check_discussant(user: User, revision: Revision) -> None:
     if not can_discuss_proposal(user, revision):
         raise PermissionDenied("Only moderators and the proposal's author can comment on it.")
     # The rule every write asks (an address no longer confirmed waits, as for proposing).
-    refusal = account_refusal(user)
+    refusal = account_refusal(user, action="comment", article=revision.article)
     if refusal:
         raise PermissionDenied(refusal)
 
 
 def _rendered(body: str, *, author: User) -> str:
     html = rendered((body or "").strip(), what="comment", max_length=MAX_COMMENT_LENGTH)
-    spam.check_text(author=author, html=html)
+    check_text(author=author, html=html)
     return html
 
 

@@ -19,6 +19,7 @@ from apps.moderation.models import (
 )
 from apps.notifications.models import Notification
 from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk, ImportRun
+from apps.safety.models import Block
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
     Article,
@@ -71,6 +72,7 @@ MODELS: tuple[type[Model], ...] = (
     Webhook,
     WebhookDelivery,
     DeliveryAttempt,
+    Block,
 )
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.

@@ -15,7 +15,7 @@ from apps.web.refusals import FORBIDDEN, json_refusal
 from ..citing import cited_by_approved_text, reusable_sources
 from ..models import Article, ArticleQuerySet, Redirect, Revision
 from ..permissions import can_moderate, can_open_unpublished, can_view_revision
-from ..policy import account_refusal
+from ..policy import UNVERIFIED_EMAIL, account_refusal
 
 View = Callable[..., HttpResponse]
 LOG_IN_TO_EDIT = "Log in to use the editor."
@@ -33,36 +33,58 @@ def login_required_json(view: View) -> View:
     return wrapper
 
 
-def proposer_required(view: View) -> View:
-    """Let through accounts that may propose (policy.account_refusal); show the rest why.
+def writer_required(action: str) -> Callable[[View], View]:
+    """Let through accounts that may ``action`` somewhere (policy.account_refusal: a block
+    of one article is asked again by the view, with the article); show the rest why.
 
     Goes under ``login_required``: anonymous visitors are sent to log in first.
     """
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        refusal = account_refusal(request.user)
-        if refusal:
-            return render(
-                request, "wiki/cannot_propose.html", {"message": refusal}, status=FORBIDDEN
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            refusal = account_refusal(request.user, action=action)
+            if refusal:
+                return cannot_write(request, refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def cannot_write(request: HttpRequest, refusal: str) -> HttpResponse:
+    return render(
+        request,
+        "wiki/cannot_propose.html",
+        {"message": refusal, "unverified": refusal == UNVERIFIED_EMAIL},
+        status=FORBIDDEN,
+    )
+
+
+proposer_required = writer_required("propose")
+
+
+def writer_required_json(action: str) -> Callable[[View], View]:
+    """As writer_required, for the editor's endpoints: a 403 in JSON, not a page."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            user = request.user
+            refusal = (
+                account_refusal(user, action=action) if user.is_authenticated else LOG_IN_TO_EDIT
             )
-        return view(request, *args, **kwargs)
+            if refusal:
+                return json_refusal(PermissionDenied(refusal))
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-def proposer_required_json(view: View) -> View:
-    """As proposer_required, for the editor's endpoints: a 403 in JSON, not a page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        user = request.user
-        refusal = account_refusal(user) if user.is_authenticated else LOG_IN_TO_EDIT
-        if refusal:
-            return json_refusal(PermissionDenied(refusal))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+proposer_required_json = writer_required_json("propose")
 
 
 def sources_visible_to(user: User | AnonymousUser) -> SourceQuerySet:

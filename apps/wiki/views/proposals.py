@@ -18,12 +18,12 @@ from ..forms import ArticleCreateForm, CitationFormSet, MoveForm, ProposalForm, 
 from ..merging import citation_inputs, cited_of, merge_revisions
 from ..models import Revision
 from ..naming import Names, merge_names
-from ..policy import protection_refusal
+from ..policy import account_refusal, protection_refusal
 from ..presenting import raw_text_spoils
 from ..revising import superseded_by
 from ..services.publishing import SUMMARY_LENGTH
 from ..slots import EDITOR_TAKING
-from .access import get_article_for_user, proposer_required, sources_visible_to
+from .access import cannot_write, get_article_for_user, proposer_required, sources_visible_to
 
 
 def _show_refusal(error: ValidationError, form, formset) -> None:
@@ -153,6 +153,8 @@ def _starting_point(request, article):
 def article_edit(request, slug):
     # Unpublished articles are visible (and editable) to their creator and moderators only.
     article = get_article_for_user(request.user, slug)
+    if refusal := account_refusal(request.user, article=article):  # a block of this article
+        return cannot_write(request, refusal)
     refusal = protection_refusal(request.user, article)
     if refusal:
         return render(
@@ -333,6 +335,8 @@ def article_move(request, slug):
             "approved it.",
         )
         return redirect(article)
+    if refusal := account_refusal(request.user, article=article):  # a block of this article
+        return cannot_write(request, refusal)
     refusal = protection_refusal(request.user, article)
     if refusal:
         return render(

@@ -1,0 +1,70 @@
+"""Blocks in the admin: listed and liftable (through the same service as the moderation
+pages, with a reason); placed on the moderation pages, where the form explains them."""
+
+from functools import partial
+
+from django.contrib import admin
+
+from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
+from apps.web.usertext import checked_reason
+
+from . import services
+from .models import Block
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "In force"), ("ended", "Ended or lifted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "ended":
+            return queryset.exclude(pk__in=Block.objects.active().values("pk"))
+        return queryset
+
+
+@admin.register(Block)
+class BlockAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "target", "sitewide", "expires_at", "created_by", "lifted_at")
+    list_filter = (ActiveFilter, "sitewide", "created_at")
+    list_select_related = ("user", "created_by")
+    search_fields = ("user__username", "network", "reason")
+    readonly_fields = (
+        "user", "network", "sitewide", "actions", "scope", "reason", "expires_at",
+        "created_by", "created_at", "lifted_at", "lifted_by", "lift_reason",
+    )  # fmt: skip
+    fields = readonly_fields
+    actions = ["lift_selected"]
+
+    @admin.display(description="Blocked from")
+    def scope(self, block):
+        return block.scope()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Lift the selected blocks…")
+    def lift_selected(self, request, queryset):
+        reason, page = self.asked_reason(
+            request,
+            check=partial(checked_reason, missing="Say why the blocks are lifted."),
+            template="admin/safety/block/lift.html",
+            title="Lift blocks",
+            blocks=queryset.select_related("user"),
+        )
+        if page is not None:
+            return page
+        self.act_on_each(
+            request,
+            queryset.active().select_related("user"),
+            services.block_lift,
+            row="block",
+            done="Lifted {count} block(s).",
+            label=lambda block: str(block.target),
+            reason=reason,
+        )
+        return None

@@ -1,0 +1,125 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.accounts.models import User
+from apps.categories.models import Category
+from apps.web.forms import ReasonField, Utf8Form
+from apps.wiki.models import Article
+
+from .models import Action
+
+DURATIONS = {
+    "1d": ("1 day", timedelta(days=1)),
+    "3d": ("3 days", timedelta(days=3)),
+    "1w": ("1 week", timedelta(weeks=1)),
+    "1m": ("1 month", timedelta(days=30)),
+    "3m": ("3 months", timedelta(days=90)),
+    "1y": ("1 year", timedelta(days=365)),
+    "never": ("Until a moderator lifts it", None),
+    "until": ("Until the date below", None),
+}
+MAX_NAMED = 50  # articles or categories one block names
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
+
+
+class BlockForm(Utf8Form):
+    username = forms.CharField(label="Account (user name)", required=False, max_length=150)
+    network = forms.CharField(
+        label="Or an address or range",
+        required=False,
+        max_length=50,
+        help_text="Such as 203.0.113.7, 203.0.113.0/24 or 2001:db8::/48.",
+    )
+    scope = forms.ChoiceField(
+        label="Block from",
+        choices=[
+            ("sitewide", "Everything: proposals, talk pages, comments and uploads"),
+            ("partial", "Only what is chosen below"),
+        ],
+        widget=forms.RadioSelect,
+        initial="sitewide",
+    )
+    actions = forms.MultipleChoiceField(
+        label="Actions",
+        choices=Action.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    articles = forms.CharField(
+        label="Articles",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Titles, one per line: no proposals, talk or comments on these.",
+    )
+    categories = forms.CharField(
+        label="Categories",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Category names, one per line: the articles filed under them.",
+    )
+    duration = forms.ChoiceField(
+        label="For", choices=[(key, label) for key, (label, _delta) in DURATIONS.items()]
+    )
+    until = forms.DateTimeField(
+        label="Until",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = ReasonField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The blocked fan reads it where they would write; it is in the audit log.",
+    )
+
+    def clean_username(self) -> User | None:
+        name = self.cleaned_data["username"].strip()
+        if not name:
+            return None
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no account named “{name}”.")
+        return user
+
+    def clean_articles(self) -> list[Article]:
+        names = _lines(self.cleaned_data["articles"])[: MAX_NAMED + 1]
+        if len(names) > MAX_NAMED:
+            raise forms.ValidationError(f"Name at most {MAX_NAMED} articles.")
+        found = {a.slug: a for a in Article.objects.filter(slug__in=[slugify(n) for n in names])}
+        missing = [name for name in names if slugify(name) not in found]
+        if missing:
+            raise forms.ValidationError(f"No article is called {', '.join(map(repr, missing))}.")
+        return list({slugify(name): found[slugify(name)] for name in names}.values())
+
+    def clean_categories(self) -> list[Category]:
+        names = _lines(self.cleaned_data["categories"])[: MAX_NAMED + 1]
+        if len(names) > MAX_NAMED:
+            raise forms.ValidationError(f"Name at most {MAX_NAMED} categories.")
+        found = {c.slug: c for c in Category.objects.filter(slug__in=[slugify(n) for n in names])}
+        missing = [name for name in names if slugify(name) not in found]
+        if missing:
+            raise forms.ValidationError(f"No category is called {', '.join(map(repr, missing))}.")
+        return list({slugify(name): found[slugify(name)] for name in names}.values())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        duration = data.get("duration")
+        if duration == "until":
+            if not data.get("until"):
+                self.add_error("until", "Give the date the block ends.")
+            data["expires_at"] = data.get("until")
+        elif duration in DURATIONS:
+            delta = DURATIONS[duration][1]
+            data["expires_at"] = timezone.now() + delta if delta else None
+        return data
+
+
+class LiftForm(Utf8Form):
+    reason = ReasonField(label="Why lift it", help_text="It goes in the audit log.")
