@@ -10,3 +10,9 @@ class ModerationConfig(AppConfig):
         from . import auditlogs, hooks  # noqa: F401 - registers moderation's parts of wiki's pages
 
         auditlogs.offer()
+        from apps.web.hooks import offer
+
+        offer(
+            "moderation-links",
+            "the moderation pages' line of links (queue, statistics, audit log); gets nothing",
+        )

@@ -25,6 +25,7 @@ NAMES_PUBLISHED = "names-published"
 REVISION_PROPOSED = "revision-proposed"
 REVISION_DECIDED = "revision-decided"
 WRITE_REFUSAL = "write-refusal"
+PROFILE_TOOLS = "profile-tools"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
@@ -54,6 +55,7 @@ OFFERED = {
     WRITE_REFUSAL: "hook, asked by every write of a fan (policy.account_refusal): gets user, "
     'action ("propose", or the asking app\'s name for its write), article (or None); '
     "returns why they may not, or None",
+    PROFILE_TOOLS: "a fan's public profile, under its facts; gets person",
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",
 }

@@ -217,3 +217,17 @@ def test_staff_list_and_lift_blocks_in_the_admin(client, fan, moderator, staff):
     client.post(changelist, {**selected, "apply": "1", "reason": "Appeal accepted"})
     placed.refresh_from_db()
     assert placed.lift_reason == "Appeal accepted" and placed.lifted_by == staff
+
+
+def test_the_way_to_a_block_is_on_the_moderation_pages_and_the_profile(client, fan, moderator):
+    block(moderator, user=fan, sitewide=False, actions=[Action.TALK])
+    client.force_login(moderator)
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert reverse("safety:blocks") in queue
+    profile = client.get(reverse("wiki:profile", args=[fan.username])).content.decode()
+    assert f"{reverse('safety:block-new')}?user=fan" in profile and "Talk pages" in profile
+    client.force_login(fan)
+    assert (
+        reverse("safety:block-new")
+        not in client.get(reverse("wiki:profile", args=[fan.username])).content.decode()
+    )
