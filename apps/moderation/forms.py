@@ -8,7 +8,7 @@ from django.forms import BoundField
 
 from apps.accounts.models import Trust
 from apps.catalog.models import Show
-from apps.web.forms import ReasonField, Utf8Form, renderable
+from apps.web.forms import ReasonField, Utf8Form, acknowledged_field, renderable
 from apps.wiki.models import Protection, RejectionReason
 
 from .hunks import Hunk
@@ -191,6 +191,7 @@ class CommentFields(Utf8Form):
         "the author can take your version into the proposal. Left as it is, nothing is "
         "suggested; emptied, deleting the words is.",
     )
+    acknowledged = acknowledged_field()
 
     def suggestion_value(self, *originals: str) -> str | None:
         """The suggested replacement, or None when none is offered: the box was not sent, or

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apps.web.forms import ReasonField, Utf8Form, renderable
+from apps.web.forms import ReasonField, Utf8Form, acknowledged_field, renderable
 
 from .services import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
@@ -22,6 +22,7 @@ class BodyField(forms.CharField):
 class TopicForm(Utf8Form):
     title = forms.CharField(label="Topic", max_length=MAX_TITLE_LENGTH)
     body = BodyField()
+    acknowledged = acknowledged_field()
 
 
 class ReplyForm(Utf8Form):
@@ -29,6 +30,7 @@ class ReplyForm(Utf8Form):
     parent = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
     )
+    acknowledged = acknowledged_field()
 
 
 class ReasonForm(Utf8Form):

@@ -88,7 +88,9 @@ def _after_commit(post: Post, actor: User) -> None:
     transaction.on_commit(queue, robust=True)
 
 
-def topic_start(*, article: Article, author: User, title: str, body: str) -> Topic:
+def topic_start(
+    *, article: Article, author: User, title: str, body: str, acknowledged: str = ""
+) -> Topic:
     """Start a topic on the article's talk page with its first post; the author follows it."""
     _check_participant(author, article)
     errors: dict[str, str] = {}
@@ -101,7 +103,8 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
-    check_text(author=author, html=html)
+    check_text(author=author, kind="talk", text=body, html=html, article=article, summary=title,
+               acknowledged=acknowledged)  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -122,7 +125,14 @@ def topic_start(*, article: Article, author: User, title: str, body: str) -> Top
     return topic
 
 
-def post_reply(*, topic: Topic, author: User, body: str, parent: Post | None = None) -> Post:
+def post_reply(
+    *,
+    topic: Topic,
+    author: User,
+    body: str,
+    parent: Post | None = None,
+    acknowledged: str = "",
+) -> Post:
     """Reply to the topic, or to one of its posts; the author follows the topic from then on."""
     _check_participant(author, topic.article)
     if not topic.readable_by(author):
@@ -133,7 +143,8 @@ def post_reply(*, topic: Topic, author: User, body: str, parent: Post | None = N
     html = _rendered(body, errors)
     if errors:
         raise ValidationError(errors)
-    check_text(author=author, html=html)
+    check_text(author=author, kind="talk", text=body, html=html, article=topic.article,
+               summary=topic.title, acknowledged=acknowledged)  # fmt: skip
     with transaction.atomic():
         # Locked: a moderator closing the topic meanwhile waits for this reply, or this
         # reply waits for the close and is refused.

@@ -112,6 +112,7 @@ def topic_start(request: HttpRequest, slug: str) -> HttpResponse:
                 author=user_of(request),
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                acknowledged=form.cleaned_data["acknowledged"],
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -197,6 +198,7 @@ def post_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     author=user_of(request),
                     body=form.cleaned_data["body"],
                     parent=parent,
+                    acknowledged=form.cleaned_data["acknowledged"],
                 )
             except Conflict as conflict:
                 return _conflict(request, topic, conflict)

@@ -36,6 +36,12 @@ class Utf8Form(forms.Form):
                 field.validators.append(valid_utf8)
 
 
+def acknowledged_field() -> forms.CharField:
+    """The hidden field that carries back the warnings (refusals.Flagged) a page showed:
+    submitted again with it, the text is stored."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
 class ReasonField(forms.CharField):
     """A moderator's reason or note: the one limit every such field has (usertext), and
     valid UTF-8 even in a form that adds it after Utf8Form has looked at its fields."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
 BAD_REQUEST = 400
@@ -27,6 +27,16 @@ class Conflict(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class Flagged(ValidationError):
+    """A warning about what was written (an edit filter's): not stored this time; submitted
+    again with ``acknowledge`` (the form carries it back in its "acknowledged" field), it
+    is."""
+
+    def __init__(self, message: str | list[str], *, acknowledge: str) -> None:
+        super().__init__(message, code="flagged")
+        self.acknowledge = acknowledge
 
 
 Refusal = ValidationError | Conflict | PermissionDenied
@@ -53,6 +63,15 @@ def add_errors(
     form, unless ``elsewhere(field, message)`` places it (a citation row of the
     editor, say) and returns True.
     """
+    if isinstance(error, Flagged) and "acknowledged" in form.fields:
+        # The page shown again carries the warning's token: submitted again, it passes.
+        key = form.add_prefix("acknowledged")
+        if isinstance(form.data, QueryDict):
+            data = form.data.copy()
+            data[key] = error.acknowledge
+            form.data = data
+        else:
+            form.data = {**form.data, key: error.acknowledge}
     named = error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]
     for field, errors in named:
         for message in ValidationError(errors).messages:

@@ -16,7 +16,7 @@ from apps.catalog.models import Episode
 from apps.citations.kinds import FIELD_LABELS, KIND_FIELDS, LOCATORS, clean_locator
 from apps.citations.models import Source, SourceKind
 from apps.citations.normalise import normalise_url
-from apps.web.forms import Utf8Form, renderable
+from apps.web.forms import Utf8Form, acknowledged_field, renderable
 from apps.web.params import id_value
 from apps.web.usertext import one_line
 
@@ -62,6 +62,8 @@ class ProposalForm(Utf8Form):
     takes = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     # New for every editor page: the same page submitted twice is one proposal.
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+    # The warnings (screening.Flagged) shown on this page: submitted again, it is stored.
+    acknowledged = acknowledged_field()
 
 
 class ArticleCreateForm(ProposalForm):
@@ -85,6 +87,7 @@ class MoveForm(Utf8Form):
         validators=[one_line("reason")],
         help_text="Why the article should be called this. Moderators and readers see it.",
     )
+    acknowledged = acknowledged_field()
 
 
 def source_id(value: object) -> int | None:

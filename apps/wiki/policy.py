@@ -20,6 +20,7 @@ from apps.web import hooks
 from . import spam
 from .models import Article, Protection, Revision, RevisionStatus
 from .permissions import can_moderate
+from .screening import Written, screen
 from .slots import WRITE_REFUSAL
 
 DEFAULT_RULE = {"approved": 5, "quiet_days": 30, "min_account_days": 7}
@@ -103,10 +104,26 @@ def account_refusal(
     )
 
 
-def check_text(*, author: User, html: str, field: str = "body") -> None:
-    """What every message a fan writes outside the editor (a discussion post, a review comment)
-    must pass before it is stored: the spam rules (ValidationError on ``field``)."""
+def check_text(
+    *,
+    author: User,
+    kind: str,
+    text: str,
+    html: str,
+    article: Article | None,
+    summary: str = "",
+    acknowledged: str = "",
+    field: str = "body",
+) -> None:
+    """What every message a fan writes outside the editor (``kind``: the asking app's name
+    for it, such as a discussion post or a review comment) must pass before it is stored:
+    the spam rules (ValidationError on ``field``) and the screens (screening.screen: a
+    refusal, or a warning the writer may submit past with ``acknowledged``)."""
     spam.check_text(author=author, html=html, field=field)
+    screen(
+        Written(kind=kind, author=author, article=article, text=text, summary=summary,
+                title=article.title if article else "", acknowledged=acknowledged, rendered=html)
+    )  # fmt: skip
 
 
 def proposal_refusal(user: User | AnonymousUser, article: Article | None) -> str | None:

@@ -26,6 +26,7 @@ REVISION_PROPOSED = "revision-proposed"
 REVISION_DECIDED = "revision-decided"
 WRITE_REFUSAL = "write-refusal"
 PROFILE_TOOLS = "profile-tools"
+CONTENT_CHECK = "content-check"
 
 OFFERED = {
     ARTICLE_TABS: "the article page's tabs, after History; gets article",
@@ -55,6 +56,9 @@ OFFERED = {
     WRITE_REFUSAL: "hook, asked by every write of a fan (policy.account_refusal): gets user, "
     'action ("propose", or the asking app\'s name for its write), article (or None); '
     "returns why they may not, or None",
+    CONTENT_CHECK: "hook, before a proposal (or another app's post or comment) is stored: "
+    "gets written (apps.wiki.screening.Written); returns a Screening (hold, tags) or None, "
+    "or raises ValidationError to refuse it or screening.Flagged to warn",
     PROFILE_TOOLS: "a fan's public profile, under its facts; gets person",
     REVIEW_URL: "hook: the address where a moderator reviews a pending revision (or, with "
     "revision=None, the queue); gets revision",

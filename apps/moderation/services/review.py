@@ -53,9 +53,11 @@ def _check_discussant(user: User, revision: Revision) -> None:
         raise PermissionDenied(refusal)
 
 
-def _rendered(body: str, *, author: User) -> str:
-    html = rendered((body or "").strip(), what="comment", max_length=MAX_COMMENT_LENGTH)
-    check_text(author=author, html=html)
+def _rendered(body: str, *, author: User, revision: Revision, acknowledged: str = "") -> str:
+    body = (body or "").strip()
+    html = rendered(body, what="comment", max_length=MAX_COMMENT_LENGTH)
+    check_text(author=author, kind="comment", text=body, html=html, article=revision.article,
+               acknowledged=acknowledged)  # fmt: skip
     return html
 
 
@@ -152,10 +154,11 @@ def thread_start(
     quote: str = "",
     citation_key: int | None = None,
     suggestion: str | None = None,
+    acknowledged: str = "",
 ) -> ReviewThread:
     """Start a thread on a proposal (as a whole, on lines of its diff, or on a citation)."""
     _check_discussant(user, revision)
-    html = _rendered(body, author=user)
+    html = _rendered(body, author=user, revision=revision, acknowledged=acknowledged)
     with transaction.atomic():
         article, revision = _lock_open(revision)
         current = article.approved_revision
@@ -188,11 +191,16 @@ def thread_start(
 
 
 def thread_reply(
-    *, thread: ReviewThread, user: User, body: str, suggestion: str | None = None
+    *,
+    thread: ReviewThread,
+    user: User,
+    body: str,
+    suggestion: str | None = None,
+    acknowledged: str = "",
 ) -> ReviewComment:
     """Answer in a thread; a resolved thread is reopened by a reply."""
     _check_discussant(user, thread.revision)
-    html = _rendered(body, author=user)
+    html = _rendered(body, author=user, revision=thread.revision, acknowledged=acknowledged)
     with transaction.atomic():
         _lock_open(thread.revision)
         thread = ReviewThread.objects.select_for_update().get(pk=thread.pk)

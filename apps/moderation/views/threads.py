@@ -97,6 +97,7 @@ def thread_new(request: HttpRequest, pk: int) -> HttpResponse:
                 revision=revision,
                 user=user,
                 body=data["body"],
+                acknowledged=data.get("acknowledged") or "",
                 anchor=data["anchor"],
                 side=data.get("side") or "",
                 line_start=data.get("line_start"),
@@ -169,6 +170,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 body=form.cleaned_data["body"],
                 suggestion=form.suggestion_value(thread.quote or "", thread.anchor_text or ""),
+                acknowledged=form.cleaned_data.get("acknowledged") or "",
             )
         except ValidationError as error:
             add_errors(form, error)

@@ -19,7 +19,7 @@ from .content import (
     StatementQuerySet,
     citing_article_count,
 )
-from .records import ActionKind, AuditAction, AuditEvent, Follow, ModeratorAction
+from .records import ActionKind, AuditAction, AuditEvent, Follow, ModeratorAction, RevisionTag
 
 __all__ = [
     "DECISION_FIELDS",
@@ -30,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "ActionKind",
     "ModeratorAction",
+    "RevisionTag",
     "Citation",
     "CitationQuerySet",
     "Follow",

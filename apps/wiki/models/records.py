@@ -139,6 +139,23 @@ class ModeratorAction(models.Model):
         raise ValueError("Moderator actions are append-only.")
 
 
+class RevisionTag(models.Model):
+    """A label a screen gave a proposal when it was written (an edit filter's tag): shown
+    in the review queue, which filters by it."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "tag"], name="revisiontag_once"),
+        ]
+        indexes = [models.Index(fields=["tag", "revision"], name="revisiontag_tag")]
+
+    def __str__(self):
+        return self.tag
+
+
 class Follow(models.Model):
     """A user who wants to hear when an article's approved text changes."""
 

@@ -16,17 +16,19 @@ from apps.web.usertext import line_problem
 
 from ..citing import NO_CITATION_MESSAGE, CitationInput, names_of, write_revision
 from ..merging import has_conflict_markers
-from ..models import Article, AuditAction, Revision, RevisionStatus
+from ..models import Article, AuditAction, Revision, RevisionStatus, RevisionTag
 from ..naming import Names, check_names, clean_title, taken_over
 from ..permissions import can_moderate, can_open_unpublished
 from ..policy import approves_automatically, pending_refusal, proposal_refusal
 from ..revising import superseded_by
+from ..screening import Screening, Written, screen
 from ..slots import REVISION_PROPOSED, REVISION_REVISED
 from ..spam import check_proposal
 from .common import audit, decide, lock
 from .errors import StaleBase, TooManyPending
 from .publishing import revision_publish
 
+UNSCREENED = Screening()
 REVISABLE = {
     RevisionStatus.REJECTED,
     RevisionStatus.WITHDRAWN,
@@ -68,10 +70,11 @@ def _write(
     names: Names,
     revises: Revision | None = None,
     submission: tuple[UUID, str] | None = None,
+    screening: Screening = UNSCREENED,
 ) -> Revision:
     """Write a proposal; approve it at once when its author's proposals skip the queue
-    (not when it would give the article a name that leads to another one: a moderator
-    decides that)."""
+    (not when it would give the article a name that leads to another one, nor when a
+    screen holds it: a moderator decides those)."""
     check_names(article=article, names=names)
     # The author's row, locked: two proposals at once cannot both pass the cap.
     list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True))
@@ -91,12 +94,17 @@ def _write(
         names=names,
     )
     check_proposal(author=author, revision=revision)  # rolls the transaction back if spam
+    RevisionTag.objects.bulk_create(RevisionTag(revision=revision, tag=t) for t in screening.tags)
     audit(revision=revision, actor=author, action=AuditAction.PROPOSED, from_status="")
     hooks.run(REVISION_PROPOSED, revision=revision)
-    if approves_automatically(author) and (
-        can_moderate(author)
-        or not taken_over(
-            article=article, names=names, before=Names.of(base) if base is not None else None
+    if (
+        not screening.hold
+        and approves_automatically(author)
+        and (
+            can_moderate(author)
+            or not taken_over(
+                article=article, names=names, before=Names.of(base) if base is not None else None
+            )
         )
     ):
         revision_publish(
@@ -121,13 +129,15 @@ def article_create(
     submission_key: UUID | None = None,
     categories: str = "",
     aliases: str = "",
+    acknowledged: str = "",
 ) -> Revision:
     """Create an article with its first revision; pending unless the author is trusted.
 
     ``categories`` and ``aliases`` are as the editor's fields take them (naming.py).
 
     ``submission_key`` is the editor form's one-time key: posted again with the
-    same text, the proposal already stored is the answer.
+    same text, the proposal already stored is the answer. ``acknowledged``: the
+    warnings (screening.Flagged) the author saw and submitted past.
     """
     refusal = proposal_refusal(author, None)
     if refusal:
@@ -137,6 +147,10 @@ def article_create(
     _check_text(body=body, summary=summary)
     if not citations:
         raise ValidationError(NO_CITATION_MESSAGE)
+    screening = screen(
+        Written(kind="proposal", author=author, article=None, text=body, summary=summary,
+                title=title, acknowledged=acknowledged)
+    )  # fmt: skip
     digest = submission_digest(
         body=body, summary=summary, citations=citations, names=names, episode=episode
     )
@@ -161,6 +175,7 @@ def article_create(
                     citations=citations,
                     names=names,
                     submission=submission,
+                    screening=screening,
                 )
         except IntegrityError:
             # Another fan created this title between our read and our insert (or
@@ -260,6 +275,7 @@ def revision_propose(
     submission_key: UUID | None = None,
     takes: str = "",
     names: Names | None = None,
+    acknowledged: str = "",
 ) -> Revision:
     """Propose a new text for an existing article.
 
@@ -283,6 +299,12 @@ def revision_propose(
     if base is not None and base.article_id != article.pk:
         raise ValidationError("The revision you started from is not part of this article.")
     _check_revises(revises, article=article, author=author)
+    screening = screen(
+        Written(kind="proposal", author=author, article=article, text=body,
+                previous=base.body if base is not None else "", summary=summary,
+                title=names.title if names is not None else article.title,
+                acknowledged=acknowledged)
+    )  # fmt: skip
     with transaction.atomic():
         current = (
             Article.objects.select_for_update()
@@ -328,6 +350,7 @@ def revision_propose(
             names=names,
             revises=revises,
             submission=submission,
+            screening=screening,
         )
         if revises is not None:
             # What other apps keep about the replaced proposal follows it (review threads).

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.catalog.models import Episode
 from apps.web import hooks
 from apps.web.params import id_value, int_param, text_param
-from apps.web.refusals import CONFLICT, TOO_MANY, add_errors
+from apps.web.refusals import CONFLICT, TOO_MANY, Flagged, add_errors
 
 from .. import services
 from ..citing import names_of
@@ -37,7 +37,7 @@ def _show_refusal(error: ValidationError, form, formset) -> None:
             row.add_error(None, message)
         return row is not None
 
-    if hasattr(error, "error_dict"):
+    if hasattr(error, "error_dict") or isinstance(error, Flagged):
         add_errors(form, error, elsewhere=on_citation_row)
     else:
         formset.add_non_form_errors(error.messages)
@@ -78,6 +78,7 @@ def article_create(request):
                 submission_key=data.get("submission_key"),
                 categories=data["categories"],
                 aliases=data["aliases"],
+                acknowledged=data.get("acknowledged") or "",
             )
         except ValidationError as error:
             _show_refusal(error, form, formset)
@@ -229,6 +230,7 @@ def article_edit(request, slug):
                 revises=revises,
                 submission_key=data.get("submission_key"),
                 takes=data.get("takes") or "",
+                acknowledged=data.get("acknowledged") or "",
             )
         except ValidationError as error:
             _show_refusal(error, form, formset)
@@ -369,6 +371,7 @@ def article_move(request, slug):
                 citations=citation_inputs(cited_of(current)),
                 base=current,
                 names=new,
+                acknowledged=data.get("acknowledged") or "",
             )
         except ValidationError as error:
             add_errors(form, error)
