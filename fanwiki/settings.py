@@ -532,6 +532,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # How long a Markdown body may be (characters); longer input is refused with a message.
 WIKI_MAX_BODY_LENGTH = 100_000
 
+# An edit filter whose rule takes longer than this on one text is switched off (apps.safety).
+EDIT_FILTER_MAX_MS = env_int("EDIT_FILTER_MAX_MS", 100)
+
 # Logs go to standard error: plain lines by default, one JSON object a line with
 # LOG_FORMAT=json. Every request is logged once, with its id, user, status and duration.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")

@@ -26,7 +26,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("api/", include("apps.api.urls")),
     path("api/v1/", api_urls),
-    path("moderation/blocks/", include("apps.safety.urls")),
+    path("moderation/", include("apps.safety.urls")),
     path("moderation/", include("apps.moderation.urls")),
     path("notifications/", include("apps.notifications.urls")),
     # django-markdownx's widget posts to these fixed paths (see settings).

@@ -27,6 +27,10 @@ PROBLEM_HELP = {
     "against: current_revision_id names the version to start from again.",
     "invalid": "Some fields are missing or not acceptable; errors lists them, each with "
     "field, pointer (JSON Pointer into your body) and detail.",
+    "flagged": "One of the moderators' edit filters warns about the text (detail says "
+    "why). Nothing was stored; send the same request again with the answer's acknowledge "
+    "value in the body's acknowledged field to store it all the same. A filter that refuses "
+    "answers invalid instead.",
     "too-many-requests": "A rate limit was reached; Retry-After says in how many seconds "
     "to try again.",
     "too-many-pending": "Your proposals awaiting review reached the cap "

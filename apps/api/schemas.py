@@ -228,6 +228,11 @@ class EditIn(Schema):
     )
     categories: list[str] | None = Field(None, description="Null keeps the base's.")
     aliases: list[str] | None = Field(None, description="Null keeps the base's.")
+    acknowledged: str | None = Field(
+        None,
+        description="The acknowledge value of a flagged answer: sent back with the same "
+        "request, the edit filters' warnings it names pass.",
+    )
 
 
 class NewArticleIn(Schema):
@@ -238,6 +243,11 @@ class NewArticleIn(Schema):
     citations: list[CitationIn]
     categories: list[str] = []
     aliases: list[str] = []
+    acknowledged: str | None = Field(
+        None,
+        description="The acknowledge value of a flagged answer: sent back with the same "
+        "request, the edit filters' warnings it names pass.",
+    )
 
 
 class ProposalOut(Schema):
@@ -343,3 +353,8 @@ class PostPage(Schema):
 class ReplyIn(Schema):
     body: str
     parent_id: int | None = None
+    acknowledged: str | None = Field(
+        None,
+        description="The acknowledge value of a flagged answer: sent back with the same "
+        "request, the edit filters' warnings it names pass.",
+    )

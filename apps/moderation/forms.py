@@ -80,11 +80,14 @@ class QueueFilterForm(forms.Form):
         choices=[("", "With bots' proposals"), ("hide", "Without bots"), ("only", "Bots only")],
         required=False,
     )
+    tag = forms.CharField(
+        required=False, max_length=50, help_text="A filter's tag, as the rows show it"
+    )
     sort = forms.ChoiceField(
         choices=[("oldest", "Oldest first"), ("newest", "Newest first")], required=False
     )
 
-    FILTERS = ("show", "episode", "author", "kind", "age", "bots")
+    FILTERS = ("show", "episode", "author", "kind", "age", "bots", "tag")
 
     def active_count(self) -> int:
         """How many filters narrow the queue (the order is not one)."""

@@ -5,14 +5,14 @@ models through their relations, with ``timesince`` and a ``reverse()`` per row,
 was most of its cost; a row here is what the table shows, already worked out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from apps.catalog.codes import episode_code
-from apps.wiki.models import Revision, RevisionStatus
+from apps.wiki.models import Revision, RevisionStatus, RevisionTag
 
 _FIELDS = (
     "pk",
@@ -53,6 +53,7 @@ class QueueRow:
     revised: bool = False  # the author's revision of a proposal sent back for changes
     moves: bool = False  # gives the article a new title
     bot: bool = False  # written by an account staff marked as a bot
+    tags: tuple[str, ...] = ()  # what screens (edit filters) labelled it with
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -100,4 +101,10 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
                 bot=values["author__is_bot"],
             )
         )
-    return rows
+    tags: dict[int, list[str]] = {}
+    for revision_id, tag in RevisionTag.objects.filter(
+        revision_id__in=[row.pk for row in rows]
+    ).values_list("revision_id", "tag"):
+        tags.setdefault(revision_id, []).append(tag)
+    return [replace(row, tags=tuple(sorted(tags[row.pk]))) if row.pk in tags else row
+            for row in rows]  # fmt: skip

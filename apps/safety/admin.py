@@ -9,7 +9,7 @@ from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
 from apps.web.usertext import checked_reason
 
 from . import services
-from .models import Block
+from .models import Block, EditFilter, FilterHit
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -68,3 +68,28 @@ class BlockAdmin(ServiceActionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             reason=reason,
         )
         return None
+
+
+@admin.register(EditFilter)
+class EditFilterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Edit filters, to look up (they are written and tried on the moderation pages, where
+    every change asks a reason for the audit log)."""
+
+    list_display = ("name", "action", "enabled", "changed_at", "created_by")
+    list_filter = ("enabled", "action")
+    search_fields = ("name", "rule", "notes")
+    readonly_fields = ("name", "notes", "kinds", "rule", "action", "message", "tag", "enabled",
+                       "broken", "created_by", "created_at", "changed_at")  # fmt: skip
+    fields = readonly_fields
+
+
+@admin.register(FilterHit)
+class FilterHitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "filter", "user", "kind", "action", "acknowledged", "article")
+    list_filter = ("action", "kind", "filter")
+    list_select_related = ("filter", "user", "article")
+    search_fields = ("user__username", "excerpt", "title")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "filter", "user", "kind", "action", "acknowledged",
+                       "article", "title", "summary", "excerpt")  # fmt: skip
+    fields = readonly_fields

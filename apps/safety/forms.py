@@ -10,7 +10,7 @@ from apps.categories.models import Category
 from apps.web.forms import ReasonField, Utf8Form
 from apps.wiki.models import Article
 
-from .models import Action
+from .models import Action, FilterAction, Kind
 
 DURATIONS = {
     "1d": ("1 day", timedelta(days=1)),
@@ -123,3 +123,45 @@ class BlockForm(Utf8Form):
 
 class LiftForm(Utf8Form):
     reason = ReasonField(label="Why lift it", help_text="It goes in the audit log.")
+
+
+TRY_COUNTS = [(n, f"the last {n}") for n in (50, 100, 250, 500)]
+
+
+class FilterForm(Utf8Form):
+    name = forms.CharField(max_length=100)
+    notes = forms.CharField(
+        label="Notes for moderators",
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Looks at", choices=Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    rule = forms.CharField(
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "code"}),
+        help_text="An expression over the names listed below, such as "
+        'added_text =~~ "(?i)free v-?bucks" and user_age_days < 7.',
+    )
+    action = forms.ChoiceField(choices=FilterAction.choices, widget=forms.RadioSelect)
+    message = forms.CharField(
+        label="What the writer reads",
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For warn and refuse. Say what to change; do not quote the rule.",
+    )
+    tag = forms.CharField(
+        label="Tag", required=False, max_length=50, help_text="For tag: shown in the queue."
+    )
+    enabled = forms.BooleanField(label="Switched on", required=False)
+    reason = ReasonField(
+        label="Why this change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="It goes in the audit log.",
+    )
+    try_count = forms.TypedChoiceField(
+        label="Try it on", choices=TRY_COUNTS, coerce=int, initial=100, required=False
+    )

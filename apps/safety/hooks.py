@@ -5,9 +5,10 @@ from apps.accounts.models import User
 from apps.web import hooks
 from apps.wiki.models import Article
 from apps.wiki.permissions import can_moderate
-from apps.wiki.slots import PROFILE_TOOLS, WRITE_REFUSAL
+from apps.wiki.screening import Screening, Written
+from apps.wiki.slots import CONTENT_CHECK, PROFILE_TOOLS, WRITE_REFUSAL
 
-from . import blocks
+from . import blocks, filters
 from .models import Block
 
 
@@ -30,3 +31,8 @@ def profile_tools(*, request: HttpRequest, person: User) -> str | None:
     return render_to_string(
         "safety/profile_tools.html", {"person": person, "blocks": in_force}, request=request
     )
+
+
+@hooks.register(CONTENT_CHECK, order=10)
+def edit_filters(*, written: Written) -> Screening | None:
+    return filters.check(written)

@@ -104,3 +104,78 @@ class Block(models.Model):
         parts += [f"“{article.title}”" for article in self.articles.all()]
         parts += [f"category “{category.name}”" for category in self.categories.all()]
         return "; ".join(parts)
+
+
+class Kind(models.TextChoices):
+    """What an edit filter looks at."""
+
+    PROPOSAL = "proposal", "Proposals (new articles, edits, moves)"
+    TALK = "talk", "Talk posts"
+    COMMENT = "comment", "Comments on proposals"
+
+
+class FilterAction(models.TextChoices):
+    WARN = "warn", "Warn: the writer sees the message and may submit again"
+    TAG = "tag", "Tag: shown in the review queue, which filters by it"
+    HOLD = "hold", "Hold for review, even a trusted fan's proposal"
+    REFUSE = "refuse", "Refuse, with the message"
+
+
+class EditFilter(models.Model):
+    """A moderator's rule, run on what fans write before it is stored (apps.safety.filters)."""
+
+    name = models.CharField(max_length=100)
+    notes = models.TextField(blank=True, help_text="For moderators: what it is for.")
+    rule = models.TextField(help_text="An expression of the rule language (the filters page).")
+    kinds = models.JSONField(default=list, help_text="What it looks at (Kind values).")
+    action = models.CharField(max_length=10, choices=FilterAction.choices)
+    message = models.TextField(blank=True, help_text="What the writer reads (warn, refuse).")
+    tag = models.CharField(max_length=50, blank=True, help_text="The queue's tag (tag).")
+    enabled = models.BooleanField(default=False)
+    # Why the site switched it off by itself (its rule failed or was too slow), if it did.
+    broken = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="editfilter_has_name"),
+            models.CheckConstraint(condition=~Q(rule=""), name="editfilter_has_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The tag it gives (its name, when none is set)."""
+        return self.tag or self.name[:50]
+
+
+class FilterHit(models.Model):
+    """One time a filter matched something a fan was writing, whatever came of it."""
+
+    filter = models.ForeignKey(EditFilter, on_delete=models.CASCADE, related_name="hits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    action = models.CharField(max_length=10, choices=FilterAction.choices)
+    # Submitted again after the warning: it went through.
+    acknowledged = models.BooleanField(default=False)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=300, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    excerpt = models.TextField(blank=True, help_text="The start of what was added.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["filter", "-created_at"], name="filterhit_filter")]
+
+    def __str__(self) -> str:
+        return f"{self.filter} matched {self.user}"

@@ -1,7 +1,9 @@
-"""Placing and lifting blocks: moderators only, each on the record with its reason."""
+"""Placing and lifting blocks, and writing edit filters: moderators only, each change on
+the record with its reason."""
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +17,8 @@ from apps.wiki.models import ActionKind, Article, ModeratorAction
 from apps.wiki.permissions import can_moderate
 
 from . import addresses
-from .models import Action, Block
+from .models import Action, Block, EditFilter, FilterAction, Kind
+from .rules import compile_rule
 
 
 class NotActive(Conflict):
@@ -136,3 +139,77 @@ def block_lift(*, block: Block, moderator: User, reason: str) -> Block:
             reason=reason,
         )
     return locked
+
+
+FILTER_FIELDS = ("name", "notes", "rule", "kinds", "action", "message", "tag", "enabled")
+
+
+def filter_save(
+    *,
+    moderator: User,
+    reason: str,
+    edit_filter: EditFilter | None = None,
+    **fields: Any,
+) -> EditFilter:
+    """Create an edit filter (``edit_filter`` None) or change one; every change is on the
+    record with what changed and why. Saving it enabled clears the reason it was off."""
+    if not can_moderate(moderator):
+        raise PermissionDenied("Only moderators can change edit filters.")
+    unknown = set(fields) - set(FILTER_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a filter's field: {', '.join(sorted(unknown))}")
+    errors: dict[str, str] = {}
+    values = {name: fields.get(name, getattr(edit_filter, name, "")) for name in FILTER_FIELDS}
+    values["name"] = str(values["name"] or "").strip()
+    values["rule"] = str(values["rule"] or "").strip()
+    values["kinds"] = [kind for kind in Kind.values if kind in (values["kinds"] or [])]
+    values["enabled"] = bool(values["enabled"])
+    if not values["name"]:
+        errors["name"] = "Name the filter."
+    try:
+        compile_rule(values["rule"])
+    except ValueError as error:
+        errors["rule"] = str(error)
+    if not values["kinds"]:
+        errors["kinds"] = "Choose what it looks at."
+    if values["action"] not in FilterAction.values:
+        errors["action"] = "Choose what it does."
+    elif (
+        values["action"] in (FilterAction.WARN, FilterAction.REFUSE)
+        and not str(values["message"] or "").strip()
+    ):
+        errors["message"] = "Write what the writer reads when it matches."
+    try:
+        reason = checked_reason(reason, missing="Say why (it goes in the audit log).")
+    except ValidationError as error:
+        errors.update({field: messages[0] for field, messages in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = (
+            {name: getattr(edit_filter, name) for name in FILTER_FIELDS}
+            if edit_filter is not None
+            else {}
+        )
+        target = edit_filter or EditFilter(created_by=moderator)
+        for name, value in values.items():
+            setattr(target, name, value)
+        if target.enabled:
+            target.broken = ""
+        target.changed_at = timezone.now()
+        target.save()
+        changed = {
+            name: {"from": before.get(name), "to": values[name]}
+            for name in FILTER_FIELDS
+            if before.get(name) != values[name]
+        }
+        what = "Created" if edit_filter is None else "Changed"
+        ModeratorAction.objects.create(
+            actor=moderator,
+            action=ActionKind.FILTER_CHANGED,
+            summary=f"{what} edit filter #{target.pk} “{target.name}” "
+            f"({', '.join(changed) or 'nothing'}; {'on' if target.enabled else 'off'})"[:500],
+            details={"filter": target.pk, "changed": changed},
+            reason=reason,
+        )
+    return target

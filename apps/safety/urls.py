@@ -5,7 +5,12 @@ from . import views
 app_name = "safety"
 
 urlpatterns = [
-    path("", views.block_list, name="blocks"),
-    path("new/", views.block_new, name="block-new"),
-    path("<int:pk>/lift/", views.block_lift, name="block-lift"),
+    path("blocks/", views.block_list, name="blocks"),
+    path("blocks/new/", views.block_new, name="block-new"),
+    path("blocks/<int:pk>/lift/", views.block_lift, name="block-lift"),
+    path("filters/", views.filter_list, name="filters"),
+    path("filters/new/", views.filter_edit, name="filter-new"),
+    path("filters/hits/", views.filter_hits, name="filter-hits-all"),
+    path("filters/<int:pk>/", views.filter_edit, name="filter-edit"),
+    path("filters/<int:pk>/hits/", views.filter_hits, name="filter-hits"),
 ]

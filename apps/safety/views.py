@@ -1,7 +1,9 @@
-"""The moderators' block pages: the list (active and ended), a new block, lifting one."""
+"""The moderators' pages of the toolkit: blocks (in force and ended, a new one, lifting one)
+and edit filters (the list, writing and trying one, what they matched)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -11,9 +13,9 @@ from apps.web.pagecache import paged
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, message_of
 from apps.web.requests import user_of
 
-from . import services
-from .forms import BlockForm, LiftForm
-from .models import Block
+from . import filters, rules, services
+from .forms import BlockForm, FilterForm, LiftForm
+from .models import Block, EditFilter, FilterAction, FilterHit, Kind
 
 PAGE_SIZE = 50
 
@@ -88,3 +90,85 @@ def block_lift(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"The block of {block.target} is lifted.")
     return redirect("safety:blocks")
+
+
+@require_safe
+@moderator_required
+def filter_list(request: HttpRequest) -> HttpResponse:
+    listed = EditFilter.objects.annotate(
+        hit_count=Count("hits"), last_hit=Max("hits__created_at")
+    ).select_related("created_by")
+    return render(request, "safety/filter_list.html", {"filters": listed, "symbols": rules.SYMBOLS})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@moderator_required
+def filter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new filter or a change to one; "Try" runs the rule on recent texts, saving nothing."""
+    edit_filter = get_object_or_404(EditFilter, pk=pk) if pk is not None else None
+    initial = (
+        {name: getattr(edit_filter, name) for name in services.FILTER_FIELDS}
+        if edit_filter is not None
+        else {"kinds": [Kind.PROPOSAL], "action": FilterAction.WARN}
+    )
+    form = FilterForm(request.POST or None, initial={**initial, "try_count": 100})
+    tried: list[filters.Trial] | None = None
+    status = 200
+    if request.method == "POST":
+        status = BAD_REQUEST
+        if "try" in request.POST:
+            # Only what the trial needs: the rule and what it looks at.
+            form.is_valid()
+            data = form.cleaned_data
+            try:
+                tried = filters.trial(
+                    data.get("rule") or "", data.get("kinds") or [], data.get("try_count") or 100
+                )
+            except ValueError as error:
+                form.errors.pop("reason", None)
+                form.add_error("rule", str(error))
+            else:
+                status = 200
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.filter_save(
+                    moderator=user_of(request),
+                    edit_filter=edit_filter,
+                    reason=data["reason"],
+                    **{name: data[name] for name in services.FILTER_FIELDS},
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Filter “{saved.name}” saved ({'on' if saved.enabled else 'off'})."
+                )
+                return redirect("safety:filters")
+    return render(
+        request,
+        "safety/filter_edit.html",
+        {
+            "form": form,
+            "edit_filter": edit_filter,
+            "tried": tried,
+            "matched": sum(1 for t in tried if t.matched) if tried is not None else 0,
+            "symbols": rules.SYMBOLS,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@moderator_required
+def filter_hits(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The log of what the filters matched (one filter's, or all), newest first."""
+    edit_filter = get_object_or_404(EditFilter, pk=pk) if pk is not None else None
+    hits = FilterHit.objects.select_related("filter", "user", "article__episode__season__show")
+    if edit_filter is not None:
+        hits = hits.filter(filter=edit_filter)
+    return render(
+        request,
+        "safety/filter_hits.html",
+        {"edit_filter": edit_filter, "page": paged(request, hits, PAGE_SIZE)},
+    )

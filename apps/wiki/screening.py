@@ -40,7 +40,7 @@ class Screening:
 class Written:
     """Something a fan is about to store, as a screen sees it."""
 
-    kind: str  # "proposal", or the asking app's name for it ("talk", "comment")
+    kind: str  # "proposal", or the asking app's name for it (a discussion post, a comment)
     author: User
     article: Article | None
     text: str

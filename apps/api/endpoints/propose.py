@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 
 from apps.accounts.models import User
+from apps.web.refusals import Flagged
 from apps.wiki import services
 from apps.wiki.citing import names_of
 from apps.wiki.forms import NEW_SOURCE_FIELDS, ArticleCreateForm, CitationFormSet, ProposalForm
@@ -129,6 +130,8 @@ def _refused(error: Exception, formset) -> Problem:
         )
     if isinstance(error, services.WikiConflict):
         return Problem("conflict", error.message)
+    if isinstance(error, Flagged):
+        return Problem("flagged", " ".join(error.messages), acknowledge=error.acknowledge)
     assert isinstance(error, ValidationError)
     errors = validation_errors(error, names={**_service_names(formset), **FIELD_NAMES})
     return Problem("invalid", " ".join(error.messages), errors=errors)
@@ -161,6 +164,7 @@ def article_create(
             categories=cleaned["categories"],
             aliases=cleaned["aliases"],
             submission_key=idempotency_key,
+            acknowledged=payload.acknowledged or "",
         )
     except (ValidationError, services.WikiConflict) as error:
         raise _refused(error, formset) from error
@@ -206,6 +210,7 @@ def article_propose(
             base=base,
             names=names,
             submission_key=idempotency_key,
+            acknowledged=payload.acknowledged or "",
         )
     except services.StaleBase as error:
         article.refresh_from_db()

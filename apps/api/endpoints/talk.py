@@ -8,6 +8,7 @@ from ninja import Router, Status
 from apps.talk import services
 from apps.talk.forms import ReplyForm
 from apps.talk.models import Post, Topic
+from apps.web.refusals import Flagged
 from apps.wiki.permissions import can_moderate
 
 from .. import schemas
@@ -130,8 +131,15 @@ def reply(request: HttpRequest, key: str, topic_id: int, payload: schemas.ReplyI
             )
     try:
         post = services.post_reply(
-            topic=topic, author=author, body=form.cleaned_data["body"], parent=parent
+            topic=topic,
+            author=author,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            acknowledged=payload.acknowledged or "",
         )
+    except Flagged as warned:
+        raise Problem("flagged", " ".join(warned.messages),
+                      acknowledge=warned.acknowledge) from warned  # fmt: skip
     except ValidationError as error:
         raise Problem("invalid", " ".join(error.messages),
                       errors=validation_errors(error)) from error  # fmt: skip

@@ -61,6 +61,8 @@ def _filtered_queue(form: QueueFilterForm) -> QuerySet[Revision]:
         revisions = revisions.filter(base__isnull=data["kind"] == "new")
     if data.get("bots"):
         revisions = revisions.filter(author__is_bot=data["bots"] == "only")
+    if data.get("tag"):
+        revisions = revisions.filter(tags__tag=data["tag"].strip())
     if data.get("age"):
         revisions = revisions.filter(
             created_at__lte=timezone.now() - timedelta(hours=AGES[data["age"]])

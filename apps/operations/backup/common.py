@@ -19,7 +19,7 @@ from apps.moderation.models import (
 )
 from apps.notifications.models import Notification
 from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk, ImportRun
-from apps.safety.models import Block
+from apps.safety.models import Block, EditFilter, FilterHit
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
     Article,
@@ -29,6 +29,7 @@ from apps.wiki.models import (
     ModeratorAction,
     Redirect,
     Revision,
+    RevisionTag,
     Statement,
 )
 
@@ -73,6 +74,9 @@ MODELS: tuple[type[Model], ...] = (
     WebhookDelivery,
     DeliveryAttempt,
     Block,
+    EditFilter,
+    FilterHit,
+    RevisionTag,
 )
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.
