@@ -79,3 +79,22 @@ def talk_posted(*, post) -> None:
             "post": {"id": post.pk, "author": post.author.username, "parent_id": post.parent_id},
         },
     )
+
+
+@hooks.register("revision-suppressed", order=10)
+def redact_deliveries(*, revision, replacements) -> None:
+    """Webhook bodies quoted what oversight suppressed: rewritten (those already sent are
+    out of reach). A name is rewritten only in the bodies about this revision."""
+    from apps.safety.suppression import SUPPRESSED_NAME
+
+    from .models import WebhookDelivery
+
+    for old, new in replacements:
+        if len(old.strip()) < 3:
+            continue
+        deliveries = WebhookDelivery.objects.filter(body__contains=old)
+        if new == SUPPRESSED_NAME:
+            deliveries = deliveries.filter(body__contains=f'"id": {revision.pk}')
+        for delivery in deliveries:
+            delivery.body = delivery.body.replace(old, new)
+            delivery.save(update_fields=["body"])

@@ -7,9 +7,10 @@ from django.contrib import admin
 
 from apps.web.admin_helpers import ReadOnlyAdminMixin, ServiceActionsMixin
 from apps.web.usertext import checked_reason
+from apps.wiki.permissions import can_oversee
 
 from . import services
-from .models import Block, EditFilter, FilterHit
+from .models import Block, EditFilter, FilterHit, Suppression
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -93,3 +94,20 @@ class FilterHitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "filter", "user", "kind", "action", "acknowledged",
                        "article", "title", "summary", "excerpt")  # fmt: skip
     fields = readonly_fields
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What oversight took out of revisions: for oversighters only, even among staff."""
+
+    list_display = ("revision", "text", "summary", "author", "by", "at")
+    list_select_related = ("revision", "by")
+    readonly_fields = ("revision", "text", "summary", "author", "summary_text", "author_user",
+                       "body", "by", "at")  # fmt: skip
+    fields = readonly_fields
+
+    def has_view_permission(self, request, obj=None):
+        return can_oversee(request.user)
+
+    def has_module_permission(self, request):
+        return True

@@ -165,3 +165,13 @@ class FilterForm(Utf8Form):
     try_count = forms.TypedChoiceField(
         label="Try it on", choices=TRY_COUNTS, coerce=int, initial=100, required=False
     )
+
+
+class OversightForm(Utf8Form):
+    text = forms.BooleanField(label="The text (and its citations' quotes)", required=False)
+    summary = forms.BooleanField(label="The edit summary", required=False)
+    author = forms.BooleanField(label="The author's name", required=False)
+    reason = ReasonField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only oversighters read it (it may name what was suppressed).",
+    )

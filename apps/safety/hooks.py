@@ -3,10 +3,10 @@ from django.template.loader import render_to_string
 
 from apps.accounts.models import User
 from apps.web import hooks
-from apps.wiki.models import Article
-from apps.wiki.permissions import can_moderate
+from apps.wiki.models import Article, Revision
+from apps.wiki.permissions import can_moderate, can_oversee
 from apps.wiki.screening import Screening, Written
-from apps.wiki.slots import CONTENT_CHECK, PROFILE_TOOLS, WRITE_REFUSAL
+from apps.wiki.slots import CONTENT_CHECK, PROFILE_TOOLS, REVISION_ACTIONS, WRITE_REFUSAL
 
 from . import blocks, filters
 from .models import Block
@@ -36,3 +36,11 @@ def profile_tools(*, request: HttpRequest, person: User) -> str | None:
 @hooks.register(CONTENT_CHECK, order=10)
 def edit_filters(*, written: Written) -> Screening | None:
     return filters.check(written)
+
+
+@hooks.register(REVISION_ACTIONS, order=50)
+def oversight_link(*, request: HttpRequest, revision: Revision, is_current: bool) -> str | None:
+    """Oversighters reach the suppression of a version from its page."""
+    if not can_oversee(request.user):
+        return None
+    return render_to_string("safety/oversight_link.html", {"revision": revision}, request=request)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.categories.models import Category
-from apps.wiki.models import Article
+from apps.wiki.models import Article, Revision
 
 
 class Action(models.TextChoices):
@@ -179,3 +179,32 @@ class FilterHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filter} matched {self.user}"
+
+
+class Suppression(models.Model):
+    """What oversight took out of a revision, kept here for oversighters alone so that it
+    can be put back. The revision itself then holds placeholders: every page, feed,
+    search, API answer and export shows those, whatever it reads."""
+
+    revision = models.OneToOneField(Revision, on_delete=models.PROTECT, related_name="+")
+    text = models.BooleanField(default=False)
+    summary = models.BooleanField(default=False)
+    author = models.BooleanField(default=False)
+    # The originals (kept only for what is suppressed).
+    body = models.TextField(blank=True)
+    rendered_html = models.TextField(blank=True)
+    quotes = models.JSONField(default=dict, blank=True)  # citation id → its quote
+    statements = models.JSONField(default=dict, blank=True)  # statement id → its text
+    summary_text = models.CharField(max_length=300, blank=True)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Suppression of revision #{self.revision_id}"
+
+    @property
+    def parts(self) -> list[str]:
+        return [name for name in ("text", "summary", "author") if getattr(self, name)]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("filters/hits/", views.filter_hits, name="filter-hits-all"),
     path("filters/<int:pk>/", views.filter_edit, name="filter-edit"),
     path("filters/<int:pk>/hits/", views.filter_hits, name="filter-hits"),
+    path("revisions/<int:pk>/oversight/", views.oversight, name="oversight"),
 ]

@@ -2,6 +2,7 @@
 and edit filters (the list, writing and trying one, what they matched)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +13,12 @@ from apps.moderation.access import moderator_required
 from apps.web.pagecache import paged
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, message_of
 from apps.web.requests import user_of
+from apps.wiki.models import Revision
+from apps.wiki.permissions import can_oversee
 
-from . import filters, rules, services
-from .forms import BlockForm, FilterForm, LiftForm
-from .models import Block, EditFilter, FilterAction, FilterHit, Kind
+from . import filters, rules, services, suppression
+from .forms import BlockForm, FilterForm, LiftForm, OversightForm
+from .models import Block, EditFilter, FilterAction, FilterHit, Kind, Suppression
 
 PAGE_SIZE = 50
 
@@ -171,4 +174,48 @@ def filter_hits(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         "safety/filter_hits.html",
         {"edit_filter": edit_filter, "page": paged(request, hits, PAGE_SIZE)},
+    )
+
+
+def _require_oversight(request: HttpRequest) -> None:
+    if not can_oversee(request.user):
+        raise PermissionDenied("Only oversighters can suppress revisions.")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def oversight(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suppress (or put back) a revision's text, summary or author name; the originals are
+    shown here, to oversighters only."""
+    _require_oversight(request)
+    revision = get_object_or_404(Revision.objects.select_related("article", "author"), pk=pk)
+    vault = Suppression.objects.filter(revision=revision).select_related("author_user").first()
+    form = OversightForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = BAD_REQUEST
+        if form.is_valid():
+            lift = request.POST.get("do") == "lift"
+            service = suppression.revision_unsuppress if lift else suppression.revision_suppress
+            try:
+                service(
+                    revision=revision,
+                    oversighter=user_of(request),
+                    reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"],
+                    summary=form.cleaned_data["summary"],
+                    author=form.cleaned_data["author"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, "Put back." if lift else "Suppressed.")
+                return redirect("safety:oversight", pk=revision.pk)
+    return render(
+        request,
+        "safety/oversight.html",
+        {"revision": revision, "vault": vault, "form": form},
+        status=status,
     )

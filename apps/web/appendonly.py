@@ -32,6 +32,11 @@ from django.db.backends.signals import connection_created
 from django.db.migrations.state import StateApps
 
 ERASABLE_FUNCTION = "fanwiki_history_erasable"
+# Revisions are immutable in the database too, but for oversight: inside overseeing(),
+# this function (SQLite) or the setting fanwiki.oversight (PostgreSQL, SET LOCAL) lets
+# a revision's text, summary and author be replaced (apps.safety.suppression).
+OVERSIGHT_FUNCTION = "fanwiki_oversight"
+OVERSIGHT_SETTING = "fanwiki.oversight"
 _state = threading.local()
 
 
@@ -49,9 +54,33 @@ def _erasable() -> int:
     return int(getattr(_state, "erasing", False))
 
 
+@contextmanager
+def overseeing() -> Iterator[None]:
+    """Let this transaction replace revisions' suppressible content (see OVERSIGHT_FUNCTION).
+    Call inside transaction.atomic(): on PostgreSQL the setting ends with the transaction."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL {OVERSIGHT_SETTING} = 'on'")
+    _state.overseeing = True
+    try:
+        yield
+    finally:
+        _state.overseeing = False
+        if connection.vendor == "postgresql" and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {OVERSIGHT_SETTING} = 'off'")
+
+
+def _overseeing() -> int:
+    return int(getattr(_state, "overseeing", False))
+
+
 def _register_function(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function(ERASABLE_FUNCTION, 0, _erasable)
+        connection.connection.create_function(OVERSIGHT_FUNCTION, 0, _overseeing)
 
 
 def install() -> None:

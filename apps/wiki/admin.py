@@ -34,9 +34,13 @@ class CitationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class AuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AuditEvent
-    fields = ("created_at", "actor", "action", "from_status", "to_status", "reason")
+    fields = ("created_at", "who", "action", "from_status", "to_status", "reason")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description="Actor")
+    def who(self, event):
+        return event.shown_actor  # an author's name suppressed by oversight stays hidden
 
 
 @admin.register(Article)
@@ -106,14 +110,18 @@ class RedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "article", "revision", "to_status")
+    list_display = ("created_at", "who", "action", "article", "revision", "to_status")
     list_filter = ("action", "created_at")
-    list_select_related = ("actor", "article", "revision__article")
+    list_select_related = ("actor", "article", "revision__article", "revision__author")
     search_fields = ("article__title", "actor__username", "reason")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "actor", "action", "article", "revision", "from_status",
+    readonly_fields = ("created_at", "who", "action", "article", "revision", "from_status",
                        "to_status", "reason")  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description="Actor")
+    def who(self, event):
+        return event.shown_actor  # an author's name suppressed by oversight stays hidden
 
 
 class SourceCitationInline(ReadOnlyAdminMixin, admin.TabularInline):

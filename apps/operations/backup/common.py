@@ -19,7 +19,7 @@ from apps.moderation.models import (
 )
 from apps.notifications.models import Notification
 from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk, ImportRun
-from apps.safety.models import Block, EditFilter, FilterHit
+from apps.safety.models import Block, EditFilter, FilterHit, Suppression
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
     Article,
@@ -77,7 +77,11 @@ MODELS: tuple[type[Model], ...] = (
     EditFilter,
     FilterHit,
     RevisionTag,
+    Suppression,
 )
+# What oversight took out of revisions: written only when asked (export_wiki
+# --with-suppressed); without it, a backup holds the placeholders alone.
+SUPPRESSED: tuple[type[Model], ...] = (Suppression,)
 # Models that moved between apps since a backup could have been written: the label a
 # file may name them by, and the label they have now. Files keep loading across moves.
 RENAMED: dict[str, str] = {

@@ -14,9 +14,10 @@ from django.db.models import Model
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.wiki.models import Statement
+from apps.safety.models import Suppression
+from apps.wiki.models import SUPPRESSED_AUTHOR, AuditAction, AuditEvent, Statement
 
-from .common import BACKUP_FORMAT, MODELS, NATURAL, SHARED, VERSION, label
+from .common import BACKUP_FORMAT, MODELS, NATURAL, SHARED, SUPPRESSED, VERSION, label
 
 CHUNK_SIZE = 500
 # One object as Django's "python" serializer gives it: {"model": ..., "pk": ..., "fields": {...}}.
@@ -45,17 +46,24 @@ def export_wiki(
     out: Writer,
     *,
     with_passwords: bool = False,
+    with_suppressed: bool = False,
     chunk_size: int = CHUNK_SIZE,
     using: str = DEFAULT_DB_ALIAS,
 ) -> dict[str, int]:
-    """Write every row of the wiki to ``out``, one line each; returns the rows per model."""
+    """Write every row of the wiki to ``out``, one line each; returns the rows per model.
+
+    What oversight suppressed is left out (the revisions keep their placeholders)
+    unless ``with_suppressed``."""
     counts: dict[str, int] = {}
+    models = [model for model in MODELS if with_suppressed or model not in SUPPRESSED]
     with _snapshot(using):
-        _write(out, _header(with_passwords))
-        for model in MODELS:
+        _write(out, _header(with_passwords, models))
+        for model in models:
             rows = _serialised_rows(model, chunk_size=chunk_size, using=using)
             if model is User and not with_passwords:
                 rows = _without_password(rows)
+            if model is AuditEvent and not with_suppressed:
+                rows = _without_suppressed_authors(rows)
             counts[label(model)] = _write_rows(out, rows)
         _write(out, {"end": True, "counts": counts})
     return counts
@@ -74,13 +82,13 @@ def _snapshot(using: str) -> Iterator[None]:
         yield
 
 
-def _header(with_passwords: bool) -> dict[str, Any]:
+def _header(with_passwords: bool, models: list[type[Model]]) -> dict[str, Any]:
     return {
         "format": BACKUP_FORMAT,
         "version": VERSION,
         "exported_at": timezone.now(),
         "with_passwords": with_passwords,
-        "models": [label(model) for model in MODELS],
+        "models": [label(model) for model in models],
     }
 
 
@@ -95,6 +103,23 @@ def _serialised_rows(model: type[Model], *, chunk_size: int, using: str) -> Iter
             [obj], use_natural_foreign_keys=natural, use_natural_primary_keys=shared
         )
         yield rows[0]
+
+
+def _without_suppressed_authors(rows: Iterable[Row]) -> Iterator[Row]:
+    """An author's own steps on a version whose author oversight suppressed: the record
+    names the placeholder account, as the site shows it (apps.safety.suppression)."""
+    hidden = set(Suppression.objects.filter(author=True).values_list("revision_id", flat=True))
+    own = {AuditAction.PROPOSED, AuditAction.WITHDRAWN, AuditAction.AUTO_APPROVED}
+    for row in rows:
+        fields = row["fields"]
+        if fields.get("revision") in hidden and fields.get("action") in own:
+            fields["actor"] = _placeholder_key(fields["actor"])
+        yield row
+
+
+def _placeholder_key(key: Any) -> Any:
+    placeholder = User.objects.get(username=SUPPRESSED_AUTHOR)
+    return [placeholder.username] if isinstance(key, list) else placeholder.pk
 
 
 def _without_password(rows: Iterable[Row]) -> Iterator[Row]:

@@ -3,6 +3,7 @@
 from .content import (
     DECISION_FIELDS,
     IMMUTABLE_REVISION_FIELDS,
+    SUPPRESSED_AUTHOR,
     Article,
     ArticleQuerySet,
     Citation,
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "ActionKind",
     "ModeratorAction",
+    "SUPPRESSED_AUTHOR",
     "RevisionTag",
     "Citation",
     "CitationQuerySet",

@@ -229,6 +229,10 @@ DECISION_FIELDS = (
 )
 
 
+# The account a revision shows once oversight suppressed its author's name (apps.safety).
+SUPPRESSED_AUTHOR = "suppressed-author"
+
+
 class Revision(models.Model):
     """One proposed text of an article. Immutable: only its decision is ever stamped."""
 

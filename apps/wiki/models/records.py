@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .content import Article, Revision, RevisionStatus
+from .content import SUPPRESSED_AUTHOR, Article, Revision, RevisionStatus
 
 
 class AuditAction(models.TextChoices):
@@ -49,7 +49,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.actor} {self.action} {self.revision_id}"
+        return f"{self.shown_actor} {self.action} {self.revision_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -58,6 +58,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def shown_actor(self) -> object:
+        """Who did it, as the record shows it: an author's own steps on a version whose
+        author's name was suppressed (oversight) do not name them."""
+        own = self.action in (
+            AuditAction.PROPOSED,
+            AuditAction.WITHDRAWN,
+            AuditAction.AUTO_APPROVED,
+        )
+        if own and self.revision.author.username == SUPPRESSED_AUTHOR:
+            return "(name suppressed)"
+        return self.actor
 
     @property
     def action_label(self) -> str:

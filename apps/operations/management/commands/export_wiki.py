@@ -20,18 +20,35 @@ class Command(BaseCommand):
             help="Include password hashes (treat the file as a secret).",
         )
         parser.add_argument(
+            "--with-suppressed",
+            action="store_true",
+            help="Include what oversight suppressed (personal data, often: treat the file "
+            "as a secret).",
+        )
+        parser.add_argument(
             "--chunk-size",
             type=int,
             default=backup.CHUNK_SIZE,
             help="Rows read from the database at a time.",
         )
 
-    def handle(self, *args, file: str, with_passwords: bool, chunk_size: int, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        with_passwords: bool,
+        with_suppressed: bool,
+        chunk_size: int,
+        **options,
+    ):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
         if file == "-":
             counts = backup.export_wiki(
-                self.stdout, with_passwords=with_passwords, chunk_size=chunk_size
+                self.stdout,
+                with_passwords=with_passwords,
+                with_suppressed=with_suppressed,
+                chunk_size=chunk_size,
             )
             # Standard output carries the backup itself; the summary goes elsewhere.
             self.stderr.write(_summary(counts))
@@ -40,7 +57,10 @@ class Command(BaseCommand):
             # Private (0600), and never written through a symbolic link: see files.py.
             with private_file(file) as out:
                 counts = backup.export_wiki(
-                    out, with_passwords=with_passwords, chunk_size=chunk_size
+                    out,
+                    with_passwords=with_passwords,
+                    with_suppressed=with_suppressed,
+                    chunk_size=chunk_size,
                 )
         except OSError as error:
             raise CommandError(f"Cannot write {file}: {error.strerror}.") from error
