@@ -175,3 +175,29 @@ class OversightForm(Utf8Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only oversighters read it (it may name what was suppressed).",
     )
+
+
+SINCE = {
+    "1h": ("the last hour", timedelta(hours=1)),
+    "6h": ("the last 6 hours", timedelta(hours=6)),
+    "1d": ("the last day", timedelta(days=1)),
+    "3d": ("the last 3 days", timedelta(days=3)),
+    "7d": ("the last week", timedelta(weeks=1)),
+    "30d": ("the last 30 days", timedelta(days=30)),
+}
+
+
+class RollbackForm(Utf8Form):
+    since = forms.ChoiceField(
+        label="Their approved changes in",
+        choices=[(key, label) for key, (label, _delta) in SINCE.items()],
+        initial="1d",
+    )
+    reason = ReasonField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to roll back: the authors of rejected proposals and the record see it.",
+    )
+
+    def since_time(self) -> Any:
+        return timezone.now() - SINCE[self.cleaned_data["since"]][1]

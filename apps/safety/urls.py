@@ -1,5 +1,7 @@
 from django.urls import path
 
+import apps.accounts.converters  # noqa: F401 - registers <username:…>
+
 from . import views
 
 app_name = "safety"
@@ -14,4 +16,5 @@ urlpatterns = [
     path("filters/<int:pk>/", views.filter_edit, name="filter-edit"),
     path("filters/<int:pk>/hits/", views.filter_hits, name="filter-hits"),
     path("revisions/<int:pk>/oversight/", views.oversight, name="oversight"),
+    path("rollback/<username:username>/", views.rollback, name="rollback"),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apps.accounts.models import User
 from apps.moderation.access import moderator_required
 from apps.web.pagecache import paged
 from apps.web.refusals import BAD_REQUEST, Conflict, add_errors, message_of
@@ -17,7 +18,8 @@ from apps.wiki.models import Revision
 from apps.wiki.permissions import can_oversee
 
 from . import filters, rules, services, suppression
-from .forms import BlockForm, FilterForm, LiftForm, OversightForm
+from . import rollback as rollbacks
+from .forms import BlockForm, FilterForm, LiftForm, OversightForm, RollbackForm
 from .models import Block, EditFilter, FilterAction, FilterHit, Kind, Suppression
 
 PAGE_SIZE = 50
@@ -219,3 +221,43 @@ def oversight(request: HttpRequest, pk: int) -> HttpResponse:
         {"revision": revision, "vault": vault, "form": form},
         status=status,
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@moderator_required
+def rollback(request: HttpRequest, username: str) -> HttpResponse:
+    """Preview, then roll back, every approved change of one fan since a time (and reject
+    their pending proposals): the preview is the page, the rollback is its one button."""
+    person = get_object_or_404(User, username=username)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RollbackForm(data, initial={"since": "1d"})
+    plans: list[rollbacks.Plan] = []
+    pending: list[Revision] = []
+    report: rollbacks.Report | None = None
+    since = None
+    status = 200
+    if form.is_valid():
+        since = form.since_time()
+        if request.method == "POST":
+            try:
+                report = rollbacks.rollback(
+                    user=person, since=since, moderator=user_of(request),
+                    reason=form.cleaned_data["reason"],
+                )  # fmt: skip
+            except ValidationError as error:
+                add_errors(form, error)
+                status = BAD_REQUEST
+            except PermissionDenied as refused:
+                form.add_error(None, message_of(refused))
+                status = 403
+        if report is None:
+            plans, pending = rollbacks.preview(user=person, since=since)
+    elif request.method == "POST":
+        status = BAD_REQUEST
+    return render(
+        request,
+        "safety/rollback.html",
+        {"person": person, "form": form, "plans": plans, "pending": pending,
+         "report": report, "since": since},
+        status=status,
+    )  # fmt: skip
