@@ -45,6 +45,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     # Each change mails the new address a link.
     "accounts:email-change": (Rule("account-email", POST, "account"),),
     "accounts:verify-send": (Rule("account-email", POST, "account"),),
+    # Leaving: a download of everything one wrote; deleting checks the password.
+    "operations:my-data": (Rule("account-data", READ, "account"),),
+    "operations:leave": (Rule("login", POST, "account"),),
     "wiki:article-create": (
         Rule("propose", POST, "account"),
         Rule("propose-per-address", POST, "address"),

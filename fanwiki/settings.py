@@ -280,6 +280,7 @@ RATE_LIMITS = {
     "login": os.environ.get("RATELIMIT_LOGIN", "30/10m"),
     "password-reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/h"),
     "account-email": os.environ.get("RATELIMIT_ACCOUNT_EMAIL", "5/h"),
+    "account-data": os.environ.get("RATELIMIT_ACCOUNT_DATA", "10/h"),
     "propose": os.environ.get("RATELIMIT_PROPOSE", "30/h"),
     "propose-per-address": os.environ.get("RATELIMIT_PROPOSE_PER_ADDRESS", "100/h"),
     "preview": os.environ.get("RATELIMIT_PREVIEW", "120/m"),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("api/", include("apps.api.urls")),
     path("api/v1/", api_urls),
+    path("accounts/", include("apps.operations.urls")),
     path("moderation/", include("apps.safety.urls")),
     path("moderation/", include("apps.moderation.urls")),
     path("notifications/", include("apps.notifications.urls")),

@@ -9,3 +9,6 @@ class OperationsConfig(AppConfig):
     name = "apps.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401 - "Leave the wiki" on the account settings page
