@@ -3,7 +3,7 @@
 A rule is an expression such as::
 
     added_text =~~ "(?i)free v-?bucks" and user_age_days < 7
-    "casino.example" in link_domains or $len(added_links) > 10
+    "casino.example" in link_domains or added_links.length > 10
 
 The symbols are typed (a rule naming an unknown one, or comparing a number with a
 word, is refused when it is saved, with rule-engine's message), and each is
@@ -112,6 +112,27 @@ def compile_rule(text: str) -> rule_engine.Rule:
         detail = getattr(error, "error", None)
         raise ValueError(f"The rule cannot be read: {error.message}" + (
             f" ({detail})" if detail else "")) from error  # fmt: skip
+
+
+_EMPTY = {DataType.STRING: "", DataType.FLOAT: 0.0, DataType.BOOLEAN: False}
+
+
+class _Blank:
+    """Every name at its type's empty value: a rule tried on it shows the mistakes the parser
+    cannot see (an unknown function, a type that only shows when evaluated)."""
+
+    def value(self, name: str) -> Any:
+        kind = SYMBOLS[name][0]
+        return _EMPTY.get(kind, ())
+
+
+def check_runs(rule: rule_engine.Rule) -> None:
+    """ValueError, with rule-engine's words, if the rule fails on a blank text."""
+    try:
+        rule.matches(_Blank())
+    except errors.EngineError as error:
+        detail = f" “{error.symbol_name}”" if hasattr(error, "symbol_name") else ""
+        raise ValueError(f"The rule fails when it runs: {error.message}{detail}.") from error
 
 
 def _writes_since(user_id: int, since: Any) -> int:

@@ -18,7 +18,7 @@ from apps.wiki.permissions import can_moderate
 
 from . import addresses
 from .models import Action, Block, EditFilter, FilterAction, Kind
-from .rules import compile_rule
+from .rules import check_runs, compile_rule
 
 
 class NotActive(Conflict):
@@ -167,7 +167,7 @@ def filter_save(
     if not values["name"]:
         errors["name"] = "Name the filter."
     try:
-        compile_rule(values["rule"])
+        check_runs(compile_rule(values["rule"]))
     except ValueError as error:
         errors["rule"] = str(error)
     if not values["kinds"]:

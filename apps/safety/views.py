@@ -258,6 +258,6 @@ def rollback(request: HttpRequest, username: str) -> HttpResponse:
         request,
         "safety/rollback.html",
         {"person": person, "form": form, "plans": plans, "pending": pending,
-         "report": report, "since": since},
+         "rollable": [plan for plan in plans if plan.ok], "report": report, "since": since},
         status=status,
     )  # fmt: skip

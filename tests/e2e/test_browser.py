@@ -318,6 +318,13 @@ PAGES = {
     "maintenance": "/categories/maintenance/citation-needed/",
     "move": f"/wiki/{SLUG}/move/",
     "api-reference": "/api/v1/docs",
+    "blocks": "/moderation/blocks/",
+    "block-new": "/moderation/blocks/new/?user=demo-fan",
+    "filters": "/moderation/filters/",
+    "filter-new": "/moderation/filters/new/",
+    "filter-hits": "/moderation/filters/hits/",
+    "rollback": "/moderation/rollback/demo-fan/?since=1d",
+    "leave": "/accounts/leave/",
 }
 
 

@@ -180,6 +180,7 @@ def test_a_rule_that_fails_or_is_too_slow_is_switched_off_with_a_message_not_a_5
         ("user_age_days < 'old'", "cannot be read"),
         ('added_text =~ "(a)\\\\1"', "back-references"),
         ("x" * 2_001, "at most"),
+        ("$len(added_links) > 5", "fails when it runs"),
     ],
 )
 def test_a_rule_that_cannot_be_read_is_refused_with_why(moderator, rule, message):
