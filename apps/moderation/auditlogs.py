@@ -46,7 +46,10 @@ def _decisions() -> QuerySet[AuditEvent]:
     return (
         # With the episodes: each row's links ask the spoiler rule (the moderator's point).
         AuditEvent.objects.select_related(
-            "actor", "article__episode__season__show", "revision__article__episode__season__show"
+            "actor",
+            "article__episode__season__show",
+            "revision__article__episode__season__show",
+            "revision__author",  # an author's name suppressed by oversight stays hidden
         )
         .defer("revision__body", "revision__rendered_html")
         # A move shows as one: the title the version it was written on gave the article.

@@ -29,6 +29,19 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
 
 
+def _named(text: str, queryset: Any, what: str) -> list[Any]:
+    """The rows (articles, categories) whose slugs the typed names make, in order, once each;
+    ValidationError naming those that do not exist."""
+    names = _lines(text)[: MAX_NAMED + 1]
+    if len(names) > MAX_NAMED:
+        raise forms.ValidationError(f"Name at most {MAX_NAMED} of them.")
+    found = {row.slug: row for row in queryset.filter(slug__in=[slugify(n) for n in names])}
+    missing = [name for name in names if slugify(name) not in found]
+    if missing:
+        raise forms.ValidationError(f"No {what} is called {', '.join(map(repr, missing))}.")
+    return list({slugify(name): found[slugify(name)] for name in names}.values())
+
+
 class BlockForm(Utf8Form):
     username = forms.CharField(label="Account (user name)", required=False, max_length=150)
     network = forms.CharField(
@@ -89,24 +102,10 @@ class BlockForm(Utf8Form):
         return user
 
     def clean_articles(self) -> list[Article]:
-        names = _lines(self.cleaned_data["articles"])[: MAX_NAMED + 1]
-        if len(names) > MAX_NAMED:
-            raise forms.ValidationError(f"Name at most {MAX_NAMED} articles.")
-        found = {a.slug: a for a in Article.objects.filter(slug__in=[slugify(n) for n in names])}
-        missing = [name for name in names if slugify(name) not in found]
-        if missing:
-            raise forms.ValidationError(f"No article is called {', '.join(map(repr, missing))}.")
-        return list({slugify(name): found[slugify(name)] for name in names}.values())
+        return _named(self.cleaned_data["articles"], Article.objects.all(), "article")
 
     def clean_categories(self) -> list[Category]:
-        names = _lines(self.cleaned_data["categories"])[: MAX_NAMED + 1]
-        if len(names) > MAX_NAMED:
-            raise forms.ValidationError(f"Name at most {MAX_NAMED} categories.")
-        found = {c.slug: c for c in Category.objects.filter(slug__in=[slugify(n) for n in names])}
-        missing = [name for name in names if slugify(name) not in found]
-        if missing:
-            raise forms.ValidationError(f"No category is called {', '.join(map(repr, missing))}.")
-        return list({slugify(name): found[slugify(name)] for name in names}.values())
+        return _named(self.cleaned_data["categories"], Category.objects.all(), "category")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

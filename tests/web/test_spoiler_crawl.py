@@ -53,6 +53,9 @@ SECRETS = [
 
 # Pages that are not the reader's: other tools, files, or forms only a moderator opens.
 SKIPPED_PREFIXES = ("admin/", "media/", "markdownx/", "favicon.ico", "healthz")
+# A fan's download of their own data is whole by design (it is what they wrote, asked for
+# as a file, as the law on personal data expects), not a page they read.
+NOT_READING = {"operations:my-data"}
 
 
 def _patterns(resolvers, prefix=""):
@@ -64,7 +67,10 @@ def _patterns(resolvers, prefix=""):
                 continue
             yield from _patterns(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            if str(entry.pattern).startswith(SKIPPED_PREFIXES):
+            if (
+                str(entry.pattern).startswith(SKIPPED_PREFIXES)
+                or prefix + entry.name in NOT_READING
+            ):
                 continue
             yield prefix + entry.name, entry
 

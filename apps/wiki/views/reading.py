@@ -111,7 +111,7 @@ def article_history(request, slug):
     page = paged(request, approved, PAGE_SIZE)
     is_moderator = can_moderate(request.user)
     decisions = (
-        article.audit_events.select_related("actor", "revision")
+        article.audit_events.select_related("actor", "revision__author")
         .defer("revision__body", "revision__rendered_html")
         .order_by("-created_at", "-id")
     )
