@@ -249,6 +249,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # a counter out. Give them a Redis of their own (maxmemory-policy noeviction) where the
 # cache's Redis evicts under memory pressure.
 LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", REDIS_URL)
+# A Redis that does not answer is skipped for this long (each process) before it is tried
+# again: meanwhile pages are made without the cache (fanwiki/cache.py).
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         alias: {
