@@ -5,7 +5,6 @@ only when one is found, its articles and categories.
 """
 
 from django.db.models import Q
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.categories.models import Membership
@@ -28,13 +27,6 @@ def _applies(block: Block, action: str, article: Article | None) -> bool:
     )
 
 
-def _until(block: Block) -> str:
-    if block.expires_at is None:
-        return "until a moderator lifts it"
-    ends = timezone.localtime(block.expires_at)
-    return f"until {ends.day} {ends:%B %Y, %H:%M}"
-
-
 def _message(block: Block, action: str, article: Article | None) -> str:
     who = "Your account is" if block.user_id else f"Your network ({block.network}) is"
     if block.sitewide:
@@ -44,7 +36,7 @@ def _message(block: Block, action: str, article: Article | None) -> str:
     else:
         what = f"blocked from writing about “{article.title if article else ''}”"
     return (
-        f"{who} {what}, {_until(block)}. The moderator's reason: {block.reason} "
+        f"{who} {what}, {block.until}. The moderator's reason: {block.reason} "
         "You can still read everything."
     )
 
@@ -65,10 +57,23 @@ def blocks_of(user: User | None, address: addresses.Address | None) -> list[Bloc
     )
 
 
+def _blocks_now(user: User) -> list[Block]:
+    """The blocks on ``user`` and the client's address, read once a request: a write asks
+    the rule several times (the view's decorator, the view, the service)."""
+    request = addresses.current_request.get()
+    known = getattr(request, "_blocks", None) if request is not None else None
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    found = blocks_of(user, addresses.client_address())
+    if request is not None:
+        request._blocks = (user.pk, found)  # type: ignore[attr-defined]
+    return found
+
+
 def refusal(*, user: User, action: str, article: Article | None) -> str | None:
     """Why a block keeps ``user`` (from the client's address, in a request) from ``action``
     on ``article`` (None: anywhere), or None."""
-    for block in blocks_of(user, addresses.client_address()):
+    for block in _blocks_now(user):
         if _applies(block, action, article):
             return _message(block, action, article)
     return None

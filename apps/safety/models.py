@@ -91,6 +91,14 @@ class Block(models.Model):
         return str(self.user) if self.user_id else self.network
 
     @property
+    def until(self) -> str:
+        """When it ends, in words: "until 14 December 2026, 16:00", or until lifted."""
+        if self.expires_at is None:
+            return "until a moderator lifts it"
+        ends = timezone.localtime(self.expires_at)
+        return f"until {ends.day} {ends:%B %Y, %H:%M}"
+
+    @property
     def is_active(self) -> bool:
         if self.lifted_at is not None:
             return False

@@ -15,7 +15,7 @@ pattern like ``(a+)+$`` takes minutes on a short text).
 
 import time
 from datetime import timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import re2
@@ -87,6 +87,12 @@ SYMBOLS: dict[str, tuple[Any, str]] = {
     "article_show": (TEXT, 'its show\'s slug, such as "the-office" ("" if none)'),
 }
 
+# The names a Written answers itself (apps.wiki.screening); the rest are worked out below.
+WRITTEN = frozenset(
+    ("kind", "text", "added_text", "removed_text", "summary", "title", "links", "added_links",
+     "link_domains", "images")
+)  # fmt: skip
+
 CONTEXT = rule_engine.Context(
     type_resolver=rule_engine.type_resolver_from_dict(
         {name: kind for name, (kind, _meaning) in SYMBOLS.items()}
@@ -95,8 +101,10 @@ CONTEXT = rule_engine.Context(
 )
 
 
+@lru_cache(maxsize=256)
 def compile_rule(text: str) -> rule_engine.Rule:
-    """The rule, or ValueError with what is wrong with it, in rule-engine's words."""
+    """The rule, or ValueError with what is wrong with it, in rule-engine's words. Parsed
+    once a process for each text (every write runs the enabled filters)."""
     text = text.strip()
     if not text:
         raise ValueError("Write the rule.")
@@ -150,47 +158,9 @@ class Facts:
         self.written = written
 
     def value(self, name: str) -> Any:
+        if name in WRITTEN:
+            return getattr(self.written, name)
         return getattr(self, f"_{name}")
-
-    @property
-    def _kind(self) -> str:
-        return self.written.kind
-
-    @property
-    def _text(self) -> str:
-        return self.written.text
-
-    @property
-    def _added_text(self) -> str:
-        return self.written.added_text
-
-    @property
-    def _removed_text(self) -> str:
-        return self.written.removed_text
-
-    @property
-    def _summary(self) -> str:
-        return self.written.summary
-
-    @property
-    def _title(self) -> str:
-        return self.written.title
-
-    @property
-    def _links(self) -> tuple[str, ...]:
-        return self.written.links
-
-    @property
-    def _added_links(self) -> tuple[str, ...]:
-        return self.written.added_links
-
-    @property
-    def _link_domains(self) -> tuple[str, ...]:
-        return self.written.link_domains
-
-    @property
-    def _images(self) -> tuple[str, ...]:
-        return self.written.images
 
     @property
     def _user_name(self) -> str:

@@ -25,13 +25,6 @@ class NotActive(Conflict):
     """The block was lifted or ran out meanwhile (a 409)."""
 
 
-def _until(expires_at: datetime | None) -> str:
-    if expires_at is None:
-        return "until lifted"
-    ends = timezone.localtime(expires_at)
-    return f"until {ends.day} {ends:%B %Y, %H:%M}"
-
-
 def block_create(
     *,
     moderator: User,
@@ -101,7 +94,7 @@ def block_create(
             action=ActionKind.BLOCKED,
             user=user,
             article=articles[0] if len(articles) == 1 and not sitewide else None,
-            summary=f"Blocked {block.target} from: {block.scope()} ({_until(expires_at)})"[:500],
+            summary=f"Blocked {block.target} from: {block.scope()} ({block.until})"[:500],
             details={
                 "block": block.pk,
                 "network": block.network,

@@ -87,6 +87,21 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
     return rows
 
 
+def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    """The lines ``new`` adds and those it removes, by the same line matcher as text_diff
+    (linear in practice; difflib.ndiff pairs changed lines by likeness, which is quadratic:
+    seconds for a few hundred rewritten lines)."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    added: list[str] = []
+    removed: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            removed += old_lines[i1:i2]
+            added += new_lines[j1:j2]
+    return added, removed
+
+
 def changed_rows(
     old_lines: Sequence[str], new_lines: Sequence[str], i1: int, i2: int, j1: int, j2: int
 ) -> list[DiffLine]:

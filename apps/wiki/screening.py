@@ -8,7 +8,6 @@ tag it) or raises ValidationError to refuse it, or apps.web.refusals.Flagged to 
 writer sees the message and may submit again, sending back ``acknowledge``.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +17,7 @@ from apps.accounts.models import User
 from apps.markup import MarkdownTooComplex, render_markdown
 from apps.web import hooks
 
+from .diff import changed_lines
 from .models import Article
 from .slots import CONTENT_CHECK
 from .spam import external_links
@@ -61,12 +61,7 @@ class Written:
 
     @cached_property
     def _diff(self) -> tuple[str, str]:
-        added, removed = [], []
-        for line in difflib.ndiff(self.previous.splitlines(), self.text.splitlines()):
-            if line.startswith("+ "):
-                added.append(line[2:])
-            elif line.startswith("- "):
-                removed.append(line[2:])
+        added, removed = changed_lines(self.previous, self.text)
         return "\n".join(added), "\n".join(removed)
 
     @property

@@ -246,3 +246,16 @@ def test_the_api_answers_a_warning_as_flagged_and_takes_it_back(article, fan, mo
                      content_type="application/json")  # fmt: skip
     assert again.status_code == 201
     assert Revision.objects.filter(pk=again.json()["revision_id"], author=fan).exists()
+
+
+def test_added_and_removed_lines_of_a_whole_rewrite(article, fan):
+    """A text rewritten throughout: every old line removed, every new one added (and worked
+    out by the line matcher, not difflib.ndiff, which took seconds for 300 such lines)."""
+    from apps.wiki.screening import Written
+
+    old = "\n".join(f"old line {n} about the kiss" for n in range(300))
+    new = "\n".join(f"new line {n} on the parking lot" for n in range(300))
+    written = Written(kind="proposal", author=fan, article=article, text=new, previous=old)
+    assert written.added_text == new and written.removed_text == old
+    kept = Written(kind="proposal", author=fan, article=article, text=old + "\nmore", previous=old)
+    assert (kept.added_text, kept.removed_text) == ("more", "")
