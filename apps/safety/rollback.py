@@ -21,7 +21,7 @@ from apps.accounts.models import User
 from apps.moderation import services as moderation
 from apps.web.usertext import checked_reason
 from apps.wiki.citing import CitationInput
-from apps.wiki.merging import Cited, cited_of, merge_cited
+from apps.wiki.merging import Cited, cited_of, merge_cited, with_citations
 from apps.wiki.models import (
     ActionKind,
     Article,
@@ -70,32 +70,38 @@ def _as_cited(body: str, citations: list[CitationInput]) -> Cited:
     )  # fmt: skip
 
 
-def _approved_before(revision: Revision) -> Revision | None:
-    """The version readers saw just before ``revision`` was approved."""
-    return (
-        Revision.objects.filter(
-            article_id=revision.article_id,
-            status=RevisionStatus.APPROVED,
-            decided_at__lt=revision.decided_at,
-        )
-        .order_by("-decided_at", "-pk")
-        .first()
+def _histories(article_ids: list[int]) -> dict[int, list[Revision]]:
+    """Each article's approved versions, in the order readers saw them, with their
+    citations: two queries for every article of a rollback."""
+    histories: dict[int, list[Revision]] = {pk: [] for pk in article_ids}
+    approved = (
+        Revision.objects.filter(article_id__in=article_ids, status=RevisionStatus.APPROVED)
+        .order_by("decided_at", "pk")
+        .prefetch_related(with_citations())
     )
+    for revision in approved:
+        histories[revision.article_id].append(revision)
+    return histories
 
 
-def plan_article(article: Article, edits: list[Revision]) -> Plan:
-    plan = Plan(article=article, edits=edits)
-    current = article.approved_revision
-    if current is None:
+def plan_article(article: Article, edits: list[Revision], history: list[Revision]) -> Plan:
+    """``history``: the article's approved versions, oldest first (_histories)."""
+    seen = {revision.pk: index for index, revision in enumerate(history)}
+    for revision in history:
+        revision.article = article  # their links name it: no query a version
+    plan = Plan(article=article, edits=[history[seen[edit.pk]] for edit in edits])
+    if article.approved_revision_id not in seen:
         plan.problem = "The article is not published."
         return plan
+    current = history[seen[article.approved_revision_id]]
     cited = cited_of(current)
     names = Names.of(current)
-    for edit in reversed(edits):
-        before = _approved_before(edit)
-        if before is None:
+    for edit in reversed(plan.edits):
+        index = seen[edit.pk]
+        if index == 0:
             plan.problem = "They created this article: its first version cannot be undone."
             return plan
+        before = history[index - 1]
         merged = merge_cited(cited_of(edit), cited, cited_of(before))
         if not merged.clean:
             plan.problem = (
@@ -124,9 +130,13 @@ def preview(*, user: User, since: datetime) -> tuple[list[Plan], list[Revision]]
     by_article: dict[int, list[Revision]] = {}
     for edit in _edits_since(user, since):
         by_article.setdefault(edit.article_id, []).append(edit)
-    articles = Article.objects.select_related("approved_revision", "episode__season__show")
+    articles = Article.objects.select_related("episode__season__show")
     articles_by_pk = articles.in_bulk(list(by_article)[:MAX_ARTICLES])
-    plans = [plan_article(articles_by_pk[pk], by_article[pk]) for pk in articles_by_pk]
+    histories = _histories(list(articles_by_pk))
+    plans = [
+        plan_article(article, by_article[pk], histories[pk])
+        for pk, article in articles_by_pk.items()
+    ]
     pending = list(
         Revision.objects.pending().filter(author=user).select_related("article").order_by("pk")
     )
@@ -149,7 +159,8 @@ def rollback(*, user: User, since: datetime, moderator: User, reason: str) -> Re
     for planned in plans:
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=planned.article.pk)
-            plan = plan_article(article, planned.edits)  # again, under the lock
+            # Again, under the lock, on the history as it is now.
+            plan = plan_article(article, planned.edits, _histories([article.pk])[article.pk])
             if not plan.ok:
                 report.left.append(plan)
                 continue

@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
+
+from django.db.models import Prefetch
 
 from apps.markup import marker_keys, renumber_markers
 
@@ -186,8 +189,18 @@ class Cited:
 
 
 def cited_of(revision: Revision) -> Cited:
-    """A saved revision's text and citations (one query, sources included)."""
-    return Cited(revision.body, {c.key: c for c in revision.citations.select_related("source")})
+    """A saved revision's text and citations (one query, sources included; none when the
+    caller prefetched them: with_citations)."""
+    prefetched = getattr(revision, "_prefetched_objects_cache", {}).get("citations")
+    citations = (
+        prefetched if prefetched is not None else revision.citations.select_related("source")
+    )
+    return Cited(revision.body, {c.key: c for c in citations})
+
+
+def with_citations() -> "Prefetch[Any]":
+    """Prefetch a queryset's revisions' citations, sources included, for cited_of."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
 def citation_inputs(cited: Cited) -> list[CitationInput]:

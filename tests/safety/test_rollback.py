@@ -110,3 +110,15 @@ def test_a_rollback_needs_a_reason(client, vandalised, moderator):
     response = client.post(reverse("safety:rollback", args=[vandal.username]), {"since": "1d"})
     assert response.status_code == 400
     assert Revision.objects.count() == before
+
+
+def test_the_preview_costs_the_same_however_many_edits(
+    client, vandalised, moderator, django_assert_max_num_queries
+):
+    """It read each edit's history and citations apart: 100 queries for 20 edits."""
+    vandal = vandalised[0]
+    client.force_login(moderator)
+    url = reverse("safety:rollback", args=[vandal.username])
+    client.get(url, {"since": "1d"})
+    with django_assert_max_num_queries(12):
+        assert len(client.get(url, {"since": "1d"}).context["plans"]) == 10
