@@ -19,16 +19,15 @@ A cache is an optimisation: losing it makes the site slower, never an error.
 """
 
 import logging
-import threading
-import time
 from typing import Any
 
-from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .circuit import Circuit
 
 logger = logging.getLogger(__name__)
 
@@ -48,40 +47,15 @@ class ReusingClient(RedisCacheClient):
         return client
 
 
-class _Circuit:
-    """Whether one Redis is taken as down, for this process."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.down_until = 0.0
-        self.lock = threading.Lock()
-
-    def open(self) -> bool:
-        """True while the cache is taken as down (skip it); after the wait, one try."""
-        return time.monotonic() < self.down_until
-
-    def failed(self, error: Exception) -> None:
-        with self.lock:
-            first = self.down_until == 0.0
-            self.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
-        if first:
-            logger.error(
-                "cache %s unreachable (%s): serving without it, trying again every %s s",
-                self.name, error, settings.CACHE_RETRY_SECONDS,
-            )  # fmt: skip
-
-    def answered(self) -> None:
-        if self.down_until:
-            with self.lock:
-                self.down_until = 0.0
-            logger.warning("cache %s answers again", self.name)
-
-
 class ReusingRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusingClient
-        self.circuit = _Circuit(params.get("KEY_PREFIX") or str(server))
+        self.circuit = Circuit(
+            f"cache {params.get('KEY_PREFIX') or server}",
+            "serving without it",
+            "CACHE_RETRY_SECONDS",
+        )
 
     def _guarded(self, operation: str, key: Any, call, fallback: Any) -> Any:
         if self.circuit.open():

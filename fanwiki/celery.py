@@ -6,10 +6,11 @@ the process that queues them.
 """
 
 import os
+import threading
 from contextlib import ExitStack
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 
 from .routers import primary
 
@@ -35,3 +36,22 @@ def _release_the_primary(task_id: str, task: object, **kwargs: object) -> None:
     stack = _pins.pop(task_id, None)
     if stack is not None:
         stack.close()
+
+
+_relay_stop = threading.Event()
+
+
+@worker_ready.connect
+def _start_the_relay(**kwargs: object) -> None:
+    """The worker hands the tasks held while the broker was down to it (apps/outbox)."""
+    from apps.outbox.services import relay_every
+
+    _relay_stop.clear()
+    threading.Thread(
+        target=relay_every, args=(_relay_stop,), name="outbox-relay", daemon=True
+    ).start()
+
+
+@worker_shutdown.connect
+def _stop_the_relay(**kwargs: object) -> None:
+    _relay_stop.set()

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "markdownx",
     "axes",
     # The site's apps, each after those it may import (README, "Layout").
+    "apps.outbox",
     "apps.accounts",
     "apps.catalog",
     "apps.citations",
@@ -237,12 +238,20 @@ else:
 # transaction and a user's reads just after their own write go to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    # A replica that does not answer within this (seconds; libpq's least is 2) is taken
+    # as down, and reads go to the primary (fanwiki/routers.py).
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_REPLICA_CONNECT_TIMEOUT", 2
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["fanwiki.routers.PrimaryReplicaRouter"]
 else:
     DATABASE_ROUTERS = []
 # How long after a write a user's reads stay on the primary (longer than replication lag).
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+# While the replica does not answer, each process reads from the primary without trying
+# it for this long.
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 5)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # The abuse limits' counters live apart from the pages: a flood of pages can never push
@@ -591,7 +600,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer must not hold a request: 2 s to connect or to answer
+# (Redis; RabbitMQ's connect timeout is CELERY_BROKER_CONNECTION_TIMEOUT), and one
+# retry for a pooled connection the broker closed. A task the broker does not take is
+# held in the database (apps/outbox) and handed over when it answers again.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# While the broker is down, each process holds tasks without trying it for this long.
+BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 5)
+# How often the worker hands the tasks held during an outage to the broker.
+OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 10)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # For `celery --app fanwiki beat` (or use cron: see the README): the daily digest e-mail.
 # Sending it twice the same day sends nothing more, so cron and beat together are safe.

@@ -2,8 +2,9 @@ from confusable_homoglyphs import confusables
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import loader
+
+from apps.outbox.services import send_later
 
 from .models import NotificationEmail, User
 
@@ -41,8 +42,7 @@ class PasswordResetRequestForm(PasswordResetForm):
     def save(self, *args: object, **kwargs: object) -> None:
         from .tasks import send_password_reset
 
-        email = self.cleaned_data["email"]
-        transaction.on_commit(lambda: send_password_reset.delay(email), robust=True)
+        send_later(send_password_reset, self.cleaned_data["email"])
 
 
 class ResetLinkForm(PasswordResetForm):

@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.outbox.services import send_later
+
 from .models import NotificationEmail, User
 from .tasks import send_hand_over_email, send_verification_email
 from .verification import Claim
@@ -17,8 +19,7 @@ def verification_send(*, user: User) -> None:
     """Mail the account a link that proves it owns its current address (after commit)."""
     if not user.email:
         return
-    user_id, email = user.pk, user.email
-    transaction.on_commit(lambda: send_verification_email.delay(user_id, email), robust=True)
+    send_later(send_verification_email, user.pk, user.email)
 
 
 def email_change(*, user: User, email: str) -> bool:
@@ -119,6 +120,5 @@ def account_hand_over(*, user: User, email: str, username: str = "") -> User:
         # for an account without one); its owner replaces it from the link.
         user.set_password(secrets.token_urlsafe(32))
         user.save(update_fields=["username", "email", "email_verified_at", "password"])
-        user_id = user.pk
-        transaction.on_commit(lambda: send_hand_over_email.delay(user_id), robust=True)
+        send_later(send_hand_over_email, user.pk)
     return user

@@ -1,7 +1,6 @@
 """Mail the accounts app sends, off the request, retried when the mail server fails."""
 
 import logging
-import smtplib
 from urllib.parse import urlsplit
 
 from celery import shared_task
@@ -13,20 +12,15 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from apps.outbox.services import MAIL_TASK
+
 from .models import User
 from .verification import make_token
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (smtplib.SMTPException, OSError)
-# A task that sends mail: retried with backoff (30 s up to 15 min) when the server fails.
-mail_task = shared_task(
-    autoretry_for=TRANSIENT,
-    max_retries=5,
-    retry_backoff=30,
-    retry_backoff_max=900,
-    retry_jitter=True,
-)
+# A task that sends mail: retried with backoff when the server fails, then kept for staff.
+mail_task = shared_task(**MAIL_TASK)
 
 
 @mail_task

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from apps.outbox.services import send_later
+
 from .models import (
     ApiToken,
     DeliveryAttempt,
@@ -122,5 +124,5 @@ class WebhookDeliveryAdmin(ReadOnly):
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(state="pending")
         for pk in ids:
-            deliver.delay(pk)
+            send_later(deliver, pk)
         messages.success(request, f"{len(ids)} deliveries queued again.")

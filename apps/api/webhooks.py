@@ -18,10 +18,10 @@ import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
 
 from apps.citations.lookup import LookupRefused, checked_address, pinned_pool
+from apps.outbox.services import send_later
 
 from .models import DeliveryAttempt, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 
@@ -71,14 +71,10 @@ def emit(event: WebhookEvent, data: dict) -> None:
         )
         delivery.save(update_fields=["body"])
         deliveries.append(delivery.pk)
+    from .tasks import deliver
 
-    def send() -> None:
-        from .tasks import deliver
-
-        for pk in deliveries:
-            deliver.delay(pk)
-
-    transaction.on_commit(send, robust=True)
+    for pk in deliveries:
+        send_later(deliver, pk)
 
 
 def attempt(delivery: WebhookDelivery) -> tuple[int | None, str]:

@@ -10,7 +10,6 @@ run sends it.
 """
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.outbox.services import MAIL_TRANSIENT
 from apps.web import spoilers
 
 from .links import absolute_url
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 DIGEST_MIN_INTERVAL = timedelta(hours=12)
 # A digest lists this many notifications at most; the rest are counted.
 DIGEST_MAX_ITEMS = 50
-TRANSIENT = (smtplib.SMTPException, OSError)
 
 
 def send_digests(*, now: datetime | None = None) -> int:
@@ -54,7 +53,7 @@ def send_digests(*, now: datetime | None = None) -> int:
     for user_id in list(due):
         try:
             sent += _send_one(user_id, now=now)
-        except TRANSIENT as error:
+        except MAIL_TRANSIENT as error:
             logger.warning(
                 "The digest for user %s failed; the next run sends it: %s", user_id, error
             )

@@ -11,9 +11,8 @@ who want neither the site nor e-mail get nothing stored.
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
-
 from apps.catalog.models import Episode
+from apps.outbox.services import send_later
 from apps.web import spoilers
 
 from . import preferences
@@ -79,10 +78,5 @@ def _folded_fields(folded: Folded | None) -> dict:
 
 
 def _queue_emails(notification_ids: list[int]) -> None:
-    def queue() -> None:
-        for notification_id in notification_ids:
-            send_notification_email.delay(notification_id)
-
-    # robust: what was stored stays stored if the broker cannot be reached; the
-    # failure is logged.
-    transaction.on_commit(queue, robust=True)
+    for notification_id in notification_ids:
+        send_later(send_notification_email, notification_id)

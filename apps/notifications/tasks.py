@@ -1,12 +1,12 @@
 """Sending notification e-mail, off the request, retried when the mail server fails."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from apps.outbox.services import MAIL_TASK, MAIL_TRANSIENT, MAIL_TRIES
 from apps.web import spoilers
 
 from . import digest, preferences
@@ -15,19 +15,8 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-# Errors a later try may not meet: the server down, refusing for now, the network.
-TRANSIENT = (smtplib.SMTPException, OSError)
-MAX_TRIES = 6
 
-
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT,
-    max_retries=MAX_TRIES - 1,
-    retry_backoff=30,  # 30 s, 1 min, 2 min, 4 min, 8 min (with jitter)
-    retry_backoff_max=900,
-    retry_jitter=True,
-)
+@shared_task(bind=True, **MAIL_TASK)
 def send_notification_email(self, notification_id: int) -> None:
     """E-mail one stored notification to its user, if they (still) want it by e-mail."""
     notification = (
@@ -48,15 +37,15 @@ def send_notification_email(self, notification_id: int) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],
         )
-    except TRANSIENT as error:
+    except MAIL_TRANSIENT as error:
         tries = self.request.retries + 1
-        level = logging.ERROR if tries >= MAX_TRIES else logging.WARNING
+        level = logging.ERROR if tries >= MAIL_TRIES else logging.WARNING
         logger.log(
             level,
             "E-mail for notification %s failed (try %s of %s): %s",
             notification_id,
             tries,
-            MAX_TRIES,
+            MAIL_TRIES,
             error,
         )
         raise

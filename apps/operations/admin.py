@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
+
+from apps.outbox.services import send_later
 
 from .mediawiki.dump import looks_like_a_dump
 from .models import ImportRun, ImportStatus
@@ -78,7 +79,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         assert not change  # runs are never edited (has_change_permission)
         obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: run_import.delay(obj.pk), robust=True)
+        send_later(run_import, obj.pk)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> Any:  # fmt: skip

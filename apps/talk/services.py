@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.outbox.services import send_later
 from apps.web import hooks
 from apps.web.pagecache import pages_changed
 from apps.web.refusals import Conflict
@@ -80,12 +81,7 @@ def _proposal_of(article: Article, author: User) -> Revision | None:
 def _after_commit(post: Post, actor: User) -> None:
     hooks.run(TALK_POSTED, post=post)
 
-    def queue() -> None:
-        tell_about_post.delay(post.pk, actor.pk)
-
-    # robust: the post is stored; a broker that cannot be reached is logged and must
-    # not turn a successful reply into an error page.
-    transaction.on_commit(queue, robust=True)
+    send_later(tell_about_post, post.pk, actor.pk)
 
 
 def topic_start(

@@ -5,7 +5,7 @@ The services call ``after_decision`` inside their transaction; the telling
 rolls back tells no one, and the moderator's request never waits for it.
 """
 
-from django.db import transaction
+from apps.outbox.services import send_later
 
 from .tasks import tell_about_decision
 
@@ -14,12 +14,6 @@ __all__ = ["after_decision"]
 
 def after_decision(revision, *, actor) -> None:
     """Once the transaction commits, queue the news for the author and the followers."""
-
-    # A closure, not functools.partial: Django names a failed robust callback by
-    # its __qualname__, which a partial lacks.
-    def queue():
-        tell_about_decision.delay(revision.pk, actor.pk)
-
-    # robust: the decision is already committed; a broker that cannot be reached is
-    # logged, it must not turn the moderator's successful approval into an error page.
-    transaction.on_commit(queue, robust=True)
+    # A broker that cannot be reached must not turn the moderator's successful approval
+    # into an error page, nor lose the news: the task is held until it answers.
+    send_later(tell_about_decision, revision.pk, actor.pk)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -22,17 +23,23 @@ def routed(settings):
 
 
 class Queries:
-    """The queries each alias ran inside the block."""
+    """The queries each alias ran inside the block (the replica's counted without
+    connecting to it first, so that a replica that is down can be watched too)."""
 
     def __enter__(self):
         self.primary = CaptureQueriesContext(connections["default"])
-        self.replica = CaptureQueriesContext(connections["replica"])
         self.primary.__enter__()
-        self.replica.__enter__()
+        self.replica = []
+        self.watching = connections["replica"].execute_wrapper(self.count)
+        self.watching.__enter__()
         return self
 
+    def count(self, execute, sql, params, many, context):
+        self.replica.append(sql)
+        return execute(sql, params, many, context)
+
     def __exit__(self, *exc):
-        self.replica.__exit__(*exc)
+        self.watching.__exit__(*exc)
         self.primary.__exit__(*exc)
 
 
@@ -90,3 +97,90 @@ def test_a_background_task_reads_from_the_primary(article, fan, moderator):
     with Queries() as queries:
         tell_about_decision.delay(proposal.pk, moderator.pk)
     assert len(queries.replica) == 0 and len(queries.primary) > 0
+
+
+@pytest.fixture
+def replica_down():
+    """The replica's address leads nowhere (a folder that does not exist, or a port nobody
+    listens on), as when its server stopped; put back afterwards."""
+    import socket
+
+    from fanwiki import routers
+
+    replica = connections["replica"]
+    saved = replica.settings_dict
+    replica.close()
+    if replica.vendor == "sqlite":
+        replica.settings_dict = {**saved, "NAME": "/nonexistent/replica.sqlite3"}
+    else:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        replica.settings_dict = {**saved, "HOST": "127.0.0.1", "PORT": str(port)}
+    routers.REPLICA_CIRCUIT.down_until = 0.0
+
+    def put_back():
+        replica.close()
+        replica.settings_dict = saved
+
+    yield put_back
+    put_back()
+    routers.REPLICA_CIRCUIT.down_until = 0.0
+
+
+def test_with_the_replica_down_readers_are_served_from_the_primary(
+    article, replica_down, settings, caplog
+):
+    client = Client(raise_request_exception=False)
+    settings.PAGE_CACHE_SECONDS = 0  # each page made afresh, with its reads
+    settings.REPLICA_RETRY_SECONDS = 60
+    for _ in range(2):
+        with Queries() as queries:
+            response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        assert article.title in response.content.decode()
+        assert len(queries.primary) > 0 and len(queries.replica) == 0
+    # Said once, not a request.
+    assert caplog.text.count("read replica unreachable") == 1
+    assert "reading from the primary" in caplog.text
+
+    # Back: the first read after the wait tries it again, and uses it.
+    replica_down()
+    settings.REPLICA_RETRY_SECONDS = 0
+    from fanwiki import routers
+
+    routers.REPLICA_CIRCUIT.down_until = 1.0  # the wait is over
+    with Queries() as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert len(queries.replica) > 0
+    assert "read replica answers again" in caplog.text
+
+
+def test_a_page_whose_replica_connection_broke_is_made_again_from_the_primary(article, caplog):
+    """The replica answered when the request began, then its connection broke mid-page (the
+    driver's error, raised on the replica's first query; the fault suite,
+    tests/fanwiki/test_outages.py, breaks a real connection)."""
+    from fanwiki import routers
+
+    routers.REPLICA_CIRCUIT.down_until = 0.0
+    replica = connections["replica"]
+    replica.ensure_connection()
+    client = Client(raise_request_exception=False)
+    broke = []
+
+    def breaking(execute, sql, params, many, context):
+        if not broke:
+            broke.append(sql)
+            with replica.wrap_database_errors:
+                raise replica.Database.OperationalError("server closed the connection")
+        return execute(sql, params, many, context)
+
+    with replica.execute_wrapper(breaking), Queries() as queries:
+        response = client.get(article.get_absolute_url())
+    assert broke, "the replica was not read"
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert len(queries.primary) > 0
+    assert "read replica unreachable" in caplog.text
+    routers.REPLICA_CIRCUIT.down_until = 0.0

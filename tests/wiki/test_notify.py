@@ -240,20 +240,7 @@ def test_nothing_is_sent_if_the_transaction_rolls_back(
     assert proposal.status == RevisionStatus.PENDING
 
 
-def test_a_broker_that_cannot_be_reached_does_not_fail_the_decision(
-    article, fan, moderator, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
-    def broken(*args, **kwargs):
-        raise ConnectionError("the broker is down")
-
-    monkeypatch.setattr(tasks.tell_about_decision, "delay", broken)
-    proposal = factories.propose_edit(article, fan)
-    proposal = moderation.revision_approve(revision=proposal, moderator=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        notify.after_decision(proposal, actor=moderator)
-    assert "the broker is down" in caplog.text
-    proposal.refresh_from_db()
-    assert proposal.status == RevisionStatus.APPROVED
+# A broker that cannot be reached: tests/outbox/test_outbox.py stops a real one.
 
 
 def test_a_failing_task_is_logged_and_leaves_the_decision_alone(

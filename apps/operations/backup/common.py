@@ -19,6 +19,7 @@ from apps.moderation.models import (
 )
 from apps.notifications.models import Notification
 from apps.operations.models import ImportedPage, ImportedRevision, ImportedTalk, ImportRun
+from apps.outbox.models import HeldTask
 from apps.safety.models import Block, EditFilter, FilterHit, Suppression
 from apps.talk.models import Post, TalkEvent, Topic, TopicFollow
 from apps.wiki.models import (
@@ -78,6 +79,7 @@ MODELS: tuple[type[Model], ...] = (
     FilterHit,
     RevisionTag,
     Suppression,
+    HeldTask,
 )
 # What oversight took out of revisions: written only when asked (export_wiki
 # --with-suppressed); without it, a backup holds the placeholders alone.
