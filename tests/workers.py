@@ -2,13 +2,18 @@
 a worker process on it, started with the settings module the test names."""
 
 import contextlib
+import http.cookiejar
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -68,18 +73,21 @@ def database_url() -> str:
     return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
 
 
-def start_worker(broker, tmp_path, settings_module="fanwiki.settings"):
+def start_worker(broker, tmp_path, settings_module="fanwiki.settings", broker_url=REDIS, **env):
+    """A worker process on the queue ``broker``; yields the folder its mail lands in, and
+    its log."""
     mail = tmp_path / "mail"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": REDIS,
+        "CELERY_BROKER_URL": broker_url,
         "CELERY_QUEUE": broker,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail),
         "SITE_URL": SITE_URL,
         "FANWIKI_VAR_DIR": str(tmp_path / "var"),
+        **env,
     }
     environment.pop("REDIS_URL", None)
     log = tmp_path / "worker.log"
@@ -111,29 +119,200 @@ def start_worker(broker, tmp_path, settings_module="fanwiki.settings"):
         process.kill()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a fixed free port, that the test stops and
+    starts again (what survives a restart: nothing, as with ``--save ""``)."""
+
+    def __init__(self, *options: str) -> None:
+        if shutil.which("redis-server") is None:
+            pytest.skip("redis-server is not installed")
+        self.port, self.options = free_port(), options
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", *self.options],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+                return self
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail("the private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def queued(self, queue: str) -> int:
+        return int(redis.Redis.from_url(self.url).llen(queue))
+
+
 @contextlib.contextmanager
 def private_redis(*options: str):
     """A redis-server of the test's own on a free port (with ``options``, such as a memory
     cap), stopped afterwards: its URL."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", *options],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(*options).start()
     try:
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
+        yield server.url
+    finally:
+        server.stop()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped; its log:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - a local test server
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the server did not answer; its log:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def served(tmp_path: Path, environment: dict[str, str], *, workers: int = 1, name: str = "server"):
+    """The site served by gunicorn (``workers`` processes) on the test database: its URL."""
+    port, log = free_port(), tmp_path / f"{name}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "fanwiki.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "30"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "fanwiki.settings",
+            "DATABASE_URL": database_url(),
+            "FANWIKI_VAR_DIR": str(tmp_path / "var"),
+            **environment,
+        },
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/healthz", process, log)
         yield url
     finally:
-        server.terminate()
-        server.wait(10)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class _Forms(HTMLParser):
+    """Every form of a page: its action and the fields a browser would submit as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._chosen: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        name = attributes.get("name")
+        if tag == "form":
+            self.forms.append({"action": attributes.get("action", ""), "fields": {}})
+        elif not self.forms:
+            return
+        elif tag == "input" and name:
+            kind = attributes.get("type", "text")
+            if kind in {"checkbox", "radio"} and "checked" not in attributes:
+                return
+            if kind not in {"submit", "button", "file", "image"}:
+                default = "on" if kind in {"checkbox", "radio"} else ""
+                self.forms[-1]["fields"][name] = attributes.get("value", default)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.forms[-1]["fields"][name] = ""
+        elif tag == "select" and name:
+            self._select, self._chosen = name, None
+        elif (
+            tag == "option" and self._select and (self._chosen is None or "selected" in attributes)
+        ):
+            self._chosen = attributes.get("value", "")
+            self.forms[-1]["fields"][self._select] = self._chosen
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            fields = self.forms[-1]["fields"]
+            # A browser drops the newline that opens a text area's content.
+            fields[self._textarea] += (
+                data[1:] if not fields[self._textarea] and data.startswith("\n") else data
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+class Browser:
+    """A client with its own cookies, talking to a served site over HTTP."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
+        """(status, body, headers), following no redirect."""
+        encoded = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base + path, data=encoded, headers={"Referer": f"{self.base}/"}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    def form(self, path: str, action_ends: str = "") -> tuple[str, dict]:
+        """The first form on the page at ``path`` whose action ends with ``action_ends``
+        (its action, its fields as they are)."""
+        status, page, _headers = self.request(path)
+        assert status == 200, (path, status)
+        parser = _Forms()
+        parser.feed(page)
+        for form in parser.forms:
+            action = form["action"] or path
+            if action.split("#")[0].split("?")[0].endswith(action_ends):
+                return action, form["fields"]
+        raise AssertionError(f"no form posting to …{action_ends} on {path}")
+
+    def submit(self, path: str, action_ends: str = "", **changes: str) -> tuple[int, str, dict]:
+        action, fields = self.form(path, action_ends)
+        return self.request(action, {**fields, **changes})
+
+    def log_in(self, username: str, password: str) -> None:
+        status, _body, _headers = self.submit(
+            "/accounts/login/", "/accounts/login/", username=username, password=password
+        )
+        assert status == 302, f"{username} could not log in ({status})"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None

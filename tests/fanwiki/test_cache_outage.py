@@ -2,8 +2,6 @@
 stays signed in and can propose; when Redis returns, the cache is used again without a
 restart. A private redis-server is stopped and started again mid-test."""
 
-import subprocess
-
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -12,55 +10,14 @@ from django.urls import reverse
 from apps.wiki.models import Revision
 from tests import factories
 from tests.wiki.test_loop import editor_post
+from tests.workers import RedisServer
 
 pytestmark = pytest.mark.django_db
 
 
-class Server:
-    """A redis-server of the test's own, on a fixed free port, that can be stopped and
-    started again."""
-
-    def __init__(self, port: int) -> None:
-        self.port, self.process = port, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        import time
-
-        import redis
-
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
 @pytest.fixture
 def redis_server(settings):
-    import shutil
-    import socket
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = Server(port)
-    server.start()
+    server = RedisServer().start()
     settings.CACHES = {
         alias: {
             "BACKEND": "fanwiki.cache.ReusingRedisCache",
@@ -73,8 +30,7 @@ def redis_server(settings):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.CACHE_RETRY_SECONDS = 0  # try again at once after an outage (the test restarts it)
     yield server
-    if server.process.poll() is None:
-        server.stop()
+    server.stop()
 
 
 def test_pages_and_writes_go_on_while_redis_is_down(redis_server, article, fan, author, moderator):

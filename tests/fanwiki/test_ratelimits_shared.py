@@ -3,45 +3,21 @@
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import redis
 
 from tests import factories
-from tests.workers import database_url, redis_is_up
+from tests.workers import database_url, free_port, redis_is_up, wait_until_up
 
 REDIS = "redis://127.0.0.1:6379/13"
 
 pytestmark = pytest.mark.django_db  # the servers read the test database (its tables)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server stopped; its log:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - a local test server
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"the server did not answer; its log:\n{log.read_text()}")
 
 
 @pytest.fixture

@@ -3,13 +3,9 @@ broker answers again; mail that fails after its last try is kept for staff to se
 
 The broker is a redis-server of the test's own, stopped and started mid-test."""
 
-import socket
-import subprocess
-import time
 from unittest import mock
 
 import pytest
-import redis
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -22,52 +18,15 @@ from apps.outbox.models import HeldTask
 from apps.wiki.models import Follow
 from fanwiki.celery import app as celery_app
 from tests import factories
-from tests.workers import forget_connections
+from tests.workers import RedisServer, forget_connections
 
 pytestmark = pytest.mark.django_db
-
-
-class Broker:
-    """A redis-server on a fixed free port, which the test stops and starts."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.terminate()
-        self.process.wait(10)
-
-    def queued(self, queue: str) -> int:
-        return int(redis.Redis.from_url(self.url).llen(queue))
 
 
 @pytest.fixture
 def broker(settings):
     """Tasks go to a private Redis (not run at once), which is up at the start."""
-    import shutil
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    server = Broker()
-    server.start()
+    server = RedisServer().start()
     settings.BROKER_RETRY_SECONDS = 0  # try the broker again at once (the test restarts it)
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=server.url, task_always_eager=False)
@@ -77,8 +36,7 @@ def broker(settings):
     celery_app.conf.update(saved)
     forget_connections()
     outbox.BROKER.down_until = 0.0
-    if server.process and server.process.poll() is None:
-        server.stop()
+    server.stop()
 
 
 @pytest.fixture
