@@ -3,16 +3,24 @@
 It touches the database and the cache, nothing else: no session, no user, no
 template. 200 with ``{"status": "ok", ...}`` when both answer, 503 naming the
 part that failed when one does not.
+
+With a read replica, its state is reported too (``"replica": "failing"``), but
+does not make the answer a 503: reads go to the primary meanwhile, so the node
+still serves every page. While the replica is taken as down (its circuit is
+open) it is not asked again.
 """
 
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .routers import REPLICA, REPLICA_CIRCUIT, ROUTER
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +43,21 @@ def _cache() -> None:
 CHECKS = {"database": _database, "cache": _cache}
 
 
+def _replica() -> str:
+    if REPLICA_CIRCUIT.open():
+        return "failing"
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        REPLICA_CIRCUIT.failed(error)
+        connections[REPLICA].close_if_unusable_or_obsolete()
+        return "failing"
+    REPLICA_CIRCUIT.answered()
+    return "ok"
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -51,6 +74,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
+    if ROUTER in settings.DATABASE_ROUTERS:
+        results["replica"] = _replica()  # reads go to the primary meanwhile: still healthy
     return JsonResponse(
         {"status": "ok" if healthy else "failing", "checks": results},
         status=200 if healthy else 503,

@@ -418,9 +418,10 @@ if MEDIA_STORAGE == "s3":
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-            # A bucket that does not answer fails an upload in seconds, not minutes.
+            # A bucket that does not answer fails an upload in seconds, not minutes: 2 s
+            # to connect, 5 s for an answer, two tries (the fan is asked to try again).
             "client_config": BotoConfig(
-                connect_timeout=5, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"}
+                connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}
             ),
         },
     }

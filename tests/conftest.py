@@ -1,15 +1,9 @@
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache, caches
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories, workers
+from tests.workers import MotoServer
 
 # Property tests: the same examples on every run (no example database, no random seed),
 # few enough for two shared cores, no per-example deadline (the machine's load varies).
@@ -72,26 +66,6 @@ def article(author, moderator, episode):
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """A real S3-compatible server (moto's standalone server) on 127.0.0.1, for this run."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(endpoint, timeout=1)  # noqa: S310 - our own server
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"moto_server did not start: {log.read_text()}")
-            time.sleep(0.2)
-    yield endpoint
-    server.terminate()
-    server.wait(timeout=10)
+    server = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log").start()
+    yield server.endpoint
+    server.stop()

@@ -57,3 +57,32 @@ def test_it_is_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(URL).status_code == 200
     assert client.get(reverse("home")).status_code == 301
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_a_replica_that_does_not_answer_is_named_but_the_node_stays_in_rotation(
+    client, settings, caplog
+):
+    from django.db import connections
+
+    from fanwiki import routers
+
+    settings.DATABASE_ROUTERS = [routers.ROUTER]
+    assert client.get(URL).json()["checks"]["replica"] == "ok"
+
+    replica = connections["replica"]
+    saved = replica.settings_dict
+    replica.close()
+    replica.settings_dict = {**saved, "NAME": "/nonexistent/replica.sqlite3", "PORT": "9"}
+    try:
+        response = client.get(URL)
+        assert response.status_code == 200  # reads go to the primary meanwhile
+        assert response.json() == {
+            "status": "ok",
+            "checks": {"database": "ok", "cache": "ok", "replica": "failing"},
+        }
+        assert "read replica unreachable" in caplog.text
+    finally:
+        replica.close()
+        replica.settings_dict = saved
+        routers.REPLICA_CIRCUIT.down_until = 0.0

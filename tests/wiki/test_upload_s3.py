@@ -8,11 +8,13 @@ import pytest
 from botocore.config import Config
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from apps.moderation import services as moderation
 from fanwiki.settings import media_origins
 from tests import factories
+from tests.workers import MotoServer
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,37 @@ def test_a_bucket_that_does_not_answer_is_a_503_with_a_message(client, fan, sett
     assert response.json() == {
         "image": ["The image could not be stored just now. Try again in a minute."]
     }
+
+
+def test_when_the_bucket_stops_pages_still_render_and_uploads_answer_503(
+    client, settings, tmp_path, author, moderator
+):
+    """A bucket of the test's own that stops mid-test, then starts again."""
+    server = MotoServer(tmp_path / "moto.log").start()
+    s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    s3.create_bucket(Bucket="outage")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(server.endpoint, "outage")}
+    try:
+        client.force_login(author)
+        code = upload(client, png()).json()["image_code"]
+        url = code.removeprefix("![](").removesuffix(")")
+        revision = factories.propose_article(author, title="With a photo", body=f"![Jim]({url})")
+        moderation.revision_approve(revision=revision, moderator=moderator)
+
+        server.stop()
+        # The page is made without the bucket: the image's address is the page's own text.
+        reader = Client()
+        page = reader.get(revision.article.get_absolute_url())
+        assert page.status_code == 200
+        assert f'src="{url}"' in page.content.decode()
+        # An upload says what happened, and nothing is kept.
+        refused = upload(client, png("blue"))
+        assert refused.status_code == 503
+        assert "could not be stored just now" in refused.json()["image"][0]
+
+        server.start()
+        s3.create_bucket(Bucket="outage")  # moto kept nothing
+        assert upload(client, png("green")).status_code == 200  # back, without a restart
+    finally:
+        server.stop()
