@@ -138,11 +138,16 @@ def relay(limit: int = 500) -> int:
 
 def relay_every(stop: threading.Event) -> None:
     """Relay every ``OUTBOX_RELAY_SECONDS`` until ``stop`` is set (the worker's thread)."""
+    failing = False
     while not stop.wait(settings.OUTBOX_RELAY_SECONDS):
         try:
             relay()
         except DatabaseError as error:
-            logger.warning("could not relay the held tasks: %s", error)
+            if not failing:  # said once an outage, not every few seconds
+                logger.warning("could not read the held tasks: %s", error)
+            failing = True
+        else:
+            failing = False
         finally:
             close_old_connections()
 

@@ -3,6 +3,8 @@ broker answers again; mail that fails after its last try is kept for staff to se
 
 The broker is a redis-server of the test's own, stopped and started mid-test."""
 
+import threading
+import time
 from unittest import mock
 
 import pytest
@@ -154,3 +156,23 @@ def test_mail_that_fails_after_its_last_try_is_kept_and_staff_send_it_again(clie
     assert response.status_code == 200
     assert [message.to for message in mail.outbox] == [["fan@example.org"]]
     assert not HeldTask.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the relay's thread has its own connection
+def test_the_workers_relay_runs_until_stopped(broker, settings):
+    settings.OUTBOX_RELAY_SECONDS = 0.05
+    broker.stop()
+    outbox.hand_over(send_notification_email, [7])
+    broker.start()
+    stop = threading.Event()
+    relay = threading.Thread(target=outbox.relay_every, args=(stop,), daemon=True)
+    relay.start()
+    try:
+        deadline = time.monotonic() + 10
+        while broker.queued("celery") == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        relay.join(5)
+    assert not relay.is_alive()
+    assert broker.queued("celery") == 1
