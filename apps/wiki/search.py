@@ -3,14 +3,17 @@
 One entry point, :func:`search_articles`. On PostgreSQL it is the database's
 full-text search (English stemming, web-search syntax: ``"a phrase"``, ``or``,
 ``-word``) over a document stored on each article when a revision is published
-(:func:`refresh_search_documents`), ranked with title words above text words. Elsewhere (SQLite, the
-development default) every word of the query must appear in the title or the
-text, and the rank counts where and how often.
+(:func:`refresh_search_documents`), ranked with title words above text words. On
+SQLite (the embedded default) it is SQLite's own full-text index, FTS5 (the
+table ``wiki_article_search``, migration 0023), kept by the same function: every
+word of the query must begin a word of the title, the other names or the text
+(Porter-stemmed: "kisses" finds "kiss"), ranked by BM25 with names above text.
 
 Snippets are plain text split into ``(text, is_match)`` segments, never HTML:
 templates escape every segment and wrap the matches in ``<mark>``.
 """
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,20 +21,14 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
-    Case,
     Expression,
-    ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     TextField,
-    Value,
-    When,
 )
-from django.db.models.functions import Length, Lower, Replace
 
 from apps.markup import plain_text
 
@@ -44,10 +41,12 @@ RANK_WINDOW = 1000  # matching articles ranked on PostgreSQL, besides those whos
 SNIPPET_LENGTH = 240
 SNIPPET_LEAD = 70  # characters of context before the first match
 CONFIG = "english"
+TEXTS = ("approved_revision__aliases", "approved_revision__body")
 
 Segment = tuple[str, bool]
 
 _WORD = re.compile(r"[^\W_]+")
+_MARKED = re.compile("\x01([^\x02]*)\x02")
 # The lexemes of PostgreSQL's querytree() output, and the "!" and parentheses that negate them.
 _TREE_TOKEN = re.compile(r"!|\(|\)|'((?:[^']|'')*)'")
 
@@ -74,7 +73,7 @@ def search_articles(query: str, *, limit: int = 50, offset: int = 0) -> list[Sea
         return []
     if connection.vendor == "postgresql":
         return _search_postgresql(query, limit, offset)
-    return _search_words(query, limit, offset)
+    return _search_sqlite(query, limit, offset)
 
 
 def _query_words(query: str) -> list[str]:
@@ -109,10 +108,10 @@ def refresh_search_documents(article_ids: Iterable[int] | None = None) -> int:
     """Store the search document of these published articles (all, with None).
 
     Called in the transaction that publishes a revision, so search never lags
-    behind the text readers see. A no-op outside PostgreSQL.
+    behind the text readers see. On SQLite it rewrites their rows of the FTS5 index.
     """
-    if connection.vendor != "postgresql":
-        return 0
+    if connection.vendor == "sqlite":
+        return _refresh_sqlite_index(article_ids)
     articles = Article.objects.published()
     if article_ids is not None:
         articles = articles.filter(pk__in=list(article_ids))
@@ -229,30 +228,78 @@ def _may_stem(word: str, lexemes: set[str]) -> bool:
     )
 
 
-def _search_words(text: str, limit: int, offset: int) -> list[SearchResult]:
+def _refresh_sqlite_index(article_ids: Iterable[int] | None) -> int:
+    articles = Article.objects.published()
+    with connection.cursor() as cursor:
+        if article_ids is None:
+            cursor.execute("DELETE FROM wiki_article_search")
+        else:
+            ids = list(article_ids)
+            articles = articles.filter(pk__in=ids)
+            cursor.executemany(
+                "DELETE FROM wiki_article_search WHERE rowid = %s", [(pk,) for pk in ids]
+            )
+        rows = [
+            (pk, title, aliases, plain_text(body))
+            for pk, title, aliases, body in articles.values_list("pk", "title", *TEXTS)
+        ]
+        cursor.executemany(
+            "INSERT INTO wiki_article_search (rowid, title, aliases, body) VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+    return len(rows)
+
+
+def _sqlite_matched_words(match: str, ids: list[int]) -> set[str]:
+    """The words of these articles' names and text that the query matched (other forms
+    of a query word too: "kissed" for "kissing"), lower-cased, from FTS5's highlight()."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT highlight(wiki_article_search, 0, char(1), char(2)), "
+            "highlight(wiki_article_search, 1, char(1), char(2)), "
+            "highlight(wiki_article_search, 2, char(1), char(2)) "
+            "FROM wiki_article_search WHERE wiki_article_search MATCH %s "
+            "AND rowid IN (SELECT value FROM json_each(%s))",
+            [match, json.dumps(ids)],
+        )
+        texts = ["\n".join(row) for row in cursor.fetchall()]
+    return {word.lower() for text in texts for word in _MARKED.findall(text)}
+
+
+def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
     words = _query_words(text)
     if not words:
         return []
-    body, aliases = "approved_revision__body", "approved_revision__aliases"
-    condition = Q()
-    rank: Expression = Value(0)
-    for word in words:
-        named = Q(title__icontains=word) | Q(**{f"{aliases}__icontains": word})
-        condition &= named | Q(**{f"{body}__icontains": word})
-        in_title = Case(When(named, then=Value(TITLE_WEIGHT)), default=Value(0))
-        # How many times the word occurs in the text: the length it loses without it.
-        removed = Length(body) - Length(Replace(Lower(body), Value(word), Value("")))
-        rank = rank + in_title + ExpressionWrapper(removed / len(word), IntegerField())
-    articles = list(
-        _articles()
-        .filter(condition)
-        .annotate(rank=ExpressionWrapper(rank, IntegerField()))
-        .order_by("-rank", "title", "pk")[offset : offset + limit]
+    # Each word as a quoted prefix: FTS5 reads nothing in it as syntax.
+    match = " ".join(f'"{word}"*' for word in words)
+    with connection.cursor() as cursor:
+        # BM25 with the names weighing TITLE_WEIGHT times the text.
+        cursor.execute(
+            "SELECT rowid, bm25(wiki_article_search, 3.0, 3.0, 1.0) AS score "
+            "FROM wiki_article_search WHERE wiki_article_search MATCH %s "
+            "ORDER BY score, rowid LIMIT %s OFFSET %s",
+            [match, limit, offset],
+        )
+        ranked = cursor.fetchall()
+    found = _articles().in_bulk([pk for pk, _score in ranked])
+    articles = []
+    for pk, score in ranked:
+        article = found.get(pk)
+        if article is not None:  # unpublished since, or gone
+            article.rank = -score  # BM25 is lower for a better match
+            articles.append(article)
+    if not articles:
+        return []
+    matching = _sqlite_matched_words(match, [article.pk for article in articles])
+    pattern = re.compile(
+        r"(?<![^\W_])(?:"
+        + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
+        + r")(?![^\W_])",
+        re.IGNORECASE,
     )
-    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.I)
 
     def spans(text):
-        return [m.span() for m in pattern.finditer(text)]
+        return [m.span() for m in pattern.finditer(text)] if matching else []
 
     texts = [plain_text(article.approved_revision.body) for article in articles]
     return _results(articles, texts, spans)

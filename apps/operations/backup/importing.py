@@ -14,6 +14,7 @@ from django.db.models import Model
 
 from apps.accounts.models import User
 from apps.wiki.models import Article
+from apps.wiki.search import refresh_search_documents
 
 from .common import (
     BACKUP_FORMAT,
@@ -46,6 +47,9 @@ def import_wiki(
             tables = [model._meta.db_table for model in (*MODELS, *through_models())]
             connections[using].check_constraints(table_names=tables)
             _reset_sequences(using)
+            if connections[using].vendor == "sqlite":
+                # SQLite's search index is a table of its own, not in the backup: made anew.
+                refresh_search_documents()
     except (DatabaseError, DeserializationError) as error:
         raise BackupError(f"Nothing was imported: {error}") from error
     return counts
