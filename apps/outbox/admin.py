@@ -12,7 +12,7 @@ from .models import HeldTask
 class HeldTaskAdmin(admin.ModelAdmin):
     """What the broker has not got: tasks waiting for it, and mail that failed for good."""
 
-    list_display = ("held_at", "task", "args", "reason", "short_error")
+    list_display = ("held_at", "reason", "short_task", "args", "short_error")
     list_filter = ("reason", "task")
     readonly_fields = ("task", "args", "reason", "error", "held_at")
     actions = ["send_again"]
@@ -22,6 +22,10 @@ class HeldTaskAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="task", ordering="task")
+    def short_task(self, held: HeldTask) -> str:
+        return held.task.rsplit(".", 1)[-1].replace("_", " ")
 
     @admin.display(description="error")
     def short_error(self, held: HeldTask) -> str:
