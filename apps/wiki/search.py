@@ -15,6 +15,8 @@ templates escape every segment and wrap the matches in ``<mark>``.
 
 import json
 import re
+import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,11 +44,12 @@ SNIPPET_LENGTH = 240
 SNIPPET_LEAD = 70  # characters of context before the first match
 CONFIG = "english"
 TEXTS = ("approved_revision__aliases", "approved_revision__body")
+# SQLite's index's tokenizer (wiki migration 0023 makes the index with it).
+TOKENIZER = "'porter unicode61 remove_diacritics 2'"
 
 Segment = tuple[str, bool]
 
 _WORD = re.compile(r"[^\W_]+")
-_MARKED = re.compile("\x01([^\x02]*)\x02")
 # The lexemes of PostgreSQL's querytree() output, and the "!" and parentheses that negate them.
 _TREE_TOKEN = re.compile(r"!|\(|\)|'((?:[^']|'')*)'")
 
@@ -250,20 +253,34 @@ def _refresh_sqlite_index(article_ids: Iterable[int] | None) -> int:
     return len(rows)
 
 
-def _sqlite_matched_words(match: str, ids: list[int]) -> set[str]:
-    """The words of these articles' names and text that the query matched (other forms
-    of a query word too: "kissed" for "kissing"), lower-cased, from FTS5's highlight()."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT highlight(wiki_article_search, 0, char(1), char(2)), "
-            "highlight(wiki_article_search, 1, char(1), char(2)), "
-            "highlight(wiki_article_search, 2, char(1), char(2)) "
-            "FROM wiki_article_search WHERE wiki_article_search MATCH %s "
-            "AND rowid IN (SELECT value FROM json_each(%s))",
-            [match, json.dumps(ids)],
-        )
-        texts = ["\n".join(row) for row in cursor.fetchall()]
-    return {word.lower() for text in texts for word in _MARKED.findall(text)}
+_stemming = threading.local()
+
+
+def _sqlite_matching(words: list[str], texts: list[str]) -> set[str]:
+    """The words of ``texts`` (lower-cased) that a query word matches as the index matches
+    it: a word whose Porter stem begins with the query word's ("kissed" for "kissing").
+
+    Asked of a small FTS5 table in memory, with the index's tokenizer, holding only the
+    candidates (the words that begin with a query word's first two letters): stemming
+    only rewrites endings. FTS5's highlight() on the page's rows said the same, but
+    tokenised every text again: 28 ms for 50 results, this about 1 ms.
+    """
+    distinct = set(_WORD.findall("\n".join(texts).lower()))
+    candidates = [w for w in distinct if any(w[:2] == word[:2] for word in words)]
+    if not candidates:
+        return set()
+    table = getattr(_stemming, "table", None)
+    if table is None:
+        table = _stemming.table = sqlite3.connect(":memory:")
+        table.execute(f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize = {TOKENIZER})")
+    with table:
+        table.execute("DELETE FROM words")
+        table.executemany("INSERT INTO words (word) VALUES (?)", [(w,) for w in candidates])
+        any_word = " OR ".join(f'"{word}"*' for word in words)
+        matching = {word for (word,) in table.execute(
+            "SELECT word FROM words WHERE words MATCH ?", (any_word,)
+        )}  # fmt: skip
+    return matching
 
 
 def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
@@ -281,7 +298,8 @@ def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
             [match, limit, offset],
         )
         ranked = cursor.fetchall()
-    found = _articles().in_bulk([pk for pk, _score in ranked])
+    # The page's rows; their text as plain text, from the index (no Markdown to parse).
+    found = _articles().defer("approved_revision__body").in_bulk([pk for pk, _s in ranked])
     articles = []
     for pk, score in ranked:
         article = found.get(pk)
@@ -290,7 +308,18 @@ def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
             articles.append(article)
     if not articles:
         return []
-    matching = _sqlite_matched_words(match, [article.pk for article in articles])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, body FROM wiki_article_search "
+            "WHERE rowid IN (SELECT value FROM json_each(%s))",
+            [json.dumps([article.pk for article in articles])],
+        )
+        plain = dict(cursor.fetchall())
+    texts = [plain.get(article.pk, "") for article in articles]
+    names = [article.title for article in articles] + [
+        article.approved_revision.aliases for article in articles
+    ]
+    matching = _sqlite_matching(words, names + texts)
     pattern = re.compile(
         r"(?<![^\W_])(?:"
         + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
@@ -301,7 +330,6 @@ def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
     def spans(text):
         return [m.span() for m in pattern.finditer(text)] if matching else []
 
-    texts = [plain_text(article.approved_revision.body) for article in articles]
     return _results(articles, texts, spans)
 
 
