@@ -8,6 +8,7 @@ SQLite (the embedded default) it is SQLite's own full-text index, FTS5 (the
 table ``wiki_article_search``, migration 0023), kept by the same function: every
 word of the query must begin a word of the title, the other names or the text
 (Porter-stemmed: "kisses" finds "kiss"), ranked by BM25 with names above text.
+On both, a word in most of the wiki ranks a bounded set (``RANK_WINDOW``).
 
 Snippets are plain text split into ``(text, is_match)`` segments, never HTML:
 templates escape every segment and wrap the matches in ``<mark>``.
@@ -40,7 +41,8 @@ from .models import Article, Revision
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 TITLE_WEIGHT = 3
-RANK_WINDOW = 1000  # matching articles ranked on PostgreSQL, besides those whose title matches
+RANK_WINDOW = 1000  # matching articles ranked, besides those whose names match
+EVERY_ROWID = 2**62  # the bound when fewer than RANK_WINDOW match (SQLite)
 SNIPPET_LENGTH = 240
 SNIPPET_LEAD = 70  # characters of context before the first match
 CONFIG = "english"
@@ -277,13 +279,23 @@ def _search_sqlite(text: str, limit: int, offset: int) -> list[SearchResult]:
     # Each word as a quoted prefix: FTS5 reads nothing in it as syntax.
     match = " ".join(f'"{word}"*' for word in words)
     with connection.cursor() as cursor:
+        # As on PostgreSQL, a bounded set is ranked: the first RANK_WINDOW matches (by id)
+        # and every article whose names match. The RANK_WINDOW-th match's id bounds it.
+        cursor.execute(
+            "SELECT rowid FROM wiki_article_search WHERE wiki_article_search MATCH %s "
+            "ORDER BY rowid LIMIT 1 OFFSET %s",
+            [match, RANK_WINDOW - 1],
+        )
+        last = cursor.fetchone()
         # BM25 with the names weighing TITLE_WEIGHT times the text.
         cursor.execute(
             "SELECT rowid, bm25(wiki_article_search, 3.0, 3.0, 1.0) AS score "
-            "FROM wiki_article_search WHERE wiki_article_search MATCH %s "
-            "ORDER BY score, rowid LIMIT %s OFFSET %s",
-            [match, limit, offset],
-        )
+            "FROM wiki_article_search WHERE wiki_article_search MATCH %s AND (rowid <= %s "
+            "OR rowid IN (SELECT rowid FROM wiki_article_search WHERE wiki_article_search "
+            "MATCH %s)) ORDER BY score, rowid LIMIT %s OFFSET %s",
+            [match, last[0] if last else EVERY_ROWID, f"{{title aliases}} : ({match})",
+             limit, offset],
+        )  # fmt: skip
         ranked = cursor.fetchall()
     # The page's rows; their text as plain text, from the index (no Markdown to parse).
     found = _articles().defer("approved_revision__body").in_bulk([pk for pk, _s in ranked])

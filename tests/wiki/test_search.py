@@ -43,7 +43,6 @@ def test_it_ranks_a_title_match_above_a_text_match(client, author, moderator):
     assert list(search(client, "dundie").context["articles"]) == [in_title, text_only]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rank window is PostgreSQL's")
 def test_a_title_match_outside_the_rank_window_still_comes_first(author, moderator, monkeypatch):
     """A word in more articles than the window: title matches are ranked wherever they are."""
     for n in range(3):
