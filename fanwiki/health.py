@@ -12,6 +12,7 @@ open) it is not asked again.
 
 import logging
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,13 +21,13 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .routers import REPLICA, REPLICA_CIRCUIT, ROUTER
+from .routers import REPLICA, REPLICA_CIRCUIT, ROUTER, replica_answers
 
 logger = logging.getLogger(__name__)
 
 
-def _database() -> None:
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+def _database(alias: str = DEFAULT_DB_ALIAS) -> None:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
@@ -40,16 +41,16 @@ def _cache() -> None:
         raise RuntimeError("the cache did not return what was just stored")
 
 
-CHECKS = {"database": _database, "cache": _cache}
+CHECKS: dict[str, Callable[[], object]] = {"database": _database, "cache": _cache}
 
 
 def _replica() -> str:
-    if REPLICA_CIRCUIT.open():
+    """As the router sees the replica (connected, or connecting now; not while its circuit
+    is open), and a query on it."""
+    if not replica_answers():
         return "failing"
     try:
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        _database(REPLICA)
     except DatabaseError as error:
         REPLICA_CIRCUIT.failed(error)
         connections[REPLICA].close_if_unusable_or_obsolete()

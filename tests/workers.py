@@ -41,16 +41,23 @@ def queue_on_redis():
             pytest.fail("Redis is not answering on 127.0.0.1:6379; .ci/run should start it.")
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {
-        key: celery_app.conf[key]
-        for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    celery_app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue)
-    forget_connections()
-    yield queue
-    celery_app.conf.update(saved)
-    forget_connections()
+    with tasks_to(REDIS, queue):
+        yield queue
     redis.Redis.from_url(REDIS).delete(queue)
+
+
+@contextlib.contextmanager
+def tasks_to(broker_url: str, queue: str = "celery"):
+    """Inside the block, tasks are queued on ``broker_url`` (not run at once)."""
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(broker_url=broker_url, task_always_eager=False, task_default_queue=queue)
+    forget_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        forget_connections()
 
 
 def forget_connections() -> None:

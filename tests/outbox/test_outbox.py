@@ -18,9 +18,8 @@ from apps.notifications.tasks import send_notification_email
 from apps.outbox import services as outbox
 from apps.outbox.models import HeldTask
 from apps.wiki.models import Follow
-from fanwiki.celery import app as celery_app
 from tests import factories
-from tests.workers import RedisServer, forget_connections
+from tests.workers import RedisServer, tasks_to
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +29,9 @@ def broker(settings):
     """Tasks go to a private Redis (not run at once), which is up at the start."""
     server = RedisServer().start()
     settings.BROKER_RETRY_SECONDS = 0  # try the broker again at once (the test restarts it)
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=server.url, task_always_eager=False)
-    forget_connections()
     outbox.BROKER.down_until = 0.0
-    yield server
-    celery_app.conf.update(saved)
-    forget_connections()
+    with tasks_to(server.url):
+        yield server
     outbox.BROKER.down_until = 0.0
     server.stop()
 
