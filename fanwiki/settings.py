@@ -356,7 +356,8 @@ EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
 # Its check comes first, so a locked-out password is never even tried.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with each user's permissions kept in the shared cache until they change.
+    "apps.accounts.backends.CachedPermissionsBackend",
 ]
 # Counted per username *and* address: locking a name alone would let anyone lock any fan
 # out from anywhere, and locking an address alone would lock out everyone behind one

@@ -68,6 +68,20 @@ ALLOWED = {
     ("apps/wiki/forms.py",
      "def render(self, name, value, attrs=None, renderer=None) -> SafeString:"):
         "a return annotation: the widget's autoescaped template, not user text",
+    ("apps/web/pagecache.py", "from django.utils.html import format_html"):
+        "the import of the personal part's markers below",
+    ("apps/web/pagecache.py", "from django.utils.safestring import SafeString"):
+        "the type a personal part is",
+    ("apps/web/pagecache.py", ") -> SafeString:"):
+        "a return annotation: render_to_string's output (autoescaped), in escaped markers",
+    ("apps/web/pagecache.py", "return format_html("):
+        "constant markup around a template's autoescaped output; the marker's random value "
+        "and the template's name are escaped",
+    ("apps/web/templatetags/personal.py", "from django.utils.safestring import SafeString"):
+        "the type the personal tag returns",
+    ("apps/web/templatetags/personal.py",
+     "def personal(context: template.Context, template_name: str) -> SafeString:"):
+        "a return annotation: a template's autoescaped output (apps.web.pagecache)",
     ("apps/web/templatetags/slots.py", "from django.utils.html import format_html_join"):
         "the import of the slot tag's use below",
     ("apps/web/templatetags/slots.py", "from django.utils.safestring import SafeString"):

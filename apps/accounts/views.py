@@ -40,7 +40,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         services.verification_send(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="apps.accounts.backends.CachedPermissionsBackend")
         messages.success(
             request,
             f"Welcome, {user.username}. We have mailed a link to {user.email}: follow it to "

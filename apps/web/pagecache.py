@@ -23,6 +23,19 @@ pages with a message to show, and anything but a 200 are never stored. The
 CSRF token of the page's forms is stored as a placeholder and filled in for
 each reader, so such a page's ``ETag`` is weak: the bytes differ, the page does not.
 
+Signed-in readers get the same treatment on the pages that ask for it (the article
+page: ``cached_for_readers(signed_in=...)``). What differs between two fans on such
+a page is in its *personal parts* (``{% personal "template" %}``: the header's
+account links, the follow button, one's own pending proposals), each made from
+a small template and the values one function gives (:func:`personal_parts`).
+The page is stored with a placeholder where each part was, under a key that
+adds the *kind* of reader it was made for (the view's ``reader`` says which
+readers may share one, and None for anyone else: moderators, say), and on a hit
+each part is made again for the reader asking, with the same function and
+templates that made it the first time. The markers around the parts carry a
+random value of the request that made the page, so no text a user wrote can
+pass for one.
+
 Responses carry an ``ETag`` (and answer ``If-None-Match`` with 304) and
 ``Cache-Control`` that lets a proxy keep them only while it revalidates.
 """
@@ -31,8 +44,10 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -43,7 +58,10 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.http import http_date, quote_etag, urlencode
+from django.utils.safestring import SafeString
 
 from . import spoilers
 
@@ -117,15 +135,76 @@ def pages_changed() -> None:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
+    if not _may_cache(request):
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True  # no session: anonymous, nothing personal, no database touched
+    return not request.user.is_authenticated and "_messages" not in request.session
+
+
+def _may_cache(request: HttpRequest) -> bool:
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
     if request.COOKIES.get("messages"):  # a message waits to be shown to this reader
         return False
-    if "Authorization" in request.headers:
-        return False  # a script with a token reads as its owner (the API): not anonymous
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return True  # no session: anonymous, nothing personal, no database touched
-    return not request.user.is_authenticated and "_messages" not in request.session
+    # A script with a token reads as its owner (the API): not a reader of pages.
+    return "Authorization" not in request.headers
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """How a page is kept for signed-in readers too (see the module docstring).
+
+    ``reader``: the kind of reader a page made for this request may be served to
+    (the same page, but for its personal parts), or None when no other reader's page
+    may be served to them, nor theirs to others. ``parts``: the values the page's
+    personal parts are made from, given the request and what the view passed to
+    :func:`personal_parts`.
+    """
+
+    reader: Callable[[HttpRequest], str | None]
+    parts: Callable[..., dict[str, Any]]
+
+
+_PERSONAL = "_page_personal"  # on the request: the random marker value, then the parts' source
+_PERSONAL_PART = re.compile(
+    rb"<!--personal:([0-9a-f]{32}):([\w./-]+)-->(.*?)<!--/personal:\1-->", re.S
+)
+
+
+def personal_parts(
+    request: HttpRequest, parts: Callable[..., dict[str, Any]], **params: Any
+) -> dict[str, Any]:
+    """The values of the page's personal parts, for the template's ``personal``.
+
+    ``params`` (plain values: they are stored with the page) are all ``parts`` needs
+    to make them again for another reader.
+    """
+    capture = getattr(request, _PERSONAL, None)
+    if capture is not None:
+        capture["parts"], capture["params"] = parts, params
+    return parts(request, **params)
+
+
+def personal_part(
+    request: HttpRequest | None, template_name: str, values: dict[str, Any]
+) -> SafeString:
+    """A personal part: ``template_name`` made from ``values`` and the request alone (the
+    ``{% personal %}`` tag), marked when the page may be kept for other readers."""
+    html = render_to_string(template_name, values, request=request)
+    capture = getattr(request, _PERSONAL, None)
+    if capture is None:
+        return html
+    nonce = capture["nonce"]
+    return format_html(
+        "<!--personal:{}:{}-->{}<!--/personal:{}-->", nonce, template_name, html, nonce
+    )
+
+
+def _signed_in_request(request: HttpRequest) -> bool:
+    return (
+        _may_cache(request) and request.user.is_authenticated and "_messages" not in request.session
+    )
 
 
 def _key(request: HttpRequest, query: tuple[str, ...]) -> str:
@@ -200,19 +279,33 @@ def _serve(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
 
 
 def cached_for_readers(
-    view: View | None = None, /, *, query: tuple[str, ...] = (), uncached: tuple[str, ...] = ()
+    view: View | None = None,
+    /,
+    *,
+    query: tuple[str, ...] = (),
+    uncached: tuple[str, ...] = (),
+    signed_in: SignedIn | None = None,
 ) -> Any:
     """Serve anonymous readers this view's page from the cache (see the module docstring).
 
     ``query``: the query parameters the view reads whose values are few (a page number,
-    a choice); ``uncached``: those it reads whose values are not (a name, a search).
+    a choice); ``uncached``: those it reads whose values are not (a name, a search);
+    ``signed_in``: how signed-in readers are served from it too (None: never).
     """
     if view is None:
-        return lambda view: cached_for_readers(view, query=query, uncached=uncached)
+        return lambda view: cached_for_readers(
+            view, query=query, uncached=uncached, signed_in=signed_in
+        )
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
-        if not _cacheable_request(request) or any(request.GET.get(name) for name in uncached):
+        if any(request.GET.get(name) for name in uncached):
+            return view(request, *args, **kwargs)
+        if not _cacheable_request(request):
+            if signed_in is not None and _signed_in_request(request):
+                kind = signed_in.reader(request)
+                if kind is not None:
+                    return _for_signed_in(view, signed_in, kind, query, request, *args, **kwargs)
             return view(request, *args, **kwargs)
         key = _key(request, query)
         current, stored = _lookup(key)
@@ -245,3 +338,78 @@ def cached_for_readers(
         return response
 
     return wrapper
+
+
+def _for_signed_in(
+    view: View,
+    signed_in: SignedIn,
+    kind: str,
+    query: tuple[str, ...],
+    request: HttpRequest,
+    *args: object,
+    **kwargs: object,
+) -> HttpResponseBase:
+    """The page for a signed-in reader of ``kind``: stored once, its personal parts made
+    for each reader."""
+    key = f"{_key(request, query)}:signed-in:{kind}"
+    current, stored = _lookup(key)
+    if stored is not None:
+        values = signed_in.parts(request, **stored["params"])
+        body = _fill(request, stored["body"], stored["nonce"], values)
+        served = HttpResponse(body, content_type=stored["content_type"])
+        served["X-Page-Cache"] = "hit"
+        return served
+    capture: dict[str, Any] = {"nonce": secrets.token_hex(16)}
+    setattr(request, _PERSONAL, capture)
+    try:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponse) and hasattr(response, "render"):
+            response.render()
+    finally:
+        delattr(request, _PERSONAL)
+    if not isinstance(response, HttpResponse):
+        return response
+    body = response.content
+    parts = [(match[1].decode(), match[2]) for match in _PERSONAL_PART.finditer(body)]
+    if any(nonce != capture["nonce"] for nonce, _name in parts):
+        raise AssertionError("a personal part of another page")  # cannot happen: one nonce
+    # This reader's page: the parts as they are, without their markers.
+    response.content = _PERSONAL_PART.sub(rb"\3", body)
+    keep = (
+        response.status_code == 200
+        and not response.cookies
+        and current
+        and capture.get("parts") is signed_in.parts
+        and not getattr(request, _NOT_STORED, False)
+    )
+    if keep:
+        placeholders = _PERSONAL_PART.sub(rb"<!--personal:\1:\2-->", body)
+        _store(
+            key,
+            {
+                "body": _CSRF_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", placeholders),
+                "nonce": capture["nonce"],
+                "params": capture["params"],
+                "content_type": response["Content-Type"],
+                "generation": current,
+            },
+        )
+    response["X-Page-Cache"] = "miss"
+    return response
+
+
+def _fill(request: HttpRequest, body: bytes, nonce: str, values: dict[str, Any]) -> bytes:
+    """The stored page with its personal parts made for this reader, and their CSRF token."""
+    marker = re.compile(rb"<!--personal:" + nonce.encode() + rb":([\w./-]+)-->")
+    made: dict[bytes, bytes] = {}
+
+    def part(match: re.Match[bytes]) -> bytes:
+        name = match[1]
+        if name not in made:
+            made[name] = personal_part(request, name.decode(), values).encode()
+        return made[name]
+
+    body = marker.sub(part, body)
+    if _PLACEHOLDER in body:
+        body = body.replace(_PLACEHOLDER, get_token(request).encode())
+    return body

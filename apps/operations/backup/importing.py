@@ -12,6 +12,7 @@ from django.core.serializers.base import DeserializationError, DeserializedObjec
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Model
 
+from apps.accounts.backends import permissions_changed
 from apps.accounts.models import User
 from apps.wiki.models import Article
 from apps.wiki.search import refresh_search_documents
@@ -50,6 +51,8 @@ def import_wiki(
             if connections[using].vendor == "sqlite":
                 # SQLite's search index is a table of its own, not in the backup: made anew.
                 refresh_search_documents()
+            # Group memberships and permissions arrived without signals: none kept is valid.
+            permissions_changed()
     except (DatabaseError, DeserializationError) as error:
         raise BackupError(f"Nothing was imported: {error}") from error
     return counts

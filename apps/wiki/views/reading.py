@@ -11,10 +11,27 @@ from django.views.decorators.http import require_safe
 from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 from apps.markup import table_of_contents
-from apps.web.pagecache import cached_for_readers, generation, paged
+from apps.notifications.context_processors import known as known_unread
+from apps.notifications.context_processors import unread_query
+from apps.web.pagecache import (
+    SignedIn,
+    cached_for_readers,
+    generation,
+    not_for_the_cache,
+    paged,
+    personal_parts,
+)
 from apps.web.params import int_param, text_param
 
-from ..models import Article, Citation, Follow, RevisionStatus, Statement, citing_article_count
+from ..models import (
+    Article,
+    Citation,
+    Follow,
+    Revision,
+    RevisionStatus,
+    Statement,
+    citing_article_count,
+)
 from ..permissions import can_moderate
 from ..presenting import (
     episode_box,
@@ -53,24 +70,66 @@ def article_list(request):
     return render(request, "wiki/article_list.html", {"page": page})
 
 
+def article_parts(request, *, article_id: int, url_slug: str) -> dict[str, object]:
+    """What the article page's personal parts show the signed-in reader: whether they
+    follow it, their own proposals waiting for it, and the header's unread count.
+
+    One query (two when the reader has proposals waiting): made again for each reader
+    when the page itself comes from the cache (apps.web.pagecache).
+    """
+    user = request.user
+    asked: dict[str, object] = {
+        "following": Exists(Follow.objects.filter(article_id=OuterRef("pk"), user_id=user.pk)),
+        "waiting": Exists(
+            Revision.objects.pending().filter(article_id=OuterRef("pk"), author_id=user.pk)
+        ),
+    }
+    unread = unread_query(user)
+    if unread is not None:
+        asked["unread"] = unread
+    found = Article.objects.filter(pk=article_id).values(**asked).first() or {}
+    known_unread(request, int(found.get("unread") or 0))  # type: ignore[call-overload]
+    own_pending = []
+    if found.get("waiting"):
+        own_pending = list(
+            Revision.objects.pending()
+            .filter(article_id=article_id, author_id=user.pk)
+            .select_related("article__episode__season__show")
+            .order_by("created_at")
+        )
+    return {
+        "article": {"pk": article_id, "url_slug": url_slug},
+        "is_following": bool(found.get("following")),
+        "own_pending": own_pending,
+    }
+
+
+def _fan(request) -> str | None:
+    """The readers who share one signed-in article page: confirmed fans who do not
+    moderate (moderators' pages show what waits for review)."""
+    user = request.user
+    if not user.email_verified or can_moderate(user):
+        return None
+    return "fan"
+
+
 @require_safe
-@cached_for_readers
+@cached_for_readers(signed_in=SignedIn(reader=_fan, parts=article_parts))
 def article_detail(request, slug):
     queryset = Article.objects.with_episode().select_related(
         "approved_revision__author", "approved_revision__decided_by"
     )
-    if request.user.is_authenticated:
-        # Asked in the article's own query: following costs the page no extra query.
-        follows = Follow.objects.filter(article=OuterRef("pk"), user_id=request.user.pk)
-        queryset = queryset.annotate(is_following=Exists(follows))
     # Read before anything the page shows: see pagecache.generation().
     generation_value = generation()
     article = get_article_for_user(request.user, slug, queryset=queryset)
+    if not article.is_published:
+        # Shown to its creator and moderators only: never kept for other readers.
+        not_for_the_cache(request)
     revision = article.approved_revision
-    own_pending = []
+    personal = {}
     if request.user.is_authenticated:
-        own_pending = list(
-            article.revisions.pending().filter(author=request.user).order_by("created_at")
+        personal = personal_parts(
+            request, article_parts, article_id=article.pk, url_slug=article.url_slug
         )
     # Worked out only if the template's cached text fragment is missing.
     html = SimpleLazyObject(lambda: page_html(request, revision, show=_show(article)))
@@ -87,8 +146,7 @@ def article_detail(request, slug):
             "page_generation": generation_value,
             "body_cache_seconds": settings.PAGE_CACHE_SECONDS,
             "spoiler_setting": spoiler_setting(request, _show(article)),
-            "own_pending": own_pending,
-            "is_following": getattr(article, "is_following", False),
+            "personal": personal,
         },
     )
 

@@ -1,0 +1,119 @@
+"""Permissions read once, then kept in the shared cache until they change.
+
+Django's ``ModelBackend`` asks the database twice for a user's permissions (their
+own and their groups') on every request that checks one, and nearly every page
+checks one: the header links to the review queue for moderators. This backend
+keeps each user's set of permission names in the shared cache with the
+*generation* it was read in. Any change to who holds what (a user added to or
+removed from a group, a permission given to or taken from a user or a group, a
+group or permission saved or deleted, a migrate, a restored backup) moves the
+generation on, so the next check reads the database again. The generation and
+the user's set are read in one round trip.
+
+Only a cache every process shares (Redis) keeps permissions between requests: a
+per-process memory cache would keep a revoked permission in the other processes.
+Inactive users, superusers and object permissions behave as ``ModelBackend``'s.
+"""
+
+import contextlib
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "perms:generation"
+KEEP_SECONDS = 600  # also bounds a change made behind the signals' back (raw SQL)
+
+
+def _shared() -> bool:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return "locmem" not in backend and "dummy" not in backend
+
+
+def _user_key(user_id: object) -> str:
+    return f"perms:user:{user_id}"
+
+
+def permissions_changed(**kwargs: Any) -> None:
+    """Who holds which permission may have changed: every kept set is stale.
+
+    At once, and again when the transaction commits: a set read from the old rows
+    after the first move is kept under a generation the second one leaves behind.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written cannot serve them either
+        logger.warning("permission generation not moved on", exc_info=True)
+        # Down: nothing is read from it until it answers.
+        with contextlib.suppress(Exception):
+            cache.delete(GENERATION_KEY)
+
+
+class CachedPermissionsBackend(ModelBackend):
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if (
+            obj is not None
+            or not user_obj.is_active
+            or user_obj.is_anonymous
+            or hasattr(user_obj, "_perm_cache")
+            or not _shared()
+        ):
+            return super().get_all_permissions(user_obj, obj)
+        user_obj._perm_cache = self._kept(user_obj)
+        return user_obj._perm_cache
+
+    def _kept(self, user_obj: Any) -> set[str]:
+        key = _user_key(user_obj.pk)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:  # noqa: BLE001 - the cache is down: ask the database, as without it
+            return super().get_all_permissions(user_obj)
+        generation = found.get(GENERATION_KEY)
+        kept = found.get(key)
+        if generation is not None and kept is not None and kept[0] == generation:
+            return set(kept[1])
+        if generation is None:
+            # None yet (or evicted): start one; a set read now is kept under it.
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        permissions = super().get_all_permissions(user_obj)
+        if generation is not None:
+            try:
+                cache.set(key, (generation, sorted(permissions)), timeout=KEEP_SECONDS)
+            except Exception:  # noqa: BLE001 - not kept: asked again next time
+                logger.warning("permissions not kept: the cache refused them", exc_info=True)
+        return permissions
+
+
+def connect() -> None:
+    """Move the generation on whenever who holds a permission may change (AppConfig.ready)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+    user = get_user_model()
+    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(
+            _m2m_changed, sender=through, dispatch_uid=f"perms-{through._meta.label}"
+        )
+    for model in (Group, Permission):
+        post_save.connect(permissions_changed, sender=model, dispatch_uid=f"perms-{model}")
+        post_delete.connect(permissions_changed, sender=model, dispatch_uid=f"perms-{model}-del")
+    post_delete.connect(permissions_changed, sender=user, dispatch_uid="perms-user-del")
+    post_migrate.connect(permissions_changed, dispatch_uid="perms-migrate")
+
+
+def _m2m_changed(action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        permissions_changed()
