@@ -3,6 +3,8 @@
 Each figure is the median of the rounds. ``ratio_to_bare`` is a page's
 requests per second over the bare view's: the share of the machine's ceiling
 (gunicorn, middleware, wrk on the same cores) that the page's own work leaves.
+``middleware_ratio`` is the bare view's over the same view behind Django's
+default middleware: what the project's own middleware leaves of Django's ceiling.
 """
 
 import json
@@ -30,6 +32,7 @@ def _figures(runs: list[Measure]) -> dict[str, object]:
 
 def summarise(
     bare: list[Measure],
+    default: list[Measure],
     pages: dict[str, list[Measure]],
     queries: dict[str, int],
     first_visit: dict[str, int],
@@ -53,7 +56,16 @@ def summarise(
             "errors": figures["errors"],
             "rounds_rps": figures["rounds_rps"],
         }
-    return {"data": data, "bare": bare_figures, "pages": report_pages, **extras}
+    default_figures = _figures(default)
+    default_rps = float(default_figures["rps"])  # type: ignore[arg-type]
+    return {
+        "data": data,
+        "bare": bare_figures,
+        "default_middleware": default_figures,
+        "middleware_ratio": round(bare_rps / default_rps, 3) if default_rps else None,
+        "pages": report_pages,
+        **extras,
+    }
 
 
 def _cell(value: object, width: int, digits: int = 1) -> str:
@@ -72,6 +84,10 @@ def table(report: dict[str, object]) -> str:
     row = [_cell(bare["rps"], 9), _cell(bare["p50_ms"], 9), _cell(bare["p99_ms"], 9)]
     lines.append(f"{'bare view (ceiling)':<22}" + "".join(row) + " " * 10 + _cell(1.0, 9, 3))
     lines[-1] += _cell(bare["errors"], 8)
+    default: dict[str, object] = report["default_middleware"]  # type: ignore[assignment]
+    row = [_cell(default["rps"], 9), _cell(default["p50_ms"], 9), _cell(default["p99_ms"], 9)]
+    lines.append(f"{'  Django default mw':<22}" + "".join(row) + " " * 10 + "         ")
+    lines[-1] += _cell(default["errors"], 8)
     for name, page in pages.items():
         queries = f"{page['queries']}/{page['queries_first_visit']}"
         cells = [page["rps"], page["p50_ms"], page["p99_ms"]]
@@ -104,6 +120,8 @@ def footer(report: dict[str, object]) -> str:
             f"review-page diff of a 50 kB article: {report['diff_ms']} ms "
             "(text_diff + uncited_statements, median of 5)",
             f"edit page GET, in-process: {report['edit_page_ms']} ms (median)",
+            f"the project's middleware leaves {report['middleware_ratio']} of Django's default "
+            "middleware's ceiling (bare view ÷ the same view behind Django's default list)",
             f"peak memory of a site worker: {report['worker_peak_mb']} MB (VmHWM)",
             f"load: {report['load']}; figures are medians of the rounds",
             f"CPU used by other processes during the load: {others:.0%} of the machine"

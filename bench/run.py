@@ -112,27 +112,31 @@ def targets(site: str, measured: dict[str, object]) -> list[Target]:
 
 
 def rounds(
-    bare: Target, pages: list[Target], seconds: int
-) -> tuple[list[Measure], dict[str, list[Measure]]]:
+    bare: Target, default: Target, pages: list[Target], seconds: int
+) -> tuple[list[Measure], list[Measure], dict[str, list[Measure]]]:
     started = time.monotonic()
     for target in pages:
         if not target.bodies:
             load.warm(target)
     progress(f"caches warmed ({load.elapsed_since(started)})")
     bare_runs: list[Measure] = []
+    default_runs: list[Measure] = []
     page_runs: dict[str, list[Measure]] = {target.name: [] for target in pages}
     for number in range(1, ROUNDS + 1):
         bare_runs.append(load.wrk(bare, seconds))
         load.drain(bare.base_url + "/")
+        default_runs.append(load.wrk(default, seconds))
+        load.drain(default.base_url + "/")
         for target in pages:
             page_runs[target.name].append(load.wrk(target, seconds))
             load.drain(target.base_url + "/healthz")
         summary = ", ".join(f"{name} {runs[-1].rps:.0f}" for name, runs in page_runs.items())
         elapsed = load.elapsed_since(started)
         progress(
-            f"round {number}/{ROUNDS} ({elapsed}), req/s: bare {bare_runs[-1].rps:.0f}, {summary}"
+            f"round {number}/{ROUNDS} ({elapsed}), req/s: bare {bare_runs[-1].rps:.0f}, "
+            f"Django's default middleware {default_runs[-1].rps:.0f}, {summary}"
         )
-    return bare_runs, page_runs
+    return bare_runs, default_runs, page_runs
 
 
 def main() -> int:
@@ -144,16 +148,19 @@ def main() -> int:
     store.clone()
     run_env = store.environment(env, run=True)
     try:
-        with servers.running(run_env) as (site, bare, sampler):
+        with servers.running(run_env) as (site, bare, default, sampler):
             progress(f"Serving at {site.url} (site) and {bare.url} (bare); measuring in-process…")
             out = BENCH_DIR / "inprocess.json"
             python("bench.inprocess", run_env, str(out))
             measured = json.loads(out.read_text())
             pages = targets(site.url, measured)
-            groups = [site.process.pid, bare.process.pid]
+            groups = [site.process.pid, bare.process.pid, default.process.pid]
             with CpuShare(groups, store.process_markers) as cpu:
-                bare_runs, page_runs = rounds(
-                    Target("bare", bare.url, ["/"]), pages, options.seconds
+                bare_runs, default_runs, page_runs = rounds(
+                    Target("bare", bare.url, ["/"]),
+                    Target("default", default.url, ["/"]),
+                    pages,
+                    options.seconds,
                 )
     finally:
         store.drop_clone()
@@ -172,6 +179,7 @@ def main() -> int:
     }
     result = report.summarise(
         bare_runs,
+        default_runs,
         page_runs,
         measured["queries"],
         measured["queries_first_visit"],

@@ -1,9 +1,11 @@
-"""The two servers a run loads, and the memory their workers reach.
+"""The three servers a run loads, and the memory their workers reach.
 
 The site runs exactly as deployed: ``make serve`` (collectstatic, migrate,
 check --deploy, gunicorn). The bare server is the same gunicorn configuration
-and settings with one tiny view (bench.bare_settings). Each runs in its own
-process group so stopping it stops its workers, even when the run fails.
+and settings with one tiny view (bench.bare_settings); the default server is
+the bare one behind Django's default middleware instead of the project's
+(bench.default_settings). Each runs in its own process group so stopping it
+stops its workers, even when the run fails.
 """
 
 import os
@@ -98,20 +100,27 @@ def stop(server: Server) -> None:
 
 
 @contextmanager
-def running(env: dict[str, str]) -> Iterator[tuple[Server, Server, MemorySampler]]:
-    """Both servers, up and answering, and their workers' memory; always stopped on the way out."""
+def running(env: dict[str, str]) -> Iterator[tuple[Server, Server, Server, MemorySampler]]:
+    """The servers, up and answering, and the site's workers' memory; always stopped on the
+    way out."""
     make = [shutil.which("make") or "make", "--no-print-directory", "serve"]
     main = start("site", make, env, free_port())
-    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
     gunicorn = [str(BIN / "gunicorn"), "--config", "python:fanwiki.gunicorn"]
-    bare: Server | None = None
+    ceilings: list[Server] = []
     try:
-        wait_until_up(main, "/healthz")  # after collectstatic, which the bare server's settings use
-        bare = start("bare", [*gunicorn, "fanwiki.wsgi:application"], bare_env, free_port())
-        wait_until_up(bare, "/")
+        wait_until_up(main, "/healthz")  # after collectstatic, which the bare servers' settings use
+        for name, settings in (
+            ("bare", "bench.bare_settings"),
+            ("default", "bench.default_settings"),
+        ):
+            ceiling_env = {**env, "DJANGO_SETTINGS_MODULE": settings}
+            ceilings.append(
+                start(name, [*gunicorn, "fanwiki.wsgi:application"], ceiling_env, free_port())
+            )
+            wait_until_up(ceilings[-1], "/")
         with MemorySampler(main.process.pid).sampling() as sampler:
-            yield main, bare, sampler
+            yield main, ceilings[0], ceilings[1], sampler
     finally:
         stop(main)
-        if bare is not None:
-            stop(bare)
+        for server in ceilings:
+            stop(server)

@@ -119,6 +119,8 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = current
+            if not logger.isEnabledFor(logging.INFO):
+                return response  # LOG_LEVEL above INFO: not even the record's fields
             logger.info(
                 "%s %s %s",
                 request.method,

@@ -158,7 +158,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fanwiki.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the unchanging policy built once (fanwiki/csp.py).
+    "fanwiki.csp.CSPMiddleware",
     # Static files from the app servers themselves: hashed names, compressed, cached for ever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fanwiki.routers.PrimaryAfterWriteMiddleware",

@@ -58,6 +58,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.http import http_date, quote_etag, urlencode
@@ -166,6 +167,7 @@ class SignedIn:
     parts: Callable[..., dict[str, Any]]
 
 
+_PART_CONTEXT = "_page_part_context"  # on the request: the context processors' values
 _PERSONAL = "_page_personal"  # on the request: the random marker value, then the parts' source
 _PERSONAL_PART = re.compile(
     rb"<!--personal:([0-9a-f]{32}):([\w./-]+)-->(.*?)<!--/personal:\1-->", re.S
@@ -191,7 +193,7 @@ def personal_part(
 ) -> SafeString:
     """A personal part: ``template_name`` made from ``values`` and the request alone (the
     ``{% personal %}`` tag), marked when the page may be kept for other readers."""
-    html = render_to_string(template_name, values, request=request)
+    html = _part_html(request, template_name, values)
     capture = getattr(request, _PERSONAL, None)
     if capture is None:
         return html
@@ -199,6 +201,24 @@ def personal_part(
     return format_html(
         "<!--personal:{}:{}-->{}<!--/personal:{}-->", nonce, template_name, html, nonce
     )
+
+
+def _part_html(
+    request: HttpRequest | None, template_name: str, values: dict[str, Any]
+) -> SafeString:
+    """``render_to_string(template_name, values, request=request)``, with the context
+    processors run once for all of a request's parts rather than once for each."""
+    if request is None:
+        return render_to_string(template_name, values)
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    shared = getattr(request, _PART_CONTEXT, None)
+    if shared is None:
+        shared = {}
+        for processor in engine.template_context_processors:
+            shared.update(processor(request))
+        setattr(request, _PART_CONTEXT, shared)
+    template = engine.get_template(template_name)
+    return template.render(Context({**shared, **values}, autoescape=engine.autoescape))
 
 
 def _signed_in_request(request: HttpRequest) -> bool:

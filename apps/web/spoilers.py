@@ -14,9 +14,9 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
-from asgiref.local import Local
 from django.http import HttpRequest, HttpResponse
 
 from apps.catalog.codes import episode_code, parse_episode_code
@@ -81,12 +81,13 @@ def digest(reader_points: Points) -> str:
 
 
 NOBODY = Reader({})
-_active = Local()
+# A context variable: each request, thread and task sees its own reader.
+_active: ContextVar[Reader] = ContextVar("spoiler_reader", default=NOBODY)
 
 
 def active() -> Reader:
     """The reader the page (or e-mail) being made is for."""
-    return getattr(_active, "reader", NOBODY)
+    return _active.get()
 
 
 def hides(episode: Episode | None) -> bool:
@@ -113,15 +114,11 @@ def reading_as(who: HasPoints | Points | Callable[[], Points] | None) -> Iterato
         reader = Reader(dict(who.spoiler_points or {}))
     else:
         reader = Reader(who)
-    previous = getattr(_active, "reader", None)
-    _active.reader = reader
+    token = _active.set(reader)
     try:
         yield reader
     finally:
-        if previous is None:
-            del _active.reader
-        else:
-            _active.reader = previous
+        _active.reset(token)
 
 
 class SpoilerPointMiddleware:
@@ -131,8 +128,12 @@ class SpoilerPointMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with reading_as(lambda: points(request)):
+        # reading_as(), without a generator's cost on every request.
+        token = _active.set(Reader(lambda: points(request)))
+        try:
             return self.get_response(request)
+        finally:
+            _active.reset(token)
 
 
 def before(episode: Episode) -> dict[str, str]:

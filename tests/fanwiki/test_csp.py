@@ -4,8 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.decorators import csp_update
+from django.http import HttpResponse
 from django.urls import reverse
 
+from fanwiki.csp import CSPMiddleware
 from fanwiki.settings import media_origins
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +76,43 @@ def test_no_template_has_an_inline_script_or_handler():
 def test_the_bucket_origins_follow_the_storage_settings(configuration, origins):
     settings = {"media_url": "/media/", "custom_domain": None, "endpoint_url": None, "region": None}
     assert media_origins(bucket="uploads", **{**settings, **configuration}) == origins
+
+
+def test_the_policy_built_once_is_django_csps_own(client, settings):
+    """fanwiki.csp builds the unchanging headers once; they are what django-csp builds."""
+
+    def both(response):
+        return response.get("Content-Security-Policy"), response.get(
+            "Content-Security-Policy-Report-Only"
+        )
+
+    kept = both(client.get(reverse("home")))
+    settings.MIDDLEWARE = [
+        "csp.middleware.CSPMiddleware" if name == "fanwiki.csp.CSPMiddleware" else name
+        for name in settings.MIDDLEWARE
+    ]
+    assert both(client.get(reverse("home"))) == kept
+    settings.MIDDLEWARE = [
+        "fanwiki.csp.CSPMiddleware" if name == "csp.middleware.CSPMiddleware" else name
+        for name in settings.MIDDLEWARE
+    ]
+    # A changed setting is a changed header (the built one is forgotten), report-only too.
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    enforced, report_only = both(client.get(reverse("home")))
+    assert enforced == "default-src 'none'"
+    assert "img-src 'self'" in report_only
+
+
+def test_a_view_that_changes_the_policy_gets_its_own(rf):
+    @csp_update({"img-src": ["https://images.example"]})
+    def view(request):
+        return HttpResponse("ok")
+
+    middleware = CSPMiddleware(view)
+    request = rf.get("/")
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    assert "https://images.example" in response["Content-Security-Policy"]
+    plain = middleware.process_response(request, HttpResponse("ok"))
+    assert "https://images.example" not in plain["Content-Security-Policy"]
