@@ -21,9 +21,12 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
+
+from fanwiki.prepared import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,33 @@ def _bump() -> None:
             cache.delete(GENERATION_KEY)
 
 
+def _user_query(*, user: int) -> Any:
+    model = get_user_model()
+    return model._default_manager.filter(pk=user).values_list(*_attnames())
+
+
+def _attnames() -> list[str]:
+    return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
+# The signed-in user, read on every page: compiled once per process (fanwiki.prepared).
+_USER = Prepared(_user_query, "user")
+
+
 class CachedPermissionsBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """ModelBackend's, with the query compiled once (the same manager and filter)."""
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return super().get_user(user_id)
+        model = get_user_model()
+        rows = _USER.rows(model, user=user_id)
+        if not rows:
+            return None
+        user = model.from_db(router.db_for_read(model) or "default", _attnames(), rows[0])
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if (
             obj is not None

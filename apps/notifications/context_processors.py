@@ -27,17 +27,20 @@ def unread(request):
 
 
 def unread_count(user) -> int:
-    if user is None or not user.is_authenticated or not preferences.on_site(user):
+    if not shows_unread(user):
         return 0
     return Notification.objects.for_user(user).unread().count()
 
 
-def unread_query(user):
-    """The count as an expression for another query, None when it is 0 without asking."""
-    if user is None or not user.is_authenticated or not preferences.on_site(user):
-        return None
+def shows_unread(user) -> bool:
+    """Whether the header counts this user's unread notifications at all."""
+    return user is not None and user.is_authenticated and preferences.on_site(user)
+
+
+def unread_query(user_id):
+    """The count as an expression for another query (of a user who shows_unread)."""
     counted = (
-        Notification.objects.for_user(user)
+        Notification.objects.filter(user_id=user_id)
         .unread()
         .order_by()
         .values("user_id")

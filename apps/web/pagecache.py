@@ -218,7 +218,8 @@ def _part_html(
             shared.update(processor(request))
         setattr(request, _PART_CONTEXT, shared)
     template = engine.get_template(template_name)
-    return template.render(Context({**shared, **values}, autoescape=engine.autoescape))
+    html: SafeString = template.render(Context({**shared, **values}, autoescape=engine.autoescape))
+    return html
 
 
 def _signed_in_request(request: HttpRequest) -> bool:

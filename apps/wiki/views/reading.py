@@ -1,6 +1,7 @@
 """Pages readers see: home, articles, history, old revisions, sources, search."""
 
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
@@ -12,7 +13,7 @@ from apps.catalog.codes import parse_episode_code
 from apps.catalog.models import Episode, Show
 from apps.markup import table_of_contents
 from apps.notifications.context_processors import known as known_unread
-from apps.notifications.context_processors import unread_query
+from apps.notifications.context_processors import shows_unread, unread_query
 from apps.web.pagecache import (
     SignedIn,
     cached_for_readers,
@@ -22,6 +23,7 @@ from apps.web.pagecache import (
     personal_parts,
 )
 from apps.web.params import int_param, text_param
+from fanwiki.prepared import Prepared
 
 from ..models import (
     Article,
@@ -70,6 +72,26 @@ def article_list(request):
     return render(request, "wiki/article_list.html", {"page": page})
 
 
+def _parts_query(*, article: int, user: int, unread: bool = False):
+    """The article page's personal parts: following, own proposals waiting, unread count."""
+    asked = {
+        "following": Exists(Follow.objects.filter(article_id=OuterRef("pk"), user_id=user)),
+        "waiting": Exists(
+            Revision.objects.pending().filter(article_id=OuterRef("pk"), author_id=user)
+        ),
+    }
+    if unread:
+        asked["unread"] = unread_query(user)
+    return Article.objects.filter(pk=article).annotate(**asked).values_list(*asked)
+
+
+# Compiled once per process: building it cost more than running it (fanwiki.prepared).
+_PARTS = {
+    unread: Prepared(partial(_parts_query, unread=unread), "article", "user")
+    for unread in (False, True)
+}
+
+
 def article_parts(request, *, article_id: int, url_slug: str) -> dict[str, object]:
     """What the article page's personal parts show the signed-in reader: whether they
     follow it, their own proposals waiting for it, and the header's unread count.
@@ -78,19 +100,12 @@ def article_parts(request, *, article_id: int, url_slug: str) -> dict[str, objec
     when the page itself comes from the cache (apps.web.pagecache).
     """
     user = request.user
-    asked: dict[str, object] = {
-        "following": Exists(Follow.objects.filter(article_id=OuterRef("pk"), user_id=user.pk)),
-        "waiting": Exists(
-            Revision.objects.pending().filter(article_id=OuterRef("pk"), author_id=user.pk)
-        ),
-    }
-    unread = unread_query(user)
-    if unread is not None:
-        asked["unread"] = unread
-    found = Article.objects.filter(pk=article_id).values(**asked).first() or {}
-    known_unread(request, int(found.get("unread") or 0))  # type: ignore[call-overload]
+    counted = shows_unread(user)
+    found = _PARTS[counted].rows(Article, article=article_id, user=user.pk)
+    following, waiting, *unread = found[0] if found else (False, False)
+    known_unread(request, int(unread[0]) if counted and unread else 0)
     own_pending = []
-    if found.get("waiting"):
+    if waiting:
         own_pending = list(
             Revision.objects.pending()
             .filter(article_id=article_id, author_id=user.pk)
@@ -99,7 +114,7 @@ def article_parts(request, *, article_id: int, url_slug: str) -> dict[str, objec
         )
     return {
         "article": {"pk": article_id, "url_slug": url_slug},
-        "is_following": bool(found.get("following")),
+        "is_following": bool(following),
         "own_pending": own_pending,
     }
 
