@@ -32,6 +32,9 @@ _PER_ANSWER = (
 )
 
 
+_TOO_LATE = CheckableLazyObject(Upstream._csp_nonce_post_response)
+
+
 class CSPMiddleware(Upstream):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
@@ -52,8 +55,9 @@ class CSPMiddleware(Upstream):
             and not getattr(response, "_csp_exempt_ro", False)
         ):
             response[HEADER_REPORT_ONLY] = report_only
-        # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        # As django-csp does: a nonce asked for after the header is written is an error
+        # (one object for every answer: it holds nothing, it only raises).
+        request.csp_nonce = _TOO_LATE  # type: ignore[attr-defined]
         return response
 
     def _built(self) -> tuple[str, str]:

@@ -11,10 +11,10 @@ start a line of its own and pass for a record. JSON lines escape such characters
 
 import copy
 import logging
+import os
 import re
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -112,8 +112,11 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        current = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # From META: request.headers would build a dict of every header for this one.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        current = (
+            incoming if incoming and _INCOMING_ID.fullmatch(incoming) else os.urandom(16).hex()
+        )
         token = request_id.set(current)
         started = time.perf_counter()
         try:
