@@ -2,14 +2,21 @@
 
 The queue is the page moderators keep open all day. Rendering 50 rows of
 models through their relations, with ``timesince`` and a ``reverse()`` per row,
-was most of its cost; a row here is what the table shows, already worked out.
+was most of its cost; a row here is what the table shows, already worked out,
+and :func:`row_html` writes its table row (50 rows through the template
+language took 7 ms of the page: some 30 lookups and tags each).
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.dateformat import time_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
 from apps.catalog.codes import episode_code
 from apps.wiki.models import Revision, RevisionStatus, RevisionTag
@@ -54,6 +61,10 @@ class QueueRow:
     moves: bool = False  # gives the article a new title
     bot: bool = False  # written by an account staff marked as a bot
     tags: tuple[str, ...] = ()  # what screens (edit filters) labelled it with
+
+    @property
+    def html(self) -> SafeString:
+        return row_html(self)
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -108,3 +119,53 @@ def queue_rows(revisions: QuerySet[Revision], *, user_id: int, now: datetime) ->
         tags.setdefault(revision_id, []).append(tag)
     return [replace(row, tags=tuple(sorted(tags[row.pk]))) if row.pk in tags else row
             for row in rows]  # fmt: skip
+
+
+_ROW = (
+    '<tr>\n      <td class="queue-article">{}{}</td>\n'
+    '      <td data-label="Kind">{}{}{}</td>\n'
+    '      <td data-label="Author">{}{}</td>\n'
+    '      <td data-label="Waiting"><time datetime="{}">{}</time></td>\n'
+    '      <td data-label="Summary">{}</td>\n'
+    '      <td data-label="Claimed">{}</td>\n'
+    '      <td class="queue-action">{}</td>\n    </tr>'
+)
+
+
+# Constant markup, no value in it.
+_REVISED = mark_safe(  # noqa: S308
+    '<br><span class="badge badge-changes-requested">revised after changes requested</span>'
+)
+_BOT = mark_safe(' <span class="badge badge-bot" title="An account a program runs">bot</span>')  # noqa: S308
+_OWN = mark_safe('<span class="muted">your own</span>')  # noqa: S308
+
+
+def row_html(row: QueueRow) -> SafeString:
+    """The row's ``<tr>``: every value escaped by format_html, the markup constant."""
+    kind = "New article" if row.is_new else "Move" if row.moves else "Edit"
+    return format_html(
+        _ROW,
+        row.article_title,
+        format_html('<br><span class="muted">{}</span>', row.episode) if row.episode else "",
+        kind,
+        _REVISED if row.revised else "",
+        format_html_join(
+            "",
+            '<br><a class="badge badge-tag" href="?tag={}" '
+            'title="Tagged by an edit filter: show only these">{}</a>',
+            ((quote(tag, safe="/"), tag) for tag in row.tags),
+        ),
+        row.author,
+        _BOT if row.bot else "",
+        row.created_at.isoformat(),
+        row.waiting,
+        row.summary,
+        format_html(
+            "by {} until {}", row.claimed_by, time_format(localtime(row.claim_until), "H:i")
+        )
+        if row.claimed_by and row.claim_until is not None
+        else "—",
+        _OWN
+        if row.is_own
+        else format_html('<a class="button" href="{}">Review</a>', row.review_url),
+    )

@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from apps.catalog.codes import parse_episode_code
+from apps.catalog.models import Show
 from apps.markup import drop_external_images
 from apps.web.refusals import BAD_REQUEST, CONFLICT, Conflict, add_errors, message_of
 from apps.web.requests import user_of
@@ -27,6 +29,7 @@ from apps.wiki.policy import is_trusted
 from apps.wiki.revising import is_open_for_review
 
 from ..access import moderator_required
+from ..context_processors import known as known_pending
 from ..forms import (
     AGES,
     ApprovePartForm,
@@ -83,13 +86,39 @@ def queue(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
     )
     active = form.active_count()
+    if not active:
+        known_pending(request, page.paginator.count)  # the header's count: the same number
     # Only for "nothing matches": how many wait in all, so the moderator knows to clear.
     waiting = Revision.objects.pending().count() if active and not rows else None
     return render(
         request,
         "moderation/queue.html",
-        {"page": page, "rows": rows, "filters": form, "active": active, "waiting": waiting},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": _filters_html(form, bound=bool(request.GET)),
+            "active": active,
+            "waiting": waiting,
+        },
     )
+
+
+_UNFILTERED: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def _filters_html(form: QueueFilterForm, *, bound: bool) -> str:
+    """The filters' fields. Nothing chosen, they are the same for every moderator while
+    the shows stay the same: made once per process and list of shows (the widgets'
+    templates took a sixth of the page)."""
+    if bound:
+        return render_to_string("moderation/includes/queue_filters.html", {"filters": form})
+    shows = tuple(Show.objects.order_by("title").values_list("slug", "title"))
+    html = _UNFILTERED.get(shows)
+    if html is None:
+        html = render_to_string("moderation/includes/queue_filters.html", {"filters": form})
+        _UNFILTERED.clear()
+        _UNFILTERED[shows] = html
+    return html
 
 
 def _active_claim(revision: Revision) -> ReviewClaim | None:
