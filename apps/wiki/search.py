@@ -20,7 +20,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import takewhile
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -252,10 +251,18 @@ def _sqlite_matching(words: list[str], texts: list[str]) -> set[str]:
     only rewrites endings. FTS5's highlight() on the page's rows said the same, but
     tokenised every text again: 28 ms for 50 results, this a few.
     """
-    # The regex engine picks the candidates out of the texts, in C.
-    beginnings = sorted({re.escape(word[:2]) for word in words})
-    starting = re.compile(r"(?<![^\W_])(?:" + "|".join(beginnings) + r")[^\W_]*", re.I)
-    candidates = list({w.lower() for w in starting.findall("\n".join(texts))})
+    # The regex engine picks the candidates out of the lower-cased texts, in C: the
+    # beginnings first (a literal it looks for quickly), then that no letter precedes them.
+    beginnings = sorted({word[:2].lower() for word in words})
+    starting = re.compile(
+        "(?:"
+        + "|".join(
+            re.escape(beginning) + "(?<![^\\W_]" + "." * len(beginning) + ")"
+            for beginning in beginnings
+        )
+        + r")[^\W_]*"
+    )
+    candidates = list(set(starting.findall("\n".join(texts).lower())))
     if not candidates:
         return set()
     table = getattr(_stemming, "table", None)
@@ -341,18 +348,21 @@ def _marker(matching: set[str]) -> Spans:
         if matching
         else None
     )
+    longest = max(map(len, matching), default=0)
 
     def spans(text: str, window: bool = False) -> list[tuple[int, int]]:
         if pattern is None:
             return []
-        found = pattern.finditer(text)
         if not window:
-            return [m.span() for m in found]
-        first = next(found, None)
+            return [m.span() for m in pattern.finditer(text)]
+        first = pattern.search(text)
         if first is None:
             return []
+        # Only as far as a match that starts inside the snippet can end (and one character
+        # more, so that a word going on past the end is not taken for a whole one).
         limit = first.start() + SNIPPET_LENGTH
-        return [first.span(), *(m.span() for m in takewhile(lambda m: m.start() < limit, found))]
+        rest = pattern.finditer(text, first.end(), limit + longest + 1)
+        return [first.span(), *(m.span() for m in rest if m.start() < limit)]
 
     return spans
 
