@@ -11,6 +11,7 @@ is a restricted moderator action: its reason is for oversighters only.
 """
 
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -34,6 +35,7 @@ from apps.wiki.models import (
     Statement,
 )
 from apps.wiki.permissions import can_oversee
+from apps.wiki.search import PLAIN_TEXT_KEY
 
 from .models import FilterHit, Suppression
 
@@ -146,6 +148,8 @@ def revision_suppress(
             restricted=True,
         )
         pages_changed()
+        # Search keeps each approved version's text as plain text: not this one's any more.
+        transaction.on_commit(lambda: cache.delete(PLAIN_TEXT_KEY.format(locked.pk)))
     return vault
 
 
@@ -245,4 +249,6 @@ def revision_unsuppress(
             restricted=True,
         )
         pages_changed()
+        # Search keeps each approved version's text as plain text: not this one's any more.
+        transaction.on_commit(lambda: cache.delete(PLAIN_TEXT_KEY.format(locked.pk)))
     return vault

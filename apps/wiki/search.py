@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Expression,
@@ -153,7 +154,11 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
         .values_list("pk", "rank", "query_tree")[offset : offset + limit]
     )
     # Then the page's rows, by primary key, without the documents the sort carried.
-    found = _articles().defer("search_document").in_bulk([pk for pk, _rank, _tree in ranked])
+    found = (
+        _articles()
+        .defer("search_document", "approved_revision__body")
+        .in_bulk([pk for pk, _rank, _tree in ranked])
+    )
     articles = []
     for pk, rank, _tree in ranked:
         article = found[pk]
@@ -161,13 +166,35 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
         articles.append(article)
     if not articles:
         return []
-    texts = [plain_text(article.approved_revision.body) for article in articles]
+    texts = _plain_texts([article.approved_revision_id for article in articles])
     lexemes = _positive_lexemes(ranked[0][2])
     names = [article.title for article in articles] + [
         article.approved_revision.aliases for article in articles
     ]
     matching = _words_stemming_to(lexemes, names + texts)
     return _results(articles, texts, _marker(matching))
+
+
+PLAIN_TEXT_KEY = "search:plain:1:{}"  # the number moves on if plain_text() changes
+PLAIN_TEXT_SECONDS = 86_400
+
+
+def _plain_texts(revision_ids: list[int]) -> list[str]:
+    """Each revision's text as plain text, for snippets: from the shared cache (a revision
+    never changes), made and kept for the ones missing. Loading 50 bodies and running
+    plain_text() over them was a third of a common word's search."""
+    keys = {pk: PLAIN_TEXT_KEY.format(pk) for pk in revision_ids}
+    kept = cache.get_many(list(keys.values()))
+    texts = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in revision_ids if pk not in texts]
+    if missing:
+        made = {
+            pk: plain_text(body)
+            for pk, body in Revision.objects.filter(pk__in=missing).values_list("pk", "body")
+        }
+        texts.update(made)
+        cache.set_many({keys[pk]: text for pk, text in made.items()}, PLAIN_TEXT_SECONDS)
+    return [texts.get(pk, "") for pk in revision_ids]
 
 
 def _positive_lexemes(tree: str) -> set[str]:
@@ -196,8 +223,11 @@ def _words_stemming_to(lexemes: set[str], texts: list[str]) -> set[str]:
     that start like a lexeme ("kisses" for "kiss"), as English stemming only
     rewrites endings and its few irregular stems ("dying" → "die") are short.
     """
-    # The distinct words first (the regex engine and set() do that in C), then the test.
-    distinct = set(_WORD.findall("\n".join(texts).lower()))
+    # The distinct words that begin with a lexeme's first letter first (the regex engine
+    # and set() do that in C), then the test.
+    distinct = set(_starting_with({lexeme[:1] for lexeme in lexemes}).findall(
+        "\n".join(texts).lower()
+    ))  # fmt: skip
     candidates = {word for word in distinct if _may_stem(word, lexemes)}
     if not candidates:
         return set()
@@ -208,6 +238,24 @@ def _words_stemming_to(lexemes: set[str], texts: list[str]) -> set[str]:
             [sorted(candidates), CONFIG, sorted(lexemes)],
         )
         return {word for (word,) in cursor.fetchall()}
+
+
+def _starting_with(beginnings: set[str]) -> re.Pattern[str]:
+    """The words (of a lower-cased text) that begin with one of ``beginnings``.
+
+    The beginnings come first in the pattern, a literal the regex engine looks for
+    quickly; then the look-behind checks that no letter precedes them. The other way
+    round, the engine tried the look-behind at every position of the text.
+    """
+    return re.compile(
+        "(?:"
+        + "|".join(
+            re.escape(beginning) + r"(?<![^\W_]" + "." * len(beginning) + ")"
+            for beginning in sorted(beginnings, key=len, reverse=True)
+            if beginning
+        )
+        + r")[^\W_]*"
+    )
 
 
 def _may_stem(word: str, lexemes: set[str]) -> bool:
@@ -251,17 +299,8 @@ def _sqlite_matching(words: list[str], texts: list[str]) -> set[str]:
     only rewrites endings. FTS5's highlight() on the page's rows said the same, but
     tokenised every text again: 28 ms for 50 results, this a few.
     """
-    # The regex engine picks the candidates out of the lower-cased texts, in C: the
-    # beginnings first (a literal it looks for quickly), then that no letter precedes them.
-    beginnings = sorted({word[:2].lower() for word in words})
-    starting = re.compile(
-        "(?:"
-        + "|".join(
-            re.escape(beginning) + "(?<![^\\W_]" + "." * len(beginning) + ")"
-            for beginning in beginnings
-        )
-        + r")[^\W_]*"
-    )
+    # The regex engine picks the candidates out of the lower-cased texts, in C.
+    starting = _starting_with({word[:2].lower() for word in words})
     candidates = list(set(starting.findall("\n".join(texts).lower())))
     if not candidates:
         return set()

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from apps.safety import suppression
 from apps.safety.models import Suppression
 from apps.wiki import services
 from apps.wiki.models import ActionKind, Follow, ModeratorAction, Revision
+from apps.wiki.search import PLAIN_TEXT_KEY
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +205,16 @@ def test_putting_back_restores_everything(doxxed, oversighter):
 def test_the_database_still_refuses_any_other_change_to_a_revision(doxxed):
     with pytest.raises(IntegrityError), transaction.atomic():
         Revision.objects.filter(pk=doxxed.pk).update(body="rewritten")
+
+
+def test_search_forgets_the_plain_text_it_kept_of_a_suppressed_version(
+    doxxed, oversighter, django_capture_on_commit_callbacks
+):
+
+    key = PLAIN_TEXT_KEY.format(doxxed.pk)
+    cache.set(key, f"kept while it was the approved text: {SECRET_LINE}")
+    with django_capture_on_commit_callbacks(execute=True):
+        suppression.revision_suppress(
+            revision=doxxed, oversighter=oversighter, text=True, reason="Doxxing"
+        )
+    assert cache.get(key) is None

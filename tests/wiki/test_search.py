@@ -5,6 +5,7 @@ differently (words in the text vs full-text search), and readers get the same pr
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -309,3 +310,18 @@ def test_sqlite_index_follows_a_flush_and_a_restore(author, moderator, tmp_path)
         assert cursor.fetchone() == (0,)
     call_command("import_wiki", str(path), verbosity=0)
     assert [result.article.pk for result in search_articles("hosts")] == [article.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL parses the bodies")
+@pytest.mark.django_db
+def test_postgresql_keeps_each_versions_plain_text_for_snippets(article):
+
+    key = search_module.PLAIN_TEXT_KEY.format(article.approved_revision_id)
+    cache.delete(key)
+    [first] = search_articles("original")
+    assert cache.get(key) == "Original text."
+    with CaptureQueriesContext(connection) as queries:
+        [again] = search_articles("original")
+    assert not any('"body"' in query["sql"] for query in queries.captured_queries)
+    assert again.snippet == first.snippet
+    assert matched_words(again.snippet) == ["original"]
