@@ -5,6 +5,12 @@ Wiki names none of the apps built on it: they register for these names
 templates with ``{% slot name ... %}``; their functions receive ``request`` and
 what is listed here, and return HTML from a template of their own, or None.
 Hooks run inside wiki's services.
+
+The article page's slots (tabs, notices, foot) are kept in the page cache with
+the page, for anonymous readers and for signed-in fans alike (apps.web.pagecache):
+what they show may depend on the article, the reader's spoiler points and
+whether the reader moderates, but on nothing else of the reader (their name,
+their follows, a block), or one fan's would be served to another.
 """
 
 from apps.web import hooks

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from apps.moderation import services as moderation
 from apps.notifications.services import notify
+from apps.safety.services import block_create
 from apps.wiki.models import Follow
 from apps.wiki.permissions import can_moderate
 from tests import factories
@@ -202,3 +203,19 @@ def test_the_kept_page_ends_with_the_session(production_caches, article, fan):
     page = client.get(url)
     assert "Log out" not in page.content.decode()
     assert page["X-Page-Cache"] == "miss"  # the anonymous readers' page, not the fan's
+
+
+def test_staff_and_blocked_fans_get_the_page_the_view_makes_for_them(
+    article, fan, moderator, settings
+):
+    url = article.get_absolute_url()
+    signed_in(fan).get(url)
+    staff = factories.make_user("staff-fan", staff=True)
+    blocked = factories.make_user("blocked-fan")
+    block_create(moderator=moderator, reason="Vandalism", user=blocked)
+    for who in (staff, blocked):
+        client = signed_in(who)
+        page = client.get(url)
+        assert page["X-Page-Cache"] == "hit"
+        assert same_page(page.content) == fresh(client, url, settings)
+    assert reverse("admin:index") in signed_in(staff).get(url).content.decode()
