@@ -1,4 +1,5 @@
 import pytest
+import redis
 from django.core.cache import cache, caches
 from hypothesis import settings as hypothesis_settings
 
@@ -69,3 +70,21 @@ def s3_server(tmp_path_factory):
     server = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log").start()
     yield server.endpoint
     server.stop()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Redis as the cache (a database of these tests' own, emptied before and after) and
+    sessions read from it, as in production."""
+    if not workers.redis_is_up():
+        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+    location = "redis://127.0.0.1:6379/12"
+    server = redis.Redis.from_url(location)
+    server.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield
+    server.flushdb()

@@ -15,7 +15,7 @@ from apps.wiki import services
 from apps.wiki.models import Protection
 from tests import factories
 from tests.wiki.test_spoilers_and_links import BODY
-from tests.workers import private_redis, redis_is_up
+from tests.workers import private_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -185,24 +185,13 @@ def test_the_generation_file_is_shared_by_the_processes_of_one_machine(settings,
     assert str((tmp_path / "generation").stat().st_mtime_ns) == after
 
 
-def test_with_redis_the_generation_lives_in_the_shared_cache(client, article, settings):
-    if not redis_is_up():
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    location = "redis://127.0.0.1:6379/13"
-    redis.Redis.from_url(location).flushdb()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
-    }
-    try:
-        url = article.get_absolute_url()
-        cached(client, url)
-        before = pagecache.generation()
-        article.save()  # as the admin would
-        assert pagecache.generation() != before
-        assert client.get(url)["X-Page-Cache"] == "miss"
-    finally:
-        redis.Redis.from_url(location).flushdb()
+def test_with_redis_the_generation_lives_in_the_shared_cache(client, article, redis_cache):
+    url = article.get_absolute_url()
+    cached(client, url)
+    before = pagecache.generation()
+    article.save()  # as the admin would
+    assert pagecache.generation() != before
+    assert client.get(url)["X-Page-Cache"] == "miss"
 
 
 def test_signed_in_readers_reuse_the_cached_text(client, article, fan, moderator):

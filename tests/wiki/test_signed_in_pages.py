@@ -3,7 +3,6 @@
 import re
 
 import pytest
-import redis
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -15,7 +14,6 @@ from apps.safety.services import block_create
 from apps.wiki.models import Follow
 from apps.wiki.permissions import can_moderate
 from tests import factories
-from tests.workers import redis_is_up
 
 pytestmark = pytest.mark.django_db
 
@@ -142,23 +140,7 @@ def test_markers_in_a_fans_text_are_only_text(author, moderator, fan, episode):
     assert html.count("Log out other-fan") == 1
 
 
-@pytest.fixture
-def production_caches(settings):
-    """Redis as the cache and sessions read from it, as in production."""
-    if not redis_is_up():
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    location = "redis://127.0.0.1:6379/14"
-    redis.Redis.from_url(location).flushdb()
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location},
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    yield
-    redis.Redis.from_url(location).flushdb()
-
-
-def test_a_kept_page_costs_two_queries(production_caches, article, fan, django_assert_num_queries):
+def test_a_kept_page_costs_two_queries(redis_cache, article, fan, django_assert_num_queries):
     url = article.get_absolute_url()
     client = signed_in(fan)
     client.get(url)
@@ -172,7 +154,7 @@ def test_a_kept_page_costs_two_queries(production_caches, article, fan, django_a
         assert "awaits review" in client.get(url).content.decode()
 
 
-def test_permissions_are_kept_until_they_change(production_caches, fan, django_assert_num_queries):
+def test_permissions_are_kept_until_they_change(redis_cache, fan, django_assert_num_queries):
     def reread():
         return get_user_model().objects.get(pk=fan.pk)
 
@@ -195,7 +177,7 @@ def test_permissions_are_kept_until_they_change(production_caches, fan, django_a
     assert not can_moderate(reread())
 
 
-def test_the_kept_page_ends_with_the_session(production_caches, article, fan):
+def test_the_kept_page_ends_with_the_session(redis_cache, article, fan):
     client = signed_in(fan)
     url = article.get_absolute_url()
     client.get(url)
