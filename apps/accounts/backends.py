@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import router, transaction
 
 from fanwiki.prepared import Prepared
+from fanwiki.routers import primary
 
 logger = logging.getLogger(__name__)
 
@@ -110,16 +111,25 @@ class CachedPermissionsBackend(ModelBackend):
             return super().get_all_permissions(user_obj)
         generation = found.get(GENERATION_KEY)
         kept = found.get(key)
-        if generation is not None and kept is not None and kept[0] == generation:
-            return set(kept[1])
+        # Kept with the superuser flag it was read for: a superuser has every permission.
+        if (
+            generation is not None
+            and kept is not None
+            and kept[:2] == (generation, user_obj.is_superuser)
+        ):
+            return set(kept[2])
         if generation is None:
             # None yet (or evicted): start one; a set read now is kept under it.
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
             generation = cache.get(GENERATION_KEY)
-        permissions = super().get_all_permissions(user_obj)
+        # From the primary: a replica behind it could hand back a permission just taken
+        # away, to be kept under the generation that took it away.
+        with primary():
+            permissions = super().get_all_permissions(user_obj)
         if generation is not None:
             try:
-                cache.set(key, (generation, sorted(permissions)), timeout=KEEP_SECONDS)
+                kept = (generation, user_obj.is_superuser, sorted(permissions))
+                cache.set(key, kept, timeout=KEEP_SECONDS)
             except Exception:  # noqa: BLE001 - not kept: asked again next time
                 logger.warning("permissions not kept: the cache refused them", exc_info=True)
         return permissions

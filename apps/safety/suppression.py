@@ -35,7 +35,7 @@ from apps.wiki.models import (
     Statement,
 )
 from apps.wiki.permissions import can_oversee
-from apps.wiki.search import PLAIN_TEXT_KEY
+from apps.wiki.search import plain_text_key
 
 from .models import FilterHit, Suppression
 
@@ -149,7 +149,7 @@ def revision_suppress(
         )
         pages_changed()
         # Search keeps each approved version's text as plain text: not this one's any more.
-        transaction.on_commit(lambda: cache.delete(PLAIN_TEXT_KEY.format(locked.pk)))
+        transaction.on_commit(lambda: cache.delete(plain_text_key(locked)))
     return vault
 
 
@@ -250,5 +250,5 @@ def revision_unsuppress(
         )
         pages_changed()
         # Search keeps each approved version's text as plain text: not this one's any more.
-        transaction.on_commit(lambda: cache.delete(PLAIN_TEXT_KEY.format(locked.pk)))
+        transaction.on_commit(lambda: cache.delete(plain_text_key(locked)))
     return vault

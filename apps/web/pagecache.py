@@ -70,7 +70,28 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_PLACEHOLDER = b"__csrf_token_placeholder__"
+# Where a stored page's CSRF tokens were. Each stored page gets a random one: a fixed
+# one could be written by anyone (a user name, a link in an article), and every reader's
+# token would be put there too. Pages stored before had the old fixed one.
+_OLD_PLACEHOLDER = b"__csrf_token_placeholder__"
+
+
+def _without_tokens(content: bytes) -> tuple[bytes, bytes | None]:
+    """The page with its forms' CSRF tokens replaced by a new random placeholder, and that
+    placeholder (None when the page has no form)."""
+    placeholder = b"__csrf_" + secrets.token_hex(16).encode() + b"__"
+    body, count = _CSRF_INPUT.subn(rb"\1" + placeholder + rb"\2", content)
+    return body, placeholder if count else None
+
+
+def _with_token(request: HttpRequest, body: bytes, stored: dict[str, Any]) -> bytes:
+    """The stored page with this reader's CSRF token where the page's tokens were."""
+    placeholder = stored.get("csrf", _OLD_PLACEHOLDER)
+    if placeholder and placeholder in body:
+        body = body.replace(placeholder, get_token(request).encode())
+    return body
+
+
 _NOT_STORED = "_page_not_for_the_cache"
 MAX_VALUE_LENGTH = 100
 
@@ -288,9 +309,7 @@ def _serve(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
     if etag.removeprefix("W/") in request.headers.get("If-None-Match", ""):  # a weak comparison
         response: HttpResponseBase = HttpResponseNotModified()
     else:
-        body = stored["body"]
-        if _PLACEHOLDER in body:
-            body = body.replace(_PLACEHOLDER, get_token(request).encode())
+        body = _with_token(request, stored["body"], stored)
         response = HttpResponse(body, content_type=stored["content_type"])
         response["Last-Modified"] = http_date(stored["rendered_at"])
     response["ETag"] = etag
@@ -339,13 +358,15 @@ def cached_for_readers(
             return response  # something personal was set: not for other readers
         if hasattr(response, "render"):
             response.render()
-        body = _CSRF_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-        digest = hashlib.sha256(body).hexdigest()[:32]
+        body, placeholder = _without_tokens(response.content)
+        # The digest of the page as any reader gets it, whatever its placeholder.
+        digest = hashlib.sha256(body.replace(placeholder or b"", b"")).hexdigest()[:32]
         stored = {
             "body": body,
+            "csrf": placeholder,
             "content_type": response["Content-Type"],
             # Each reader gets their own CSRF token in the same page: equal, not identical.
-            "etag": quote_etag(digest) if _PLACEHOLDER not in body else f'W/"{digest}"',
+            "etag": quote_etag(digest) if placeholder is None else f'W/"{digest}"',
             "rendered_at": time.time(),
             # Read before the view read anything: a change during rendering moved the
             # generation on, so this page is never served.
@@ -376,7 +397,7 @@ def _for_signed_in(
     current, stored = _lookup(key)
     if stored is not None:
         values = signed_in.parts(request, **stored["params"])
-        body = _fill(request, stored["body"], stored["nonce"], values)
+        body = _fill(request, stored, values)
         served = HttpResponse(body, content_type=stored["content_type"])
         served["X-Page-Cache"] = "hit"
         return served
@@ -405,10 +426,12 @@ def _for_signed_in(
     )
     if keep:
         placeholders = _PERSONAL_PART.sub(rb"<!--personal:\1:\2-->", body)
+        stored_body, csrf = _without_tokens(placeholders)
         _store(
             key,
             {
-                "body": _CSRF_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", placeholders),
+                "body": stored_body,
+                "csrf": csrf,
                 "nonce": capture["nonce"],
                 "params": capture["params"],
                 "content_type": response["Content-Type"],
@@ -419,9 +442,9 @@ def _for_signed_in(
     return response
 
 
-def _fill(request: HttpRequest, body: bytes, nonce: str, values: dict[str, Any]) -> bytes:
+def _fill(request: HttpRequest, stored: dict[str, Any], values: dict[str, Any]) -> bytes:
     """The stored page with its personal parts made for this reader, and their CSRF token."""
-    marker = re.compile(rb"<!--personal:" + nonce.encode() + rb":([\w./-]+)-->")
+    marker = re.compile(rb"<!--personal:" + stored["nonce"].encode() + rb":([\w./-]+)-->")
     made: dict[bytes, bytes] = {}
 
     def part(match: re.Match[bytes]) -> bytes:
@@ -430,7 +453,5 @@ def _fill(request: HttpRequest, body: bytes, nonce: str, values: dict[str, Any])
             made[name] = personal_part(request, name.decode(), values).encode()
         return made[name]
 
-    body = marker.sub(part, body)
-    if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, get_token(request).encode())
-    return body
+    # The placeholder first: the parts made now carry this reader's real token already.
+    return marker.sub(part, _with_token(request, stored["body"], stored))

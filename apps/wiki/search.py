@@ -166,7 +166,7 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
         articles.append(article)
     if not articles:
         return []
-    texts = _plain_texts([article.approved_revision_id for article in articles])
+    texts = _plain_texts([article.approved_revision for article in articles])
     lexemes = _positive_lexemes(ranked[0][2])
     names = [article.title for article in articles] + [
         article.approved_revision.aliases for article in articles
@@ -175,15 +175,22 @@ def _search_postgresql(text: str, limit: int, offset: int) -> list[SearchResult]
     return _results(articles, texts, _marker(matching))
 
 
-PLAIN_TEXT_KEY = "search:plain:1:{}"  # the number moves on if plain_text() changes
+# The number moves on if plain_text() changes. A revision's id and its time name it even
+# across a restored backup, where an id may come back for another text.
+PLAIN_TEXT_KEY = "search:plain:1:{}:{}"
 PLAIN_TEXT_SECONDS = 86_400
 
 
-def _plain_texts(revision_ids: list[int]) -> list[str]:
+def plain_text_key(revision: Revision) -> str:
+    return PLAIN_TEXT_KEY.format(revision.pk, int(revision.created_at.timestamp() * 1_000_000))
+
+
+def _plain_texts(revisions: list[Revision]) -> list[str]:
     """Each revision's text as plain text, for snippets: from the shared cache (a revision
     never changes), made and kept for the ones missing. Loading 50 bodies and running
     plain_text() over them was a third of a common word's search."""
-    keys = {pk: PLAIN_TEXT_KEY.format(pk) for pk in revision_ids}
+    revision_ids = [revision.pk for revision in revisions]
+    keys = {revision.pk: plain_text_key(revision) for revision in revisions}
     kept = cache.get_many(list(keys.values()))
     texts = {pk: kept[key] for pk, key in keys.items() if key in kept}
     missing = [pk for pk in revision_ids if pk not in texts]

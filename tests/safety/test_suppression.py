@@ -20,7 +20,7 @@ from apps.safety import suppression
 from apps.safety.models import Suppression
 from apps.wiki import services
 from apps.wiki.models import ActionKind, Follow, ModeratorAction, Revision
-from apps.wiki.search import PLAIN_TEXT_KEY
+from apps.wiki.search import plain_text_key
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_search_forgets_the_plain_text_it_kept_of_a_suppressed_version(
     doxxed, oversighter, django_capture_on_commit_callbacks
 ):
 
-    key = PLAIN_TEXT_KEY.format(doxxed.pk)
+    key = plain_text_key(doxxed)
     cache.set(key, f"kept while it was the approved text: {SECRET_LINE}")
     with django_capture_on_commit_callbacks(execute=True):
         suppression.revision_suppress(

@@ -331,3 +331,14 @@ def test_a_page_that_differs_by_its_csrf_token_has_a_weak_etag(client, article):
     assert again.content != first.content  # another reader's token: equal, not identical
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"][2:]).status_code == 304
+
+
+def test_no_text_of_a_page_can_stand_where_the_csrf_token_goes(client, moderator, episode):
+    # The old fixed placeholder, as a user's name on a cached page.
+    writer = factories.make_user("__csrf_token_placeholder__")
+    article = factories.published_article(writer, moderator, episode=episode, body="Text.")
+    url = article.get_absolute_url()
+    page = cached(client, url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    assert "__csrf_token_placeholder__" in page
+    assert page.count(token) == page.count('name="csrfmiddlewaretoken"')

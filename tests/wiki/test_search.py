@@ -316,7 +316,7 @@ def test_sqlite_index_follows_a_flush_and_a_restore(author, moderator, tmp_path)
 @pytest.mark.django_db
 def test_postgresql_keeps_each_versions_plain_text_for_snippets(article):
 
-    key = search_module.PLAIN_TEXT_KEY.format(article.approved_revision_id)
+    key = search_module.plain_text_key(article.approved_revision)
     cache.delete(key)
     [first] = search_articles("original")
     assert cache.get(key) == "Original text."

@@ -201,3 +201,14 @@ def test_staff_and_blocked_fans_get_the_page_the_view_makes_for_them(
         assert page["X-Page-Cache"] == "hit"
         assert same_page(page.content) == fresh(client, url, settings)
     assert reverse("admin:index") in signed_in(staff).get(url).content.decode()
+
+
+def test_a_superuser_made_or_unmade_is_seen_at_once(redis_cache, fan):
+    def reread():
+        return get_user_model().objects.get(pk=fan.pk)
+
+    assert not can_moderate(reread())
+    get_user_model().objects.filter(pk=fan.pk).update(is_superuser=True)  # no signal
+    assert can_moderate(reread())
+    get_user_model().objects.filter(pk=fan.pk).update(is_superuser=False)
+    assert not can_moderate(reread())
