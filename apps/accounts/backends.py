@@ -15,29 +15,22 @@ per-process memory cache would keep a revoked permission in the other processes.
 Inactive users, superusers and object permissions behave as ``ModelBackend``'s.
 """
 
-import contextlib
 import logging
-import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import router, transaction
+from django.db import router
 
+from fanwiki.generations import Generation, shared
 from fanwiki.prepared import Prepared
 from fanwiki.routers import primary
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "perms:generation"
+PERMISSIONS = Generation("perms:generation")
 KEEP_SECONDS = 600  # also bounds a change made behind the signals' back (raw SQL)
-
-
-def _shared() -> bool:
-    backend = settings.CACHES["default"]["BACKEND"]
-    return "locmem" not in backend and "dummy" not in backend
 
 
 def _user_key(user_id: object) -> str:
@@ -45,23 +38,8 @@ def _user_key(user_id: object) -> str:
 
 
 def permissions_changed(**kwargs: Any) -> None:
-    """Who holds which permission may have changed: every kept set is stale.
-
-    At once, and again when the transaction commits: a set read from the old rows
-    after the first move is kept under a generation the second one leaves behind.
-    """
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    try:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written cannot serve them either
-        logger.warning("permission generation not moved on", exc_info=True)
-        # Down: nothing is read from it until it answers.
-        with contextlib.suppress(Exception):
-            cache.delete(GENERATION_KEY)
+    """Who holds which permission may have changed: every kept set is stale."""
+    PERMISSIONS.changed()
 
 
 def _user_query(*, user: int) -> Any:
@@ -97,7 +75,7 @@ class CachedPermissionsBackend(ModelBackend):
             or not user_obj.is_active
             or user_obj.is_anonymous
             or hasattr(user_obj, "_perm_cache")
-            or not _shared()
+            or not shared()
         ):
             return super().get_all_permissions(user_obj, obj)
         user_obj._perm_cache = self._kept(user_obj)
@@ -106,22 +84,14 @@ class CachedPermissionsBackend(ModelBackend):
     def _kept(self, user_obj: Any) -> set[str]:
         key = _user_key(user_obj.pk)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            found = cache.get_many([PERMISSIONS.key, key])
         except Exception:  # noqa: BLE001 - the cache is down: ask the database, as without it
             return super().get_all_permissions(user_obj)
-        generation = found.get(GENERATION_KEY)
+        generation = PERMISSIONS.read(found.get(PERMISSIONS.key))
         kept = found.get(key)
         # Kept with the superuser flag it was read for: a superuser has every permission.
-        if (
-            generation is not None
-            and kept is not None
-            and kept[:2] == (generation, user_obj.is_superuser)
-        ):
+        if kept is not None and kept[:2] == (generation, user_obj.is_superuser):
             return set(kept[2])
-        if generation is None:
-            # None yet (or evicted): start one; a set read now is kept under it.
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
         # From the primary: a replica behind it could hand back a permission just taken
         # away, to be kept under the generation that took it away.
         with primary():

@@ -64,11 +64,14 @@ from django.utils.html import format_html
 from django.utils.http import http_date, quote_etag, urlencode
 from django.utils.safestring import SafeString
 
+from fanwiki.generations import Generation, shared
+
 from . import spoilers
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
+PAGES = Generation(GENERATION_KEY)
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Where a stored page's CSRF tokens were. Each stored page gets a random one: a fixed
 # one could be written by anyone (a user name, a link in an article), and every reader's
@@ -98,12 +101,6 @@ MAX_VALUE_LENGTH = 100
 View = Callable[..., HttpResponseBase]
 
 
-def _shared() -> bool:
-    """Whether every app server sees the same cache (Redis) rather than its own memory."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    return "locmem" not in backend and "dummy" not in backend
-
-
 def _generation_file() -> Path:
     return Path(settings.PAGE_CACHE_GENERATION_FILE)
 
@@ -115,12 +112,8 @@ def generation(known: object = None) -> str:
     (with the page, in one round trip). "" when it cannot be known (a cache that
     refuses writes lost it): no page is served or stored then.
     """
-    if _shared():
-        value = known if known is not None else cache.get(GENERATION_KEY)
-        if value is None:
-            cache.add(GENERATION_KEY, time.time_ns())
-            value = cache.get(GENERATION_KEY)
-        return "" if value is None else str(value)
+    if shared():
+        return PAGES.read(known) or ""
     # Each process has its own memory cache: the processes of one machine agree on the
     # generation through a file's modification time.
     try:
@@ -130,14 +123,8 @@ def generation(known: object = None) -> str:
 
 
 def _bump() -> None:
-    if _shared():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # not there yet (or evicted): any new value will do
-            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-        except Exception:  # noqa: BLE001 - refused (a full cache): forget it rather than keep it
-            logger.warning("page generation not moved on; dropping it", exc_info=True)
-            cache.delete(GENERATION_KEY)
+    if shared():
+        PAGES.move_on()
         return
     path = _generation_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,14 +141,6 @@ def pages_changed() -> None:
     """
     _bump()
     transaction.on_commit(_bump)
-
-
-def _cacheable_request(request: HttpRequest) -> bool:
-    if not _may_cache(request):
-        return False
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return True  # no session: anonymous, nothing personal, no database touched
-    return not request.user.is_authenticated and "_messages" not in request.session
 
 
 def _may_cache(request: HttpRequest) -> bool:
@@ -243,12 +222,6 @@ def _part_html(
     return html
 
 
-def _signed_in_request(request: HttpRequest) -> bool:
-    return (
-        _may_cache(request) and request.user.is_authenticated and "_messages" not in request.session
-    )
-
-
 def _key(request: HttpRequest, query: tuple[str, ...]) -> str:
     # The points the page will be made for (read once a request, by the active reader).
     points = spoilers.active().points if settings.SESSION_COOKIE_NAME in request.COOKIES else {}
@@ -293,7 +266,7 @@ def _lookup(key: str) -> tuple[str, dict[str, Any] | None]:
     trip to a shared cache (a page is served after one MGET).
     """
     try:
-        found = cache.get_many([GENERATION_KEY, key]) if _shared() else {key: cache.get(key)}
+        found = cache.get_many([GENERATION_KEY, key]) if shared() else {key: cache.get(key)}
         current = generation(found.get(GENERATION_KEY))
     except Exception:  # noqa: BLE001 - a cache that does not answer makes pages slower, no more
         logger.warning("page cache not read: the cache did not answer", exc_info=True)
@@ -339,14 +312,18 @@ def cached_for_readers(
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
-        if any(request.GET.get(name) for name in uncached):
+        if not _may_cache(request) or any(request.GET.get(name) for name in uncached):
             return view(request, *args, **kwargs)
-        if not _cacheable_request(request):
-            if signed_in is not None and _signed_in_request(request):
-                kind = signed_in.reader(request)
-                if kind is not None:
-                    return _for_signed_in(view, signed_in, kind, query, request, *args, **kwargs)
-            return view(request, *args, **kwargs)
+        # Without a session: anonymous, nothing personal, no database touched. With one,
+        # a message to show or a signed-in reader is never served the anonymous page.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if "_messages" in request.session:  # a message waits to be shown
+                return view(request, *args, **kwargs)
+            if request.user.is_authenticated:
+                kind = signed_in.reader(request) if signed_in is not None else None
+                if signed_in is None or kind is None:
+                    return view(request, *args, **kwargs)
+                return _for_signed_in(view, signed_in, kind, query, request, *args, **kwargs)
         key = _key(request, query)
         current, stored = _lookup(key)
         if stored is not None:
@@ -412,9 +389,6 @@ def _for_signed_in(
     if not isinstance(response, HttpResponse):
         return response
     body = response.content
-    parts = [(match[1].decode(), match[2]) for match in _PERSONAL_PART.finditer(body)]
-    if any(nonce != capture["nonce"] for nonce, _name in parts):
-        raise AssertionError("a personal part of another page")  # cannot happen: one nonce
     # This reader's page: the parts as they are, without their markers.
     response.content = _PERSONAL_PART.sub(rb"\3", body)
     keep = (
